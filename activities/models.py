@@ -1,0 +1,1 @@
+"""Models of the activities app arrive with their issue."""

@@ -1,0 +1,1 @@
+"""Models of the alliance app arrive with their issue."""

@@ -1,0 +1,1 @@
+"""Models of the bookings app arrive with their issue."""

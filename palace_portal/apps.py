@@ -1,0 +1,7 @@
+from django.contrib.admin.apps import AdminConfig
+
+
+class PortalAdminConfig(AdminConfig):
+    """Django admin with the portal's site, whose door is the access policy."""
+
+    default_site = "palace_portal.admin_site.PortalAdminSite"

@@ -1,0 +1,1 @@
+"""Models of the performance app arrive with their issue."""

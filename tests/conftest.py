@@ -1,0 +1,76 @@
+"""The standard world every test can ask for (STYLE.md).
+
+One province with two cities; city 1 has a county. Palace A (city-level, city 1) and palace B
+(county-level, in city 2's county) with staff and managers; a city officer of city 1; a provincial
+officer; two workers.
+"""
+
+from datetime import time
+from types import SimpleNamespace
+
+import pytest
+from django.core.cache import cache
+
+from tests.factories import (
+    OpeningHoursFactory,
+    PalaceFactory,
+    RegionFactory,
+    StaffAssignmentFactory,
+    UserFactory,
+    VenueFactory,
+)
+from venues.models import Palace, Region, StaffAssignment
+
+Role = StaffAssignment.Role
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # Rate limits and lockouts live in the cache; tests must not leak them into each other.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def world(db):
+    province = RegionFactory(code="360000", name="江西省", level=Region.Level.PROVINCE)
+    city1 = RegionFactory(code="360100", name="南昌市", level=Region.Level.CITY, parent=province)
+    city2 = RegionFactory(code="360400", name="九江市", level=Region.Level.CITY, parent=province)
+    county1 = RegionFactory(code="360121", name="南昌县", level=Region.Level.COUNTY, parent=city1)
+    county2 = RegionFactory(code="360423", name="武宁县", level=Region.Level.COUNTY, parent=city2)
+
+    palace_a = PalaceFactory(name="南昌市工人文化宫", level=Palace.Level.CITY, region=city1)
+    palace_b = PalaceFactory(name="武宁县工人文化宫", level=Palace.Level.COUNTY, region=county2)
+    for palace in (palace_a, palace_b):
+        for weekday in range(7):
+            OpeningHoursFactory(palace=palace, weekday=weekday, opens=time(9), closes=time(21))
+    venue_a = VenueFactory(palace=palace_a, name="羽毛球馆1号场", kind="badminton")
+    venue_b = VenueFactory(palace=palace_b, name="健身馆", kind="gym")
+
+    def person(phone, name, role=None, **scope):
+        user = UserFactory(phone=phone, real_name=name)
+        if role:
+            StaffAssignmentFactory(user=user, role=role, **scope)
+        return user
+
+    return SimpleNamespace(
+        province=province,
+        city1=city1,
+        city2=city2,
+        county1=county1,
+        county2=county2,
+        palace_a=palace_a,
+        palace_b=palace_b,
+        venue_a=venue_a,
+        venue_b=venue_b,
+        staff_a=person("13800000001", "王小明", Role.PALACE_STAFF, palace=palace_a),
+        manager_a=person("13800000002", "李华", Role.PALACE_MANAGER, palace=palace_a),
+        staff_b=person("13800000003", "赵磊", Role.PALACE_STAFF, palace=palace_b),
+        manager_b=person("13800000004", "钱芳", Role.PALACE_MANAGER, palace=palace_b),
+        city_officer=person("13800000005", "孙强", Role.CITY_OFFICER, region=city1),
+        province_officer=person("13800000006", "周敏", Role.PROVINCE_OFFICER, region=province),
+        worker=person("13900000001", "吴刚"),
+        worker2=person("13900000002", "郑丽"),
+        password="pass-word-123",
+    )
