@@ -1,0 +1,10 @@
+"""Demo data: a province shaped like Jiangxi, loaded by `manage.py seed_demo`.
+
+`DEMO_STEPS` is what this app contributes to the demo (see `builder.py` for how the steps of all
+apps are collected and run).
+"""
+
+from .accounts import ACCOUNTS_STEP
+from .network import NETWORK_STEPS
+
+DEMO_STEPS = [*NETWORK_STEPS, ACCOUNTS_STEP]

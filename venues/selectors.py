@@ -1,0 +1,337 @@
+"""Reads of the network: directory, palace pages, opening status, availability, the overview.
+
+Every function here issues a fixed number of queries whatever the amount of data.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from .kinds import BookingMode, Centre
+from .models import Closure, OpeningHours, Palace, Region, SatellitePoint, Venue
+
+# --- Directory --------------------------------------------------------------------------------
+
+
+def palace_list(*, include_unlisted: bool = False) -> QuerySet[Palace]:
+    """Palaces for the public directory and the API, with what a list item shows.
+
+    Planned and closed palaces are hidden from the public directory unless asked for (their
+    status filter asks for them explicitly).
+    """
+    qs = Palace.objects.select_related("region", "region__parent").annotate(
+        venue_count=Count("venues", filter=Q(venues__is_active=True), distinct=True)
+    )
+    if not include_unlisted:
+        qs = qs.exclude(status__in=[Palace.Status.PLANNED, Palace.Status.CLOSED])
+    return qs.prefetch_related(
+        Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens"))
+    ).order_by("region__code", "name")
+
+
+def palaces_offering(qs: QuerySet[Palace], centre: str) -> QuerySet[Palace]:
+    """Palaces with at least one active venue of the given centre."""
+    return qs.filter(Exists(Venue.objects.filter(palace=OuterRef("pk"), centre=centre, is_active=True)))
+
+
+def cities() -> QuerySet[Region]:
+    return Region.objects.filter(level=Region.Level.CITY).order_by("code")
+
+
+def upcoming_closures_prefetch(today: date | None = None) -> Prefetch:
+    """Current and future closures (palace-wide and per venue) as `palace.upcoming_closures`.
+
+    `opening_status` reads this attribute, so a list of palaces costs one query for all of
+    their closures (pass it to `prefetch_related` or `prefetch_related_objects`).
+    """
+    today = today or timezone.localdate()
+    return Prefetch(
+        "closures",
+        queryset=Closure.objects.filter(end_date__gte=today)
+        .select_related("venue")
+        .order_by("start_date", "end_date"),
+        to_attr="upcoming_closures",
+    )
+
+
+def palace_detail(pk: int) -> Palace:
+    """One palace with its hours, venues, points and current/upcoming closures prefetched."""
+    return (
+        Palace.objects.select_related("region", "region__parent")
+        .prefetch_related(
+            Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens")),
+            Prefetch(
+                "venues",
+                queryset=Venue.objects.filter(is_active=True).order_by("centre", "name"),
+                to_attr="active_venues",
+            ),
+            Prefetch("satellite_points", queryset=SatellitePoint.objects.order_by("kind", "name")),
+            upcoming_closures_prefetch(),
+        )
+        .get(pk=pk)
+    )
+
+
+def venue_detail(pk: int) -> Venue:
+    """One active venue with its palace, the palace's hours and upcoming closures (3 queries).
+
+    Raises `Venue.DoesNotExist` for an unknown or inactive venue.
+    """
+    return (
+        Venue.objects.active()
+        .select_related("palace", "palace__region", "palace__region__parent")
+        .prefetch_related(
+            Prefetch("palace__opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens")),
+            Prefetch(
+                "palace__closures",
+                queryset=Closure.objects.filter(end_date__gte=timezone.localdate())
+                .select_related("venue")
+                .order_by("start_date", "end_date"),
+                to_attr="upcoming_closures",
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def venue_counts_by_centre() -> dict[str, int]:
+    """Active venues of palaces in service, per centre code (one query); every centre present."""
+    rows = (
+        Venue.objects.active()
+        .filter(palace__status=Palace.Status.IN_SERVICE)
+        .values("centre")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts = dict.fromkeys(Centre.values, 0)
+    counts.update({row["centre"]: row["n"] for row in rows})
+    return counts
+
+
+def venues_by_centre(venues) -> list[tuple[Centre, list[Venue]]]:
+    """[(centre, venues)] in the canonical order of the four centres, empty centres left out."""
+    grouped: dict[str, list[Venue]] = defaultdict(list)
+    for venue in venues:
+        grouped[venue.centre].append(venue)
+    return [(centre, grouped[centre.value]) for centre in Centre if grouped.get(centre.value)]
+
+
+# --- Opening hours ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpeningStatus:
+    is_open: bool
+    closure: Closure | None
+    closes_at: time | None
+    next_opening: datetime | None
+
+
+def _closure_on(closures, day: date, venue_id: int | None = None) -> Closure | None:
+    for closure in closures:
+        if closure.start_date <= day <= closure.end_date and closure.venue_id in (None, venue_id):
+            return closure
+    return None
+
+
+def opening_status(palace: Palace, *, at: datetime | None = None, closures=None, hours=None) -> OpeningStatus:
+    """Is the palace open at `at` (local time), and if not, when does it next open?
+
+    Uses the prefetched `opening_hours` and closures when given, so a list of palaces costs no
+    extra queries per palace.
+    """
+    at = timezone.localtime(at)
+    hours = list(palace.opening_hours.all()) if hours is None else hours
+    if closures is None:
+        closures = getattr(palace, "upcoming_closures", None)
+        if closures is None:
+            closures = list(palace.closures.filter(end_date__gte=at.date(), venue__isnull=True))
+    palace_closures = [c for c in closures if c.venue_id is None]
+    by_day: dict[int, list[OpeningHours]] = defaultdict(list)
+    for h in hours:
+        by_day[h.weekday].append(h)
+
+    today = at.date()
+    closure = _closure_on(palace_closures, today)
+    if closure is None:
+        for h in by_day.get(today.weekday(), []):
+            if h.opens <= at.time() < h.closes:
+                return OpeningStatus(True, None, h.closes, None)
+    for offset in range(0, 15):
+        day = today + timedelta(days=offset)
+        if _closure_on(palace_closures, day):
+            continue
+        for h in sorted(by_day.get(day.weekday(), []), key=lambda h: h.opens):
+            start = timezone.make_aware(datetime.combine(day, h.opens))
+            if start > at:
+                return OpeningStatus(False, closure, None, start)
+    return OpeningStatus(False, closure, None, None)
+
+
+# --- Availability -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Slot:
+    start: datetime
+    end: datetime
+    capacity: int
+    taken: int
+
+    @property
+    def available(self) -> int:
+        return max(self.capacity - self.taken, 0)
+
+
+def venue_slot_capacity(venue: Venue) -> int:
+    """Places one slot offers: a shared venue sells its capacity, every other mode is whole."""
+    return venue.capacity if venue.booking_mode == BookingMode.SHARED else 1
+
+
+def venue_slots(
+    venue: Venue,
+    day: date,
+    *,
+    taken: dict[datetime, int] | None = None,
+    hours: list[OpeningHours] | None = None,
+    closures: list[Closure] | None = None,
+) -> list[Slot]:
+    """The slots of a venue on a local date: the palace's opening intervals cut into slots of the
+    venue's length, none on closure days. `taken` maps a slot start to the places already held
+    (supplied by the bookings app; empty when nothing is booked).
+
+    `hours` (the palace's opening hours) and `closures` (the palace's closures, any venue) may be
+    passed when already loaded, e.g. for several days at once; otherwise two queries."""
+    taken = taken or {}
+    palace = venue.palace
+    if closures is None:
+        closed = (
+            Closure.objects.filter(palace=palace)
+            .covering(day)
+            .filter(Q(venue__isnull=True) | Q(venue=venue))
+            .exists()
+        )
+    else:
+        closed = _closure_on(closures, day, venue.pk) is not None
+    if not venue.is_active or closed:
+        return []
+    if hours is None:
+        hours = list(OpeningHours.objects.filter(palace=palace, weekday=day.weekday()))
+    length = timedelta(minutes=venue.slot_minutes)
+    capacity = venue_slot_capacity(venue)
+    slots: list[Slot] = []
+    for h in sorted((h for h in hours if h.weekday == day.weekday()), key=lambda h: h.opens):
+        start = timezone.make_aware(datetime.combine(day, h.opens))
+        end_of_interval = timezone.make_aware(datetime.combine(day, h.closes))
+        while start + length <= end_of_interval:
+            slots.append(Slot(start, start + length, capacity, taken.get(start, 0)))
+            start += length
+    return slots
+
+
+@dataclass(frozen=True)
+class VenueDay:
+    day: date
+    closure: Closure | None
+    slots: list[Slot]
+
+
+def venue_week(venue: Venue, start: date, *, days: int = 7) -> list[VenueDay]:
+    """The venue's slots day by day from `start`, with the closure (and its reason) of closed
+    days. Uses the palace's prefetched hours and `upcoming_closures` (see `venue_detail`), so it
+    costs no query then; otherwise two."""
+    palace = venue.palace
+    hours = list(palace.opening_hours.all())
+    closures = getattr(palace, "upcoming_closures", None)
+    if closures is None:
+        closures = list(palace.closures.filter(end_date__gte=start))
+    week = []
+    for offset in range(days):
+        day = start + timedelta(days=offset)
+        closure = _closure_on(closures, day, venue.pk)
+        slots = [] if closure else venue_slots(venue, day, hours=hours, closures=closures)
+        week.append(VenueDay(day, closure, slots))
+    return week
+
+
+# --- Network overview -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CityFigures:
+    city: Region
+    palaces_in_service: int
+    county_level_in_service: int
+    units: int
+    units_covered: int
+    projects_under_way: int
+
+    @property
+    def coverage_rate(self) -> Decimal:
+        return _rate(self.units_covered, self.units)
+
+
+def _rate(part: int, whole: int) -> Decimal:
+    if not whole:
+        return Decimal("0.0000")
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def network_by_city() -> list[CityFigures]:
+    """The overview's figures per prefecture-level city, computed from the rows (two queries)."""
+    # The filters reach through the reverse relation: the annotated rows are regions.
+    in_service = Q(palaces__status=Palace.Status.IN_SERVICE)
+    units = (
+        Region.objects.filter(level__in=[Region.Level.CITY, Region.Level.COUNTY])
+        .annotate(
+            in_service=Count("palaces", filter=in_service),
+            county_in_service=Count("palaces", filter=in_service & Q(palaces__level=Palace.Level.COUNTY)),
+            projects=Count("palaces", filter=Q(palaces__status__in=Palace.PROJECT_STATUSES)),
+        )
+        .values("id", "level", "parent_id", "in_service", "county_in_service", "projects")
+    )
+    totals: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for unit in units:
+        city_id = unit["id"] if unit["level"] == Region.Level.CITY else unit["parent_id"]
+        t = totals[city_id]
+        t["palaces"] += unit["in_service"]
+        t["county"] += unit["county_in_service"]
+        t["units"] += 1
+        t["covered"] += 1 if unit["in_service"] else 0
+        t["projects"] += unit["projects"]
+    return [
+        CityFigures(
+            city=city,
+            palaces_in_service=totals[city.id]["palaces"],
+            county_level_in_service=totals[city.id]["county"],
+            units=totals[city.id]["units"],
+            units_covered=totals[city.id]["covered"],
+            projects_under_way=totals[city.id]["projects"],
+        )
+        for city in cities()
+    ]
+
+
+def network_summary(by_city: list[CityFigures] | None = None) -> dict:
+    """Province-wide figures (API `GET /network/summary/` and the overview page).
+
+    coverage_rate = administrative units (cities + county-level units) with at least one palace
+    in service ÷ all units, as a ratio with four decimals (0.7928 is shown as 79%).
+    """
+    rows = network_by_city() if by_city is None else by_city
+    units = sum(r.units for r in rows)
+    covered = sum(r.units_covered for r in rows)
+    return {
+        "palaces_in_service": sum(r.palaces_in_service for r in rows),
+        "county_level_in_service": sum(r.county_level_in_service for r in rows),
+        "coverage_rate": _rate(covered, units),
+        "projects_under_way": sum(r.projects_under_way for r in rows),
+        "units": units,
+        "units_covered": covered,
+    }
