@@ -1,2 +1,12 @@
+from django.urls import path
+
+from . import views
+
 app_name = "venues"
-urlpatterns = []
+
+urlpatterns = [
+    path("palaces/", views.palace_list, name="palace_list"),
+    path("palaces/<int:pk>/", views.palace_detail, name="palace_detail"),
+    path("venues/<int:pk>/", views.venue_detail, name="venue_detail"),
+    path("network/", views.network_overview, name="network_overview"),
+]

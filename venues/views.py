@@ -1,0 +1,367 @@
+"""Pages of the network: home, the palace directory, palace and venue pages, the overview.
+
+Views parse input with forms (the directory's FilterSet), call selectors and render. Every page
+issues a fixed number of queries whatever the amount of data (tests/venues/test_views.py).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import ROUND_HALF_UP, Decimal
+
+import django_filters
+from django import forms
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import access, selectors
+from .filters import PalaceFilter
+from .kinds import BookingMode, Centre, kinds_of
+from .models import Closure, OpeningHours, Palace, Region, Venue
+
+DIRECTORY_PAGE_SIZE = 20
+# Statuses the directory shows only when its status filter asks for them (as palace_list does).
+UNLISTED_STATUSES = (Palace.Status.PLANNED, Palace.Status.CLOSED)
+
+# What a status means for someone looking for a place to go, on the palace page.
+STATUS_NOTES = {
+    Palace.Status.PLANNED: gettext_lazy("This palace is planned. It is not open yet."),
+    Palace.Status.UNDER_CONSTRUCTION: gettext_lazy(
+        "This palace is being built. Its venues and opening hours will be published when it opens."
+    ),
+    Palace.Status.EQUIPMENT: gettext_lazy(
+        "Equipment is being installed. The palace will open soon; its venues are listed below."
+    ),
+    Palace.Status.CLOSED: gettext_lazy("This palace is closed."),
+}
+
+BOOKING_MODE_HELP = {
+    BookingMode.EXCLUSIVE: gettext_lazy("You book the whole venue for a time slot: one booking per slot."),
+    BookingMode.SHARED: gettext_lazy(
+        "You book a place in a time slot: up to %(capacity)s people share each slot."
+    ),
+    BookingMode.APPOINTMENT: gettext_lazy("You make an appointment with the person on duty for a time slot."),
+    BookingMode.REQUEST: gettext_lazy(
+        "For group events: you send a request for a time and palace staff approve it."
+    ),
+}
+
+
+# --- Opening state, as the pages show it ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenState:
+    is_open: bool
+    closes_at: time | None
+    closure: Closure | None
+    next_opening: datetime | None
+    # "today", "tomorrow" or "" (a later day: the date is shown).
+    next_day: str
+    has_hours: bool
+
+
+def _open_state(palace: Palace, now: datetime) -> OpenState:
+    status = selectors.opening_status(palace, at=now)
+    next_opening = timezone.localtime(status.next_opening) if status.next_opening else None
+    next_day = ""
+    if next_opening is not None:
+        delta = (next_opening.date() - now.date()).days
+        next_day = {0: "today", 1: "tomorrow"}.get(delta, "")
+    return OpenState(
+        is_open=status.is_open,
+        closes_at=status.closes_at,
+        closure=status.closure,
+        next_opening=next_opening,
+        next_day=next_day,
+        has_hours=bool(palace.opening_hours.all()),
+    )
+
+
+def _week_hours(palace: Palace, today: date) -> list[dict]:
+    """Monday to Sunday with the day's opening intervals (prefetched hours, no query)."""
+    by_day: dict[int, list[OpeningHours]] = defaultdict(list)
+    for h in palace.opening_hours.all():
+        by_day[h.weekday].append(h)
+    return [
+        {"label": label, "intervals": by_day.get(weekday, []), "is_today": weekday == today.weekday()}
+        for weekday, label in OpeningHours.Weekday.choices
+    ]
+
+
+# --- Home ----------------------------------------------------------------------------------------
+
+
+def home(request):
+    by_city = selectors.network_by_city()
+    summary = selectors.network_summary(by_city)
+    venue_counts = selectors.venue_counts_by_centre()
+    centres = [
+        {
+            "centre": centre,
+            "kinds": [kind.label for kind in kinds_of(centre.value)][:5],
+            "more_kinds": max(len(kinds_of(centre.value)) - 5, 0),
+            "venue_count": venue_counts[centre.value],
+        }
+        for centre in Centre
+    ]
+    return render(
+        request,
+        "venues/home.html",
+        {
+            "summary": summary,
+            "venues_open": sum(venue_counts.values()),
+            "cities_covered": sum(1 for row in by_city if row.palaces_in_service),
+            "city_count": len(by_city),
+            "by_city": by_city,
+            "centres": centres,
+        },
+    )
+
+
+# --- Directory -----------------------------------------------------------------------------------
+
+
+class PalaceDirectoryFilter(PalaceFilter):
+    """The directory's form: the API's filters, with a list of cities to choose from (an unknown
+    city is an error, not an empty list), a bounded search and labels for the empty choices."""
+
+    q = django_filters.CharFilter(
+        method="filter_q",
+        label=gettext_lazy("Search"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": gettext_lazy("Name or place")}),
+    )
+    city = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.filter(level=Region.Level.CITY).order_by("code"),
+        to_field_name="code",
+        method="filter_city_region",
+        label=gettext_lazy("City"),
+        empty_label=gettext_lazy("All cities"),
+    )
+    level = django_filters.ChoiceFilter(
+        choices=Palace.Level.choices, label=gettext_lazy("Level"), empty_label=gettext_lazy("All levels")
+    )
+    status = django_filters.ChoiceFilter(
+        choices=Palace.Status.choices,
+        label=gettext_lazy("Status"),
+        empty_label=gettext_lazy("Open or being built"),
+    )
+    centre = django_filters.ChoiceFilter(
+        choices=Centre.choices,
+        method="filter_centre",
+        label=gettext_lazy("Centre offered"),
+        empty_label=gettext_lazy("Any centre"),
+    )
+
+    def filter_city_region(self, qs, name, value):
+        return qs.in_city(value)
+
+
+# The fields the directory's form shows; the others (county, alliance member) still work in links.
+DIRECTORY_FIELDS = ("q", "city", "level", "status", "centre")
+
+
+def palace_list(request):
+    status = request.GET.get("status", "")
+    queryset = selectors.palace_list(include_unlisted=status in UNLISTED_STATUSES)
+    filterset = PalaceDirectoryFilter(request.GET, queryset=queryset)
+    # An invalid value shows its error and no palaces, never an unfiltered list.
+    palaces = filterset.qs if filterset.is_valid() else queryset.none()
+    page = Paginator(palaces, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    items = list(page.object_list)
+    prefetch_related_objects(items, selectors.upcoming_closures_prefetch())
+    now = timezone.localtime()
+    form = filterset.form
+    return render(
+        request,
+        "venues/palace_list.html",
+        {
+            "filter_form": form,
+            "visible_fields": [form[name] for name in DIRECTORY_FIELDS],
+            # Filters the form does not show are kept when it is submitted again.
+            "hidden_values": [
+                (name, request.GET[name])
+                for name in form.fields
+                if name not in DIRECTORY_FIELDS and request.GET.get(name)
+            ],
+            "hidden_errors": [
+                (form.fields[name].label, errors)
+                for name, errors in form.errors.items()
+                if name not in DIRECTORY_FIELDS
+            ],
+            "page_obj": page,
+            "items": [{"palace": p, "state": _open_state(p, now)} for p in items],
+            "is_filtered": any(request.GET.get(name) for name in form.fields),
+        },
+    )
+
+
+# --- Palace and venue pages ----------------------------------------------------------------------
+
+
+def palace_detail(request, pk):
+    try:
+        palace = selectors.palace_detail(pk)
+    except Palace.DoesNotExist:
+        raise Http404 from None
+    now = timezone.localtime()
+    today = now.date()
+    closures = [{"closure": c, "is_current": c.start_date <= today} for c in palace.upcoming_closures]
+    return render(
+        request,
+        "venues/palace_detail.html",
+        {
+            "palace": palace,
+            "state": _open_state(palace, now),
+            "week_hours": _week_hours(palace, today),
+            "closures": closures,
+            "centres": selectors.venues_by_centre(palace.active_venues),
+            "status_note": STATUS_NOTES.get(palace.status, ""),
+            "is_in_service": palace.status == Palace.Status.IN_SERVICE,
+        },
+    )
+
+
+def venue_detail(request, pk):
+    try:
+        venue = selectors.venue_detail(pk)
+    except Venue.DoesNotExist:
+        raise Http404 from None
+    palace = venue.palace
+    now = timezone.localtime()
+    today = now.date()
+    venue_closures = [
+        {"closure": c, "is_current": c.start_date <= today}
+        for c in palace.upcoming_closures
+        if c.venue_id in (None, venue.pk)
+    ]
+    return render(
+        request,
+        "venues/venue_detail.html",
+        {
+            "venue": venue,
+            "palace": palace,
+            "centre": Centre(venue.centre),
+            "booking_help": BOOKING_MODE_HELP[venue.booking_mode] % {"capacity": venue.capacity},
+            "is_shared": venue.booking_mode == BookingMode.SHARED,
+            "state": _open_state(palace, now),
+            "week_hours": _week_hours(palace, today),
+            "week": selectors.venue_week(venue, today),
+            "closures": venue_closures,
+            "now": now,
+            "is_in_service": palace.status == Palace.Status.IN_SERVICE,
+        },
+    )
+
+
+# --- Network overview ----------------------------------------------------------------------------
+
+
+class OverviewForm(forms.Form):
+    format = forms.ChoiceField(
+        choices=[("", gettext_lazy("Web page")), ("csv", "CSV")],
+        required=False,
+        label=gettext_lazy("Format"),
+    )
+
+
+def _percent(ratio: Decimal) -> int:
+    """0.6667 → 67: a whole percent, rounded half up."""
+    return int((ratio * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _bar_class(percent: int) -> str:
+    """The `.w-N` width class nearest to the percent, in steps of 5 (the CSP forbids inline styles)."""
+    step = min(max((percent + 2) // 5 * 5, 0), 100)
+    return f"w-{step}"
+
+
+def network_overview(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not access.may_view_network_overview(request.user):
+        raise Http404
+    form = OverviewForm(request.GET)
+    by_city = selectors.network_by_city()
+    summary = selectors.network_summary(by_city)
+    rows = [
+        {
+            "figures": row,
+            "percent": _percent(row.coverage_rate),
+            "bar": _bar_class(_percent(row.coverage_rate)),
+        }
+        for row in by_city
+    ]
+    total_percent = _percent(summary["coverage_rate"])
+    if form.is_valid() and form.cleaned_data["format"] == "csv":
+        return _overview_csv(rows, summary, total_percent)
+    return render(
+        request,
+        "venues/network_overview.html",
+        {
+            "form": form,
+            "rows": rows,
+            "summary": summary,
+            "total_percent": total_percent,
+            "total_bar": _bar_class(total_percent),
+        },
+        status=200 if form.is_valid() else 400,
+    )
+
+
+def _overview_csv(rows: list[dict], summary: dict, total_percent: int) -> HttpResponse:
+    today = timezone.localdate()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="network-by-city-{today:%Y-%m-%d}.csv"'
+    # A byte-order mark so that spreadsheet programs read the Chinese names as UTF-8.
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Division code"),
+            _("City"),
+            _("Palaces in service"),
+            _("County-level in service"),
+            _("Units covered"),
+            _("Units"),
+            _("Coverage (%)"),
+            _("Projects under way"),
+        ]
+    )
+    for row in rows:
+        f = row["figures"]
+        writer.writerow(
+            [
+                f.city.code,
+                f.city.name,
+                f.palaces_in_service,
+                f.county_level_in_service,
+                f.units_covered,
+                f.units,
+                row["percent"],
+                f.projects_under_way,
+            ]
+        )
+    writer.writerow(
+        [
+            "",
+            _("Total"),
+            summary["palaces_in_service"],
+            summary["county_level_in_service"],
+            summary["units_covered"],
+            summary["units"],
+            total_percent,
+            summary["projects_under_way"],
+        ]
+    )
+    return response
