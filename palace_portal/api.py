@@ -1,9 +1,12 @@
 """API plumbing shared by every app: pagination and the one exception handler."""
 
+import re
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, pagination, status
+from django.utils.translation import gettext_lazy
+from rest_framework import exceptions, pagination, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -14,6 +17,46 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # DRF answers `?page=abc` with 404 and ignores `?page_size=abc`; malformed numbers are bad
+        # input (400 with `fields`). A well-formed page past the end stays 404; sizes above the
+        # maximum are capped.
+        errors = {}
+        page = request.query_params.get(self.page_query_param, "")
+        if page and page not in self.last_page_strings and not _POSITIVE_INT.fullmatch(page):
+            errors[self.page_query_param] = [_("Enter a whole number of at least 1.")]
+        size = request.query_params.get(self.page_size_query_param, "")
+        if size and not _POSITIVE_INT.fullmatch(size):
+            errors[self.page_size_query_param] = [_("Enter a whole number of at least 1.")]
+        if errors:
+            raise exceptions.ValidationError(errors)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["description"] = _("Results per page (at most %(max)d).") % {
+                    "max": self.max_page_size
+                }
+        return parameters
+
+
+_POSITIVE_INT = re.compile(r"0*[1-9][0-9]{0,17}")
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The error body every endpoint answers with (for the OpenAPI schema; API.md, "Errors")."""
+
+    code = serializers.CharField(help_text=gettext_lazy("Machine-readable code, e.g. not_found, invalid"))
+    detail = serializers.CharField(help_text=gettext_lazy("Message in the request's language"))
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text=gettext_lazy("Validation errors per field (400 only)"),
+    )
 
 
 _CODES = {
@@ -62,3 +105,8 @@ def exception_handler(exc, context):
     detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
     response.data = {"code": code, "detail": str(detail)}
     return response
+
+
+def api_not_found(request, *args, **kwargs):
+    """Any path under /api/v1/ that names no endpoint."""
+    return JsonResponse({"code": "not_found", "detail": _("Not found.")}, status=404)

@@ -1,20 +1,30 @@
 from django.contrib import admin
-from django.urls import include, path
-from django.views.i18n import JavaScriptCatalog
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from palace_portal.api import api_not_found
+from venues import views as venue_views
 
 api_v1 = [
     path("", include("palace_portal.users.api_urls")),
     path("", include("venues.api.urls")),
+    # Unknown API paths answer in the API's error format, not with an HTML page. Only paths
+    # ending in a slash, so that CommonMiddleware can still add a forgotten one.
+    re_path(r"^(?:.*/)?$", api_not_found),
 ]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
-    path("api/v1/", include(api_v1)),
+        path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "api/docs/",
+        # The project's template: the stock one has an inline <style> that our CSP blocks.
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api/swagger_ui.html"),
+        name="api-docs",
+    ),
     path("accounts/", include("palace_portal.users.urls")),
+    path("", venue_views.home, name="home"),
     path("", include("venues.urls")),
 ]

@@ -74,3 +74,9 @@ def world(db):
         worker2=person("13900000002", "郑丽"),
         password="pass-word-123",
     )
+
+
+@pytest.fixture
+def superuser(db):
+    """A Django superuser with no staff assignment: the access policy treats it as provincial staff."""
+    return UserFactory(phone="13700000000", real_name="管理员", is_staff=True, is_superuser=True)

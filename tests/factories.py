@@ -14,7 +14,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     phone = factory.Sequence(lambda n: f"139{n:08d}")
     real_name = factory.Sequence(lambda n: f"职工{n}")
-    password = factory.PostGenerationMethodCall("set_password", "pass-word-123")
+    password = factory.django.Password("pass-word-123")
 
 
 class RegionFactory(factory.django.DjangoModelFactory):

@@ -12,8 +12,8 @@ from .models import Palace, Region, Venue
 from .selectors import palaces_offering
 
 # A region is given by its id or its 6-digit division code; anything else is an input error
-# (400 in the API) rather than a silently empty list.
-_region_ref = RegexValidator(r"^\s*[0-9]{1,18}\s*$", _("Enter a region id or a 6-digit division code."))
+# (400 in the API) rather than a silently empty list. Empty means "any region" as usual.
+_region_ref = RegexValidator(r"^[0-9]{1,18}$", _("Enter a region id or a 6-digit division code."))
 
 
 class _StrictNullBooleanField(forms.NullBooleanField):
@@ -52,10 +52,18 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
         super().__init__(*args, **kwargs)
 
 
-class IntegerFilter(django_filters.NumberFilter):
+class _IdField(forms.IntegerField):
+    # Ids fit a signed 64-bit column; a larger number would overflow the database driver.
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(**kwargs)
+
+
+class IdFilter(django_filters.NumberFilter):
     """An id: NumberFilter would accept `1.5` (a decimal) and quietly match id 1."""
 
-    field_class = forms.IntegerField
+    field_class = _IdField
 
 
 def _region_q(prefix: str, value: str, level: str) -> Q:
@@ -75,12 +83,14 @@ class PalaceFilter(django_filters.FilterSet):
         label=_("City"),
         help_text=_("City id or 6-digit division code"),
         validators=[_region_ref],
+        strip=False,
     )
     county = django_filters.CharFilter(
         method="filter_county",
         label=_("County"),
         help_text=_("County-level unit id or 6-digit division code"),
         validators=[_region_ref],
+        strip=False,
     )
     level = django_filters.ChoiceFilter(choices=Palace.Level.choices, label=_("Level"))
     status = django_filters.ChoiceFilter(choices=Palace.Status.choices, label=_("Status"))
@@ -119,7 +129,7 @@ class PalaceFilter(django_filters.FilterSet):
 
 class VenueFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
-    palace = IntegerFilter(method="filter_palace", label=_("Palace"))
+    palace = IdFilter(method="filter_palace", label=_("Palace"))
     centre = django_filters.ChoiceFilter(choices=Centre.choices, label=_("Centre"))
     kind = django_filters.ChoiceFilter(choices=KIND_CHOICES, label=_("Kind"))
     booking_mode = django_filters.ChoiceFilter(choices=BookingMode.choices, label=_("Booking mode"))
@@ -128,6 +138,7 @@ class VenueFilter(django_filters.FilterSet):
         label=_("City"),
         help_text=_("City id or 6-digit division code"),
         validators=[_region_ref],
+        strip=False,
     )
 
     class Meta:

@@ -3,12 +3,13 @@
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from .kinds import KIND_CHOICES, BookingMode, Centre, kind_centre_condition
+from .kinds import KIND_CHOICES, KINDS_BY_CODE, BookingMode, Centre, kind_centre_condition
 
 
 class Region(models.Model):
@@ -47,6 +48,10 @@ class Region(models.Model):
 
 
 class PalaceQuerySet(models.QuerySet):
+    def listed(self):
+        """Palaces the public directory shows: planned and closed ones are hidden."""
+        return self.exclude(status__in=[Palace.Status.PLANNED, Palace.Status.CLOSED])
+
     def in_service(self):
         return self.filter(status=Palace.Status.IN_SERVICE)
 
@@ -113,8 +118,6 @@ class Palace(models.Model):
         return self.name
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if self.region_id and self.level and self.region.level != self.level:
             raise ValidationError(
                 {
@@ -147,7 +150,9 @@ class OpeningHours(models.Model):
         SATURDAY = 5, _("Saturday")
         SUNDAY = 6, _("Sunday")
 
-    palace = models.ForeignKey(Palace, on_delete=models.CASCADE, related_name="opening_hours")
+    palace = models.ForeignKey(
+        Palace, verbose_name=_("palace"), on_delete=models.CASCADE, related_name="opening_hours"
+    )
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
     opens = models.TimeField(_("opens"))
     closes = models.TimeField(_("closes"))
@@ -165,6 +170,11 @@ class OpeningHours(models.Model):
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
 
+    def clean(self):
+        # The check constraint holds the rule; this gives forms a message people understand.
+        if self.opens and self.closes and self.opens >= self.closes:
+            raise ValidationError({"closes": _("The closing time must be after the opening time.")})
+
 
 class ClosureQuerySet(models.QuerySet):
     def covering(self, day: date):
@@ -174,7 +184,9 @@ class ClosureQuerySet(models.QuerySet):
 class Closure(models.Model):
     """Days a palace (or one of its venues) is closed, with the reason shown to workers."""
 
-    palace = models.ForeignKey(Palace, on_delete=models.CASCADE, related_name="closures")
+    palace = models.ForeignKey(
+        Palace, verbose_name=_("palace"), on_delete=models.CASCADE, related_name="closures"
+    )
     venue = models.ForeignKey(
         "Venue",
         verbose_name=_("venue"),
@@ -201,6 +213,16 @@ class Closure(models.Model):
     def __str__(self) -> str:
         return f"{self.start_date}–{self.end_date}: {self.reason}"
 
+    def clean(self):
+        errors = {}
+        if self.start_date and self.end_date and self.start_date > self.end_date:
+            errors["end_date"] = _("The last day cannot be before the first day.")
+        # No database constraint can say "the venue belongs to the same palace": checked here.
+        if self.venue_id and self.palace_id and self.venue.palace_id != self.palace_id:
+            errors["venue"] = _("The venue must belong to the closure's palace.")
+        if errors:
+            raise ValidationError(errors)
+
 
 class SatellitePoint(models.Model):
     """一宫多点: a point where the palace's services reach workers away from the main building."""
@@ -210,7 +232,9 @@ class SatellitePoint(models.Model):
         TOWN_STREET = "town_street", _("town / street")
         VILLAGE_COMMUNITY = "village_community", _("village / community")
 
-    palace = models.ForeignKey(Palace, on_delete=models.CASCADE, related_name="satellite_points")
+    palace = models.ForeignKey(
+        Palace, verbose_name=_("palace"), on_delete=models.CASCADE, related_name="satellite_points"
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=100)
     address = models.CharField(_("address"), max_length=200, blank=True)
@@ -230,6 +254,10 @@ class SatellitePoint(models.Model):
 class VenueQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
+
+    def listed(self):
+        """Venues offered to the public: active, at a palace the directory lists."""
+        return self.active().exclude(palace__status__in=[Palace.Status.PLANNED, Palace.Status.CLOSED])
 
     def for_palace(self, palace):
         return self.filter(palace=palace)
@@ -285,6 +313,17 @@ class Venue(models.Model):
     def __str__(self) -> str:
         return f"{self.palace.name} · {self.name}"
 
+    def clean(self):
+        # The check constraint holds the rule; this gives forms a message people understand.
+        kind = KINDS_BY_CODE.get(self.kind)
+        if kind is not None and self.centre and kind.centre != self.centre:
+            raise ValidationError(
+                {
+                    "kind": _("This kind of venue belongs to the %(centre)s, not to the one chosen.")
+                    % {"centre": Centre(kind.centre).label}
+                }
+            )
+
 
 class StaffAssignment(models.Model):
     """Who may act for which palace or region. The access policy reads only this table.
@@ -302,16 +341,29 @@ class StaffAssignment(models.Model):
     PALACE_ROLES = (Role.PALACE_STAFF, Role.PALACE_MANAGER)
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_assignments"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="staff_assignments",
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     palace = models.ForeignKey(
-        Palace, null=True, blank=True, on_delete=models.CASCADE, related_name="staff_assignments"
+        Palace,
+        verbose_name=_("palace"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="staff_assignments",
     )
     region = models.ForeignKey(
-        Region, null=True, blank=True, on_delete=models.CASCADE, related_name="staff_assignments"
+        Region,
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="staff_assignments",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("staff assignment")

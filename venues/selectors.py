@@ -29,7 +29,7 @@ def palace_list(*, include_unlisted: bool = False) -> QuerySet[Palace]:
         venue_count=Count("venues", filter=Q(venues__is_active=True), distinct=True)
     )
     if not include_unlisted:
-        qs = qs.exclude(status__in=[Palace.Status.PLANNED, Palace.Status.CLOSED])
+        qs = qs.listed()
     return qs.prefetch_related(
         Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens"))
     ).order_by("region__code", "name")
@@ -81,10 +81,11 @@ def palace_detail(pk: int) -> Palace:
 def venue_detail(pk: int) -> Venue:
     """One active venue with its palace, the palace's hours and upcoming closures (3 queries).
 
-    Raises `Venue.DoesNotExist` for an unknown or inactive venue.
+    Raises `Venue.DoesNotExist` for an unknown or inactive venue, or one of a palace the
+    directory does not list (planned, closed): the API answers the same.
     """
     return (
-        Venue.objects.active()
+        Venue.objects.listed()
         .select_related("palace", "palace__region", "palace__region__parent")
         .prefetch_related(
             Prefetch("palace__opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens")),

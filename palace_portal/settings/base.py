@@ -159,6 +159,10 @@ AXES_LOCKOUT_TEMPLATE = "users/locked_out.html"
 # Phone numbers are personal data: axes must not write them to the log.
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password"]
 AXES_VERBOSE = False
+# The login form passes the number as "username": read it there, normalised (+86 prefix etc.).
+AXES_USERNAME_CALLABLE = "palace_portal.users.auth.axes_username"
+# The same client address as the portal's own rate limits (REMOTE_ADDR unless proxies are trusted).
+AXES_CLIENT_IP_CALLABLE = "palace_portal.ratelimit.client_ip"
 
 # One-time codes for sign-up and password reset, sent through a pluggable SMS backend.
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "palace_portal.users.sms.ConsoleSmsBackend")
@@ -244,7 +248,6 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "palace_portal.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("API_TOKEN_THROTTLE", "10/min")},
@@ -258,6 +261,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Stable component names: `status`/`level`/`kind` recur in other apps with other choices, and
+    # a collision would rename these enums (a change clients would see).
+    "ENUM_NAME_OVERRIDES": {
+        "PalaceLevelEnum": "venues.models.Palace.Level",
+        "PalaceStatusEnum": "venues.models.Palace.Status",
+        "VenueKindEnum": "venues.kinds.KIND_CHOICES",
+        "SatellitePointKindEnum": "venues.models.SatellitePoint.Kind",
+        "CentreEnum": "venues.kinds.Centre",
+        "BookingModeEnum": "venues.kinds.BookingMode",
+    },
 }
 
 # --- Celery -------------------------------------------------------------------------------------
@@ -292,3 +305,5 @@ LOGGING = {
 
 # --- The portal ---------------------------------------------------------------------------------
 PORTAL_PROVINCE_NAME = os.environ.get("PORTAL_PROVINCE_NAME", "江西省")
+# Reverse proxies in front of the app whose X-Forwarded-For may be believed (0: use REMOTE_ADDR).
+PORTAL_TRUSTED_PROXY_COUNT = int(os.environ.get("PORTAL_TRUSTED_PROXY_COUNT", "0"))

@@ -1,0 +1,318 @@
+"""The API as a whole against API.md: the OpenAPI schema, the docs page, the error format, and a
+short schema-driven fuzz run (schemathesis) over the network endpoints."""
+
+import re
+
+import pytest
+import schemathesis
+from django.contrib.staticfiles import finders
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from drf_spectacular.drainage import GENERATOR_STATS
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.validation import validate_schema
+from hypothesis import HealthCheck, given, settings
+from rest_framework.test import APIClient
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests.factories import VenueFactory
+from venues.models import Closure
+
+PROMISED = {
+    "/api/v1/palaces/": "get",
+    "/api/v1/palaces/{id}/": "get",
+    "/api/v1/venues/": "get",
+    "/api/v1/venues/{id}/availability/": "get",
+    "/api/v1/network/summary/": "get",
+}
+ITEM_FIELDS = {
+    "Palace": {
+        "id",
+        "name",
+        "level",
+        "status",
+        "city",
+        "county",
+        "address",
+        "phone",
+        "opening_hours",
+        "alliance_member",
+        "venue_count",
+    },
+    "Venue": {
+        "id",
+        "palace",
+        "name",
+        "centre",
+        "kind",
+        "booking_mode",
+        "capacity",
+        "fee",
+        "member_only",
+        "is_open",
+    },
+    "Availability": {"venue", "date", "slots"},
+    "Slot": {"start", "end", "capacity", "taken", "available", "bookable"},
+}
+SUMMARY_FIELDS = {"palaces_in_service", "county_level_in_service", "coverage_rate", "projects_under_way"}
+
+
+@pytest.fixture
+def schema(db):
+    response = APIClient().get("/api/schema/", {"format": "json"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    return response.json()
+
+
+def _component(schema, ref_or_name: str) -> dict:
+    return schema["components"]["schemas"][ref_or_name.rsplit("/", 1)[-1]]
+
+
+def _parameters(schema, path) -> dict[str, dict]:
+    return {p["name"]: p for p in schema["paths"][path]["get"].get("parameters", [])}
+
+
+def _response_schema(schema, path, status="200") -> dict:
+    return schema["paths"][path]["get"]["responses"][status]["content"]["application/json"]["schema"]
+
+
+# --- The schema ---------------------------------------------------------------------------------
+
+
+def test_schema_is_valid_openapi_3(schema):
+    assert schema["openapi"].startswith("3.")
+    validate_schema(schema)  # raises on an invalid document
+
+
+def test_schema_generation_has_no_warnings(db):
+    GENERATOR_STATS.reset()
+    SchemaGenerator().get_schema(request=None, public=True)
+
+    assert not GENERATOR_STATS._warn_cache, list(GENERATOR_STATS._warn_cache)
+    assert not GENERATOR_STATS._error_cache, list(GENERATOR_STATS._error_cache)
+
+
+def test_schema_lists_the_promised_paths(schema):
+    for path, method in PROMISED.items():
+        assert method in schema["paths"].get(path, {}), path
+    # Read only: nothing but GET on the network endpoints.
+    for path in PROMISED:
+        assert set(schema["paths"][path]) == {"get"}, path
+
+
+def test_schema_items_have_the_promised_fields(schema):
+    for name, fields in ITEM_FIELDS.items():
+        assert set(_component(schema, name)["properties"]) == fields, name
+    palaces = _component(schema, _response_schema(schema, "/api/v1/palaces/")["$ref"])
+    assert set(palaces["properties"]) == {"count", "next", "previous", "results"}
+    assert palaces["properties"]["results"]["items"]["$ref"].endswith("/Palace")
+    detail = _component(schema, _response_schema(schema, "/api/v1/palaces/{id}/")["$ref"])
+    assert set(detail["properties"]) >= ITEM_FIELDS["Palace"]
+    summary = _component(schema, _response_schema(schema, "/api/v1/network/summary/")["$ref"])
+    assert set(summary["properties"]) >= SUMMARY_FIELDS
+    assert summary["properties"]["coverage_rate"]["type"] == "number"
+
+
+def test_schema_documents_the_shapes_of_nested_fields(schema):
+    palace = _component(schema, "Palace")["properties"]
+    region = _component(schema, palace["city"]["allOf"][0]["$ref"])
+    assert set(region["properties"]) == {"id", "code", "name"}
+    assert palace["county"]["nullable"] is True
+    hours = _component(schema, palace["opening_hours"]["items"]["$ref"])["properties"]
+    assert (hours["weekday"]["minimum"], hours["weekday"]["maximum"]) == (0, 6)
+    assert re.fullmatch(hours["opens"]["pattern"], "09:00")
+    venue = _component(schema, "Venue")["properties"]
+    assert venue["fee"]["type"] == "string"
+    assert venue["palace"]["type"] == "integer"
+    slot = _component(schema, "Slot")["properties"]
+    assert slot["start"]["format"] == "date-time"
+
+
+def test_schema_documents_the_filters_with_their_values(schema):
+    palaces = _parameters(schema, "/api/v1/palaces/")
+    assert {"city", "county", "level", "status", "alliance_member", "q", "page", "page_size"} <= set(palaces)
+    assert set(palaces["level"]["schema"]["enum"]) == {"city", "county"}
+    assert set(palaces["status"]["schema"]["enum"]) == {
+        "planned",
+        "under_construction",
+        "equipment",
+        "in_service",
+        "closed",
+    }
+    assert palaces["alliance_member"]["schema"]["type"] == "boolean"
+
+    venues = _parameters(schema, "/api/v1/venues/")
+    assert {"palace", "centre", "kind", "booking_mode", "city", "q"} <= set(venues)
+    assert set(venues["centre"]["schema"]["enum"]) == {"culture", "education", "health", "service"}
+    assert set(venues["booking_mode"]["schema"]["enum"]) == {"exclusive", "shared", "appointment", "request"}
+    assert "badminton" in venues["kind"]["schema"]["enum"]
+    assert venues["palace"]["schema"]["type"] == "integer"
+
+    availability = _parameters(schema, "/api/v1/venues/{id}/availability/")
+    assert availability["date"]["required"] is True
+    assert availability["date"]["schema"] == {"type": "string", "format": "date"}
+
+
+def test_schema_documents_the_error_body(schema):
+    ref = schema["paths"]["/api/v1/palaces/"]["get"]["responses"]["400"]["content"]["application/json"]
+    error = _component(schema, ref["schema"]["$ref"])
+    assert set(error["properties"]) == {"code", "detail", "fields"}
+    assert set(error["required"]) == {"code", "detail"}
+    assert "404" in schema["paths"]["/api/v1/venues/{id}/availability/"]["get"]["responses"]
+
+
+# --- The docs page ------------------------------------------------------------------------------
+
+
+def test_docs_page_uses_only_its_own_assets_and_nothing_inline(client, db):
+    response = client.get("/api/docs/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assets = re.findall(r'<(?:script|link)\b[^>]*\b(?:src|href)="([^"]+)"', html)
+    assert len(assets) >= 5  # two stylesheets, favicon, two Swagger UI scripts, the init script
+    for url in assets:
+        assert url.startswith("/"), url  # same origin: no CDN
+        if url.startswith("/static/"):
+            assert finders.find(url.removeprefix("/static/")), f"{url} is not a static file"
+    # The strict CSP forbids inline code and styles: the page has none.
+    assert not re.search(r"<script\b(?![^>]*\bsrc=)", html)
+    assert "<style" not in html
+    assert "style=" not in html
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "style-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+
+
+def test_docs_init_script_is_served_and_points_at_the_schema(client, db):
+    page = client.get("/api/docs/").content.decode()
+    script_url = next(u for u in re.findall(r'<script src="([^"]+)"', page) if "/api/docs/" in u)
+
+    response = client.get(script_url.replace("&amp;", "&"))
+
+    assert response.status_code == 200
+    assert "javascript" in response.headers["Content-Type"]
+    assert "/api/schema/" in response.content.decode()
+
+
+# --- The error format ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "status", "code"),
+    [
+        ("get", "/api/v1/palaces/999999/", 404, "not_found"),
+        ("get", "/api/v1/palaces/?page=999", 404, "not_found"),
+        ("delete", "/api/v1/palaces/", 405, "method_not_allowed"),
+        ("post", "/api/v1/network/summary/", 405, "method_not_allowed"),
+        ("get", "/api/v1/palaces/?level=province", 400, "invalid"),
+        ("get", "/api/v1/venues/?palace=x&centre=y", 400, "invalid"),
+    ],
+)
+def test_errors_have_the_promised_format(db, method, url, status, code):
+    response = getattr(APIClient(), method)(url, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert body["code"] == code
+    assert isinstance(body["detail"], str)
+    assert body["detail"]
+    if status == 400:
+        assert set(body) == {"code", "detail", "fields"}
+        assert all(isinstance(messages, list) and messages for messages in body["fields"].values())
+    else:
+        assert set(body) == {"code", "detail"}
+
+
+def test_several_bad_filters_are_reported_together(db):
+    body = APIClient().get("/api/v1/venues/", {"palace": "x", "centre": "y"}).json()
+
+    assert set(body["fields"]) == {"palace", "centre"}
+
+
+# --- Fuzzing the network endpoints against their schema -----------------------------------------
+
+
+def _rejects_invalid_input(ctx, response, case):
+    # An empty parameter means "no filter" (what an HTML form sends for "any"), not bad input.
+    if any(str(value).strip() == "" for value in (case.query or {}).values()):
+        return None
+    return negative_data_rejection(ctx, response, case)
+
+
+@pytest.fixture
+def wsgi_app():
+    # As Django's test client does: the request signals must not close the test's connection
+    # (it holds the test transaction).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield get_wsgi_application()
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+_FUZZ = settings(
+    max_examples=10,
+    deadline=None,
+    derandomize=True,  # the fast suite must not be flaky: same examples on every run
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+
+
+def test_network_endpoints_survive_schema_driven_input(world, wsgi_app):
+    """Valid and invalid input generated from the schema: never a 500, every response (error
+    bodies included) conforms to the schema, and invalid input is refused with a 4xx."""
+    Closure.objects.create(
+        palace=world.palace_a,
+        venue=VenueFactory(palace=world.palace_a, kind="gym"),
+        start_date="2026-01-01",
+        end_date="2030-12-31",
+        reason="维修",
+    )
+    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", wsgi_app).include(
+        path_regex=r"^/api/v1/(palaces|venues|network)/"
+    )
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert {op.path for op in operations} >= set(PROMISED)
+    conformance = [not_a_server_error, status_code_conformance, content_type_conformance]
+
+    for operation in operations:
+
+        @_FUZZ
+        @given(case=operation.as_strategy())
+        def valid_input(case):
+            case.call_and_validate(checks=[*conformance, response_schema_conformance])
+
+        @_FUZZ
+        @given(case=operation.as_strategy(generation_mode=GenerationMode.NEGATIVE))
+        def invalid_input(case):
+            case.call_and_validate(checks=[*conformance, response_schema_conformance, _rejects_invalid_input])
+
+        valid_input()
+        if operation.query:  # (negative path-only cases are too rare for hypothesis to find)
+            invalid_input()
+
+
+def test_unknown_api_path_answers_in_the_error_format(client):
+    response = client.get("/api/v1/no-such-thing/")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_api_path_without_its_slash_is_redirected_not_swallowed(client):
+    response = client.get("/api/v1/palaces")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/api/v1/palaces/"

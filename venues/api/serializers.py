@@ -1,0 +1,202 @@
+"""Shapes of the network endpoints (API.md, "Network and venues"). Output only: no writes here."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from venues.models import Closure, OpeningHours, Palace, Region, SatellitePoint, Venue
+
+
+class RegionRefSerializer(serializers.ModelSerializer):
+    """A city or county-level unit: id, 6-digit division code, name."""
+
+    class Meta:
+        model = Region
+        fields = ["id", "code", "name"]
+        read_only_fields = fields
+
+
+# OpenAPI's `format: time` means HH:MM:SS with an offset; these are local wall-clock HH:MM.
+@extend_schema_field({"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "09:00"})
+class HourMinuteField(serializers.TimeField):
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class OpeningHoursSerializer(serializers.ModelSerializer):
+    weekday = serializers.IntegerField(
+        min_value=0, max_value=6, read_only=True, help_text=_("0 = Monday … 6 = Sunday")
+    )
+    opens = HourMinuteField(read_only=True, help_text=_("Local time, HH:MM"))
+    closes = HourMinuteField(read_only=True, help_text=_("Local time, HH:MM"))
+
+    class Meta:
+        model = OpeningHours
+        fields = ["weekday", "opens", "closes"]
+
+
+class PalaceSerializer(serializers.ModelSerializer):
+    """A workers' cultural palace."""
+
+    # Reads what `palace_list()` loads: region and its parent, opening hours, venue_count.
+
+    city = RegionRefSerializer(read_only=True, help_text=_("The prefecture-level city"))
+    county = RegionRefSerializer(
+        read_only=True, allow_null=True, help_text=_("The county-level unit; null for a city-level palace")
+    )
+    opening_hours = OpeningHoursSerializer(many=True, read_only=True)
+    venue_count = serializers.IntegerField(read_only=True, help_text=_("Active venues"))
+
+    class Meta:
+        model = Palace
+        fields = [
+            "id",
+            "name",
+            "level",
+            "status",
+            "city",
+            "county",
+            "address",
+            "phone",
+            "opening_hours",
+            "alliance_member",
+            "venue_count",
+        ]
+        read_only_fields = fields
+
+
+class SatellitePointSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SatellitePoint
+        fields = ["id", "kind", "name", "address"]
+        read_only_fields = fields
+
+
+class ClosureSerializer(serializers.ModelSerializer):
+    venue = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text=_("The closed venue; null: the whole palace")
+    )
+
+    class Meta:
+        model = Closure
+        fields = ["start_date", "end_date", "venue", "reason"]
+        read_only_fields = fields
+
+
+class PalaceDetailSerializer(PalaceSerializer):
+    """A palace with its description, building facts, satellite points and closures."""
+
+    satellite_points = SatellitePointSerializer(many=True, read_only=True)
+    closures = ClosureSerializer(
+        many=True, read_only=True, source="upcoming_closures", help_text=_("Current and future closures")
+    )
+
+    class Meta(PalaceSerializer.Meta):
+        fields = [
+            *PalaceSerializer.Meta.fields,
+            "description",
+            "floor_area",
+            "floors",
+            "year_built",
+            "satellite_points",
+            "closures",
+        ]
+        read_only_fields = fields
+
+
+class VenueSerializer(serializers.ModelSerializer):
+    """A venue of one of the four centres."""
+
+    # `is_open` asks the view (context["is_open"]), which knows the time and has the palaces'
+    # hours and today's closures prefetched for the whole page.
+
+    palace = serializers.PrimaryKeyRelatedField(read_only=True)
+    is_open = serializers.SerializerMethodField(
+        help_text=_("The venue is active and its palace is open right now")
+    )
+
+    class Meta:
+        model = Venue
+        fields = [
+            "id",
+            "palace",
+            "name",
+            "centre",
+            "kind",
+            "booking_mode",
+            "capacity",
+            "fee",
+            "member_only",
+            "is_open",
+        ]
+        read_only_fields = fields
+
+    def get_is_open(self, venue: Venue) -> bool:
+        return self.context["is_open"](venue)
+
+
+class SlotSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    capacity = serializers.IntegerField(help_text=_("Places the slot offers (1 for a whole-venue booking)"))
+    taken = serializers.IntegerField()
+    available = serializers.IntegerField()
+    bookable = serializers.BooleanField(help_text=_("The slot has not started and the venue takes bookings"))
+
+
+class AvailabilitySerializer(serializers.Serializer):
+    venue = serializers.IntegerField()
+    date = serializers.DateField()
+    slots = SlotSerializer(many=True)
+
+
+class AvailabilityQuerySerializer(serializers.Serializer):
+    """`?date=YYYY-MM-DD`, at most MAX_DAYS from today either way (the view passes `today`)."""
+
+    date = serializers.DateField(
+        input_formats=["iso-8601"], help_text=_("Local date, YYYY-MM-DD (within a year of today)")
+    )
+
+    MAX_DAYS = 366
+
+    def validate_date(self, value):
+        today = self.context["today"]
+        if abs((value - today).days) > self.MAX_DAYS:
+            raise serializers.ValidationError(
+                _("Choose a date within %(days)d days of today.") % {"days": self.MAX_DAYS},
+                code="out_of_range",
+            )
+        return value
+
+
+# The coverage rate is a number (a ratio, 4 decimals), not DRF's default decimal string.
+def _rate_field(**kwargs):
+    return serializers.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        coerce_to_string=False,
+        min_value=0,
+        max_value=1,
+        **kwargs,
+    )
+
+
+class _NetworkFiguresSerializer(serializers.Serializer):
+    palaces_in_service = serializers.IntegerField(help_text=_("City- and county-level palaces in service"))
+    county_level_in_service = serializers.IntegerField(help_text=_("Of which county-level"))
+    coverage_rate = _rate_field(
+        help_text=_("Units (cities and county-level units) with a palace in service ÷ all units, 0–1")
+    )
+    projects_under_way = serializers.IntegerField(
+        help_text=_("New, rebuilt or extended palaces under construction or being equipped")
+    )
+    units = serializers.IntegerField(help_text=_("Cities and county-level units"))
+    units_covered = serializers.IntegerField(help_text=_("Units with at least one palace in service"))
+
+
+class CityFiguresSerializer(_NetworkFiguresSerializer):
+    city = RegionRefSerializer()
+
+
+class NetworkSummarySerializer(_NetworkFiguresSerializer):
+    by_city = CityFiguresSerializer(many=True, help_text=_("The same figures per prefecture-level city"))

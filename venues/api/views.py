@@ -1,0 +1,234 @@
+"""Public, read-only endpoints of the network (API.md, "Network and venues").
+
+Anyone may read them: they show what the public directory shows, plus (for the provincial data
+platform) palaces of every status in `/palaces/`. Views only translate: the reads live in
+`venues.selectors`, the filters in `venues.filters` (shared with the pages).
+"""
+
+from datetime import date, datetime
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from palace_portal.api import ErrorSerializer
+from venues.filters import PalaceFilter, VenueFilter
+from venues.models import Closure, OpeningHours, Palace, SatellitePoint, Venue
+from venues.selectors import network_by_city, network_summary, opening_status, palace_list, venue_slots
+
+from .serializers import (
+    AvailabilityQuerySerializer,
+    AvailabilitySerializer,
+    NetworkSummarySerializer,
+    PalaceDetailSerializer,
+    PalaceSerializer,
+    VenueSerializer,
+)
+
+_BAD_INPUT = OpenApiResponse(ErrorSerializer, description="Invalid filter or query parameter.")
+_NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such object.")
+_NO_SUCH_PAGE = OpenApiResponse(ErrorSerializer, description="The page is past the end of the list.")
+_REGION_REF = "^[0-9]{0,18}$"  # empty: no filter, as for every filter
+
+
+def _region_parameter(name: str, description: str) -> OpenApiParameter:
+    return OpenApiParameter(name, str, OpenApiParameter.QUERY, pattern=_REGION_REF, description=description)
+
+
+class _ListFiltersOnlyMixin:
+    # Apply the filterset to the list only: a detail URL is found by its id alone.
+
+    # Any id reaches the view, so that `/palaces/1.5/` is a JSON 404 like `/palaces/abc/`
+    # (the router's default excludes dots, and Django's own 404 page is HTML).
+    lookup_value_regex = "[^/]+"
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List palaces",
+        description=(
+            "Palaces of every status (the directory on the site hides planned and closed ones), "
+            "ordered by division code and name."
+        ),
+        parameters=[
+            _region_parameter("city", "City: its id or 6-digit division code (e.g. 360100)."),
+            _region_parameter("county", "County-level unit: its id or 6-digit division code."),
+        ],
+        responses={200: PalaceSerializer, 400: _BAD_INPUT, 404: _NO_SUCH_PAGE},
+    ),
+    retrieve=extend_schema(
+        summary="One palace",
+        description="The list item plus description, building facts, satellite points and closures.",
+        responses={200: PalaceDetailSerializer, 404: _NOT_FOUND},
+    ),
+)
+class PalaceViewSet(_ListFiltersOnlyMixin, viewsets.ReadOnlyModelViewSet):
+    """Workers' cultural palaces (the tenant of the portal)."""
+
+    filterset_class = PalaceFilter
+    queryset = Palace.objects.none()  # for the schema's model; the real one is below
+
+    def get_queryset(self) -> QuerySet[Palace]:
+        qs = palace_list(include_unlisted=True)
+        if self.action == "retrieve":
+            qs = qs.prefetch_related(
+                Prefetch("satellite_points", queryset=SatellitePoint.objects.order_by("kind", "name")),
+                Prefetch(
+                    "closures",
+                    queryset=Closure.objects.filter(end_date__gte=timezone.localdate()).order_by(
+                        "start_date", "end_date"
+                    ),
+                    to_attr="upcoming_closures",
+                ),
+            )
+        return qs
+
+    def get_serializer_class(self):
+        return PalaceDetailSerializer if self.action == "retrieve" else PalaceSerializer
+
+
+def _venues_listed() -> QuerySet[Venue]:
+    """Active venues of palaces the public directory lists."""
+    return Venue.objects.listed().select_related("palace")
+
+
+def _venue_is_open(venue: Venue, *, at: datetime) -> bool:
+    """Active, no closure of the venue itself today, and its palace open at `at`.
+
+    Reads the palace's prefetched `opening_hours` and `closures_today` (see the viewset), so a
+    page of venues costs no query per venue.
+    """
+    if not venue.is_active:
+        return False
+    palace = venue.palace
+    closures = palace.closures_today
+    if any(c.venue_id == venue.pk for c in closures):
+        return False
+    return opening_status(palace, at=at, closures=closures, hours=list(palace.opening_hours.all())).is_open
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List venues",
+        description=(
+            "Active venues of the palaces listed in the public directory (not planned, not closed), "
+            "ordered by palace, centre and name."
+        ),
+        parameters=[_region_parameter("city", "City: its id or 6-digit division code (e.g. 360100).")],
+        responses={200: VenueSerializer, 400: _BAD_INPUT, 404: _NO_SUCH_PAGE},
+    ),
+    retrieve=extend_schema(
+        summary="One venue",
+        description="The list item of one venue.",
+        responses={200: VenueSerializer, 404: _NOT_FOUND},
+    ),
+)
+class VenueViewSet(_ListFiltersOnlyMixin, viewsets.ReadOnlyModelViewSet):
+    """The four centres' venues of the palaces."""
+
+    serializer_class = VenueSerializer
+    filterset_class = VenueFilter
+    queryset = Venue.objects.none()  # for the schema's model; the real one is below
+
+    def get_queryset(self) -> QuerySet[Venue]:
+        qs = _venues_listed()
+        if self.action in ("list", "retrieve"):
+            today = timezone.localdate()
+            # One query each for the whole page: the palaces' hours and today's closures.
+            qs = qs.prefetch_related(
+                Prefetch("palace__opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens")),
+                Prefetch(
+                    "palace__closures", queryset=Closure.objects.covering(today), to_attr="closures_today"
+                ),
+            )
+        return qs.order_by("palace__region__code", "palace__name", "centre", "name", "pk")
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        now = timezone.now()
+        context["is_open"] = lambda venue: _venue_is_open(venue, at=now)
+        return context
+
+    @extend_schema(
+        summary="Slots of a venue on a date",
+        description=(
+            "The venue's slots on a local date: the palace's opening hours cut into slots of the "
+            "venue's length; none on a closure day. Dates more than 366 days away are refused."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "date",
+                date,
+                OpenApiParameter.QUERY,
+                required=True,
+                description="Local date, YYYY-MM-DD (within 366 days of today).",
+            )
+        ],
+        filters=False,
+        responses={200: AvailabilitySerializer, 400: _BAD_INPUT, 404: _NOT_FOUND},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def availability(self, request: Request, pk=None) -> Response:
+        venue = self.get_object()
+        now = timezone.now()
+        query = AvailabilityQuerySerializer(
+            data=request.query_params, context={"today": timezone.localdate()}
+        )
+        query.is_valid(raise_exception=True)
+        day = query.validated_data["date"]
+        slots = [
+            {
+                "start": slot.start,
+                "end": slot.end,
+                "capacity": slot.capacity,
+                "taken": slot.taken,
+                "available": slot.available,
+                # The booking window (how far ahead, how late) arrives with the bookings app;
+                # until then a slot is bookable if it has not started and the venue is active.
+                "bookable": venue.is_active and slot.start > now,
+            }
+            for slot in venue_slots(venue, day)
+        ]
+        return Response(AvailabilitySerializer({"venue": venue.pk, "date": day, "slots": slots}).data)
+
+
+class NetworkSummaryApi(APIView):
+    """The province-wide network figures the union publishes: public, computed on each request
+    from the rows (two queries), so they are never stale."""
+
+    @extend_schema(
+        summary="Network figures",
+        description=(
+            "Palaces in service, of which county-level, the city/county coverage rate (a ratio "
+            "0–1, four decimals) and the projects under way; the same figures per city in `by_city`."
+        ),
+        responses={200: NetworkSummarySerializer},
+    )
+    def get(self, request: Request) -> Response:
+        rows = network_by_city()
+        data = {
+            **network_summary(rows),
+            "by_city": [
+                {
+                    "city": row.city,
+                    "palaces_in_service": row.palaces_in_service,
+                    "county_level_in_service": row.county_level_in_service,
+                    "coverage_rate": row.coverage_rate,
+                    "projects_under_way": row.projects_under_way,
+                    "units": row.units,
+                    "units_covered": row.units_covered,
+                }
+                for row in rows
+            ],
+        }
+        return Response(NetworkSummarySerializer(data).data)

@@ -1,0 +1,127 @@
+"""Writes on the network that carry a rule: who is assigned to which palace or region.
+
+Each service takes the acting user, asserts access through `venues.access` itself (defence in
+depth: the admin and pages check too), runs in one transaction and raises `palace_portal.errors`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from palace_portal.errors import InvalidInput, NotFound, RuleViolation
+
+from . import access
+from .models import Palace, Region, StaffAssignment
+
+if TYPE_CHECKING:
+    from palace_portal.users.models import User
+
+Role = StaffAssignment.Role
+
+# The region level each region-scoped role must point at.
+_REGION_LEVEL_OF_ROLE = {
+    Role.CITY_OFFICER: Region.Level.CITY,
+    Role.PROVINCE_OFFICER: Region.Level.PROVINCE,
+}
+
+
+def _assert_may_assign(*, actor, role: str, palace: Palace | None) -> None:
+    """Palace roles: the palace's managers and provincial staff; region roles: provincial staff."""
+    if role in StaffAssignment.PALACE_ROLES:
+        if not access.may_view_palace(actor, palace):
+            # Outsiders learn nothing about the palace, not even that it exists.
+            raise NotFound()
+        if not access.may_assign_staff(actor, palace):
+            raise RuleViolation(_("You may not assign staff to this palace."), code="not_allowed")
+    elif not access.may_administer_network(actor):
+        raise RuleViolation(
+            _("Only provincial union staff may assign city or provincial roles."), code="not_allowed"
+        )
+
+
+def staff_assignment_validate(
+    *, actor, user: User, role: str, palace: Palace | None = None, region: Region | None = None
+) -> None:
+    """Every check `staff_assignment_create` makes, without writing (forms show the errors early).
+
+    Raises InvalidInput (role, scope or user not acceptable; `fields` names the field at fault),
+    NotFound (the palace is not visible to the actor) or RuleViolation (`not_allowed`: the actor may
+    not assign this; `assignment_exists`: the user already holds this role there).
+    """
+    if role not in Role.values:
+        raise InvalidInput(
+            _("Choose a valid role."), code="invalid_role", fields={"role": [_("Choose a valid role.")]}
+        )
+    if role in StaffAssignment.PALACE_ROLES:
+        if palace is None:
+            message = _("A palace role needs a palace.")
+            raise InvalidInput(message, code="palace_required", fields={"palace": [message]})
+        if region is not None:
+            message = _("A palace role is scoped by its palace only: leave the region empty.")
+            raise InvalidInput(message, code="region_not_allowed", fields={"region": [message]})
+    else:
+        if palace is not None:
+            message = _("A city or provincial role is scoped by a region: leave the palace empty.")
+            raise InvalidInput(message, code="palace_not_allowed", fields={"palace": [message]})
+        level = _REGION_LEVEL_OF_ROLE[role]
+        if region is None or region.level != level:
+            if level == Region.Level.CITY:
+                message = _("City union staff need a prefecture-level city as their region.")
+            else:
+                message = _("Provincial union staff need the province as their region.")
+            raise InvalidInput(message, code="region_level_mismatch", fields={"region": [message]})
+
+    _assert_may_assign(actor=actor, role=role, palace=palace)
+
+    if user is None or not user.is_active:
+        message = _("This user account is not active.")
+        raise InvalidInput(message, code="user_inactive", fields={"user": [message]})
+    scope = {"palace": palace} if palace is not None else {"region": region}
+    if StaffAssignment.objects.filter(user=user, role=role, **scope).exists():
+        raise RuleViolation(_("This person already holds this role there."), code="assignment_exists")
+
+
+def staff_assignment_create(
+    *, actor, user: User, role: str, palace: Palace | None = None, region: Region | None = None
+) -> StaffAssignment:
+    """Give `user` a staff role: palace staff or manager of `palace`, or a region-scoped officer.
+
+    Who may call: a manager of `palace` or provincial staff for palace roles; provincial staff only
+    for city and provincial roles. Preconditions and errors: see `staff_assignment_validate`.
+    Side effects: the user's cached roles are dropped, so the new role applies at once.
+    """
+    with transaction.atomic():
+        staff_assignment_validate(actor=actor, user=user, role=role, palace=palace, region=region)
+        try:
+            # A savepoint of its own: a concurrent duplicate must not break the caller's transaction.
+            with transaction.atomic():
+                assignment = StaffAssignment.objects.create(
+                    user=user, role=role, palace=palace, region=region
+                )
+        except IntegrityError as exc:
+            raise RuleViolation(
+                _("This person already holds this role there."), code="assignment_exists"
+            ) from exc
+    access.forget(user)
+    return assignment
+
+
+def staff_assignment_delete(*, actor, assignment: StaffAssignment) -> None:
+    """Take a staff role away. Same callers as `staff_assignment_create` for that role and scope.
+
+    Raises NotFound when the actor may not even see the assignment's palace (or the assignment is
+    region-scoped and the actor is not provincial staff), RuleViolation `not_allowed` when they may
+    see the palace but not assign its staff. Side effect: the user's cached roles are dropped.
+    """
+    with transaction.atomic():
+        if assignment.palace_id is None and not access.may_administer_network(actor):
+            raise NotFound()
+        _assert_may_assign(actor=actor, role=assignment.role, palace=assignment.palace)
+        user = assignment.user
+        deleted, _counts = StaffAssignment.objects.filter(pk=assignment.pk).delete()
+        if not deleted:
+            raise NotFound()
+    access.forget(user)
