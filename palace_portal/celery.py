@@ -9,3 +9,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "palace_portal.settings.base")
 app = Celery("palace_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@app.task(name="palace_portal.ping")
+def ping() -> str:
+    """Diagnostic: proves a message went through the broker to a worker and back (tests/integration)."""
+    return "pong"

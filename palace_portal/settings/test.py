@@ -1,6 +1,13 @@
-"""Test settings: fast hashing, in-memory mail and SMS, eager Celery unless a broker is given."""
+"""Test settings: fast hashing, in-memory mail and SMS, eager Celery even when a broker is given."""
+
+import os
 
 from .base import *  # noqa: F403
+
+# Unit tests never wait on a worker, even when CELERY_BROKER_URL points at a real broker (the
+# PostgreSQL run of .ci/run sets it so that tests/integration can reach the worker it starts).
+# CELERY_TEST_USE_BROKER=1 sends every task through the broker instead.
+CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_TEST_USE_BROKER") != "1"
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

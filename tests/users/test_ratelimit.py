@@ -33,12 +33,21 @@ def test_hit_forgets_old_events_once_the_window_has_slid_past():
     assert ratelimit.hit("old", 4, HOUR, now=START + 2 * HOUR + 1)
 
 
-def test_hit_keeps_counts_in_the_shared_cache_with_hashed_keys():
-    ratelimit.hit("otp:phone:13812345678", 5, HOUR, now=START)
-    keys = list(cache._cache.keys())  # LocMemCache internals, only to look at the key names
+def test_hit_keeps_counts_in_the_shared_cache_with_hashed_keys(monkeypatch):
+    keys = []
+    real_add = cache.add
+
+    def spy_add(key, *args, **kwargs):
+        keys.append(key)
+        return real_add(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "add", spy_add)
+    assert ratelimit.hit("otp:phone:13812345678", 1, HOUR, now=START)
+    assert not ratelimit.hit("otp:phone:13812345678", 1, HOUR, now=START)
+
     assert keys
     assert not any("13812345678" in key for key in keys)
-    # A fresh cache (another process would share Redis; here: cleared) starts from zero.
+    # The count lives in the cache, not the process: a cleared cache starts from zero.
     cache.clear()
     assert ratelimit.hit("otp:phone:13812345678", 1, HOUR, now=START)
 

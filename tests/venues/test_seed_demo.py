@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import F
+from django.utils import translation
 
 from palace_portal.users.models import User
 from tests.factories import UserFactory
@@ -18,6 +19,13 @@ from venues.kinds import KINDS_BY_CODE, Centre
 from venues.models import Closure, OpeningHours, Palace, Region, SatellitePoint, StaffAssignment, Venue
 
 ANCHOR = date(2026, 11, 21)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The command speaks the active language; these tests read its English messages.
+    with translation.override("en"):
+        yield
 
 
 def seed(*args: str) -> str:
