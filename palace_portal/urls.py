@@ -3,6 +3,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from palace_portal.api import api_not_found
+from palace_portal.views import favicon
 from venues import views as venue_views
 
 api_v1 = [
@@ -14,6 +15,8 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    # Pages without our <link rel="icon"> (the admin, the API docs) make browsers ask for this.
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),
