@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from venues.kinds import BookingMode
@@ -62,22 +61,17 @@ def rule_defaults(venue: Venue) -> dict:
 
 
 def rule_for(venue: Venue) -> BookingRule:
-    """The venue's rule, created with the defaults of its mode and kind the first time."""
+    """The venue's rule; until staff save one, an unsaved rule with its mode's and kind's defaults.
+
+    Never writes: reads (availability, a public GET) must not create rows. The staff rules editor
+    saves the rule the first time it is changed.
+    """
     rule = getattr(venue, "_rule_cache", None)
-    if rule is not None:
-        return rule
-    try:
-        rule = BookingRule.objects.get(venue=venue)
-    except BookingRule.DoesNotExist:
-        try:
-            with transaction.atomic():
-                rule = BookingRule.objects.create(
-                    venue=venue, palace_id=venue.palace_id, **rule_defaults(venue)
-                )
-        except IntegrityError:
-            # Created by a concurrent request.
-            rule = BookingRule.objects.get(venue=venue)
-    venue._rule_cache = rule
+    if rule is None:
+        rule = BookingRule.objects.filter(venue=venue).first()
+        if rule is None:
+            rule = BookingRule(venue=venue, palace_id=venue.palace_id, **rule_defaults(venue))
+        venue._rule_cache = rule
     return rule
 
 

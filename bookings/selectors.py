@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from venues.kinds import BookingMode
-from venues.models import Venue
+from venues.models import Closure, OpeningHours, Venue
 from venues.selectors import venue_slots
 
 from .models import Booking, DutyShift, SlotCounter
@@ -65,15 +65,16 @@ def day_slots(venue: Venue, day: date) -> list[tuple[datetime, datetime, int]]:
 
 
 def _taken_by_slot(venue: Venue, slots, day_start, day_end) -> tuple[dict, dict]:
-    waiting: dict[datetime, int] = {}
-    for start, count in (
+    """Places held and people waiting per slot start (two queries)."""
+    waiting_ranges = list(
         Booking.objects.filter(
-            venue=venue, status=Booking.Status.WAITLISTED, start__gte=day_start, start__lt=day_end
-        )
-        .values_list("start")
-        .annotate(n=Count("id"))
-    ):
-        waiting[start] = count
+            venue=venue, status=Booking.Status.WAITLISTED, start__lt=day_end, end__gt=day_start
+        ).values_list("start", "end")
+    )
+    # A wait for 10–12 is a wait for both the 10:00 and the 11:00 slot.
+    waiting = {
+        start: sum(1 for ws, we in waiting_ranges if ws < end and start < we) for start, end, _cap in slots
+    }
     if venue.booking_mode in (BookingMode.SHARED, BookingMode.APPOINTMENT):
         taken = dict(
             SlotCounter.objects.filter(venue=venue, start__gte=day_start, start__lt=day_end).values_list(
@@ -144,3 +145,119 @@ def waitlist_position(booking: Booking) -> int | None:
         end__gt=booking.start,
     ).filter(Q(created_at__lt=booking.created_at) | Q(created_at=booking.created_at, pk__lt=booking.pk))
     return ahead.count() + 1
+
+
+# --- Worker pages (the booking grid, "My bookings") ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DayInfo:
+    """One local date of a venue for the grid's day tabs: closed (and why), or without slots."""
+
+    day: date
+    closure: Closure | None
+    # False when the palace has no opening hours that weekday (or, for a service window, nobody
+    # is on duty): the day has no slots although nothing is closed.
+    has_hours: bool
+
+
+def venue_days(venue: Venue, first: date, last: date) -> list[DayInfo]:
+    """Each local date from `first` to `last` with its closure. Two queries (three for windows)."""
+    closures = list(
+        Closure.objects.filter(palace_id=venue.palace_id, start_date__lte=last, end_date__gte=first)
+        .filter(Q(venue__isnull=True) | Q(venue=venue))
+        .order_by("start_date")
+    )
+    weekdays = set(OpeningHours.objects.filter(palace_id=venue.palace_id).values_list("weekday", flat=True))
+    duty_weekdays, duty_dates = None, set()
+    if venue.booking_mode == BookingMode.APPOINTMENT:
+        duty_weekdays = set()
+        for weekday, day in (
+            DutyShift.objects.filter(venue=venue)
+            .filter(Q(date__isnull=True) | Q(date__gte=first, date__lte=last))
+            .values_list("weekday", "date")
+        ):
+            if day is None:
+                duty_weekdays.add(weekday)
+            else:
+                duty_dates.add(day)
+    days = []
+    for offset in range((last - first).days + 1):
+        day = first + timedelta(days=offset)
+        closure = next((c for c in closures if c.start_date <= day <= c.end_date), None)
+        has_hours = day.weekday() in weekdays
+        if duty_weekdays is not None:
+            has_hours = has_hours and (day.weekday() in duty_weekdays or day in duty_dates)
+        days.append(DayInfo(day, closure, has_hours))
+    return days
+
+
+def user_bookings_between(user, venue: Venue, start: datetime, end: datetime) -> list[Booking]:
+    """The user's open or checked-in bookings of `venue` overlapping [start, end). One query."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Booking.objects.filter(
+            user=user,
+            venue=venue,
+            status__in=(*Booking.OPEN, Booking.Status.CHECKED_IN),
+            start__lt=end,
+            end__gt=start,
+        ).order_by("start")
+    )
+
+
+def _with_rules(qs: QuerySet[Booking]) -> QuerySet[Booking]:
+    # The rule (cancel deadline, check-in window) and the palace (address) of every row, in the
+    # same query: pages read them for each booking.
+    return qs.select_related("venue", "venue__booking_rule", "venue__palace", "palace")
+
+
+def upcoming_bookings_of_user(user, *, now: datetime | None = None) -> QuerySet[Booking]:
+    """What the worker still has ahead: waiting, offered, pending, confirmed or under way."""
+    now = now or timezone.now()
+    return _with_rules(
+        Booking.objects.filter(
+            user=user, status__in=(*Booking.OPEN, Booking.Status.CHECKED_IN), end__gt=now
+        ).order_by("start", "pk")
+    )
+
+
+def past_bookings_of_user(user, *, now: datetime | None = None) -> QuerySet[Booking]:
+    """Everything else: ended, cancelled, declined, expired, no-shows; the latest first."""
+    now = now or timezone.now()
+    return _with_rules(
+        Booking.objects.filter(user=user)
+        .exclude(status__in=(*Booking.OPEN, Booking.Status.CHECKED_IN), end__gt=now)
+        .order_by("-start", "-pk")
+    )
+
+
+def waitlist_positions(bookings) -> dict[int, int]:
+    """{booking pk: place in the queue} for the waitlisted ones among `bookings`, in one query.
+
+    The same order as `waitlist_position`: those who joined earlier for an overlapping time.
+    """
+    waiting = [b for b in bookings if b.status == Booking.Status.WAITLISTED]
+    if not waiting:
+        return {}
+    condition = Q()
+    for b in waiting:
+        condition |= Q(venue_id=b.venue_id, start__lt=b.end, end__gt=b.start)
+    queue = list(
+        Booking.objects.filter(condition, status=Booking.Status.WAITLISTED).values_list(
+            "pk", "venue_id", "start", "end", "created_at"
+        )
+    )
+    positions = {}
+    for b in waiting:
+        ahead = sum(
+            1
+            for pk, venue_id, start, end, created_at in queue
+            if venue_id == b.venue_id
+            and start < b.end
+            and b.start < end
+            and (created_at, pk) < (b.created_at, b.pk)
+        )
+        positions[b.pk] = ahead + 1
+    return positions
