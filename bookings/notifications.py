@@ -59,7 +59,7 @@ RETRY_BACKOFF = {n: timedelta(minutes=2 ** (n - 1)) for n in range(1, MAX_ATTEMP
 SWEEP_BATCH = 500
 
 
-class UnknownKind(ValueError):
+class NotificationError(ValueError):
     """A programming error: `notify` was called with a kind it cannot render or without its inputs."""
 
 
@@ -87,10 +87,10 @@ def _moment(value: datetime) -> str:
 
 
 def _booking_context(booking: Booking) -> dict[str, str]:
-    venue = booking.venue
+    # booking.palace, not venue.palace: the services select_related("venue", "palace").
     return {
-        "venue": venue.name,
-        "palace": venue.palace.name,
+        "venue": booking.venue.name,
+        "palace": booking.palace.name,
         "when": _when(booking),
         "start_time": f"{_local(booking.start):%H:%M}",
         "code": booking.check_in_code,
@@ -106,7 +106,7 @@ def _with_reason(text: str, reason: str) -> str:
 
 def _need(extra: dict, key: str, kind: str):
     if extra.get(key) is None:
-        raise UnknownKind(f"notify(kind={kind!r}) needs extra[{key!r}]")
+        raise NotificationError(f"notify(kind={kind!r}) needs extra[{key!r}]")
     return extra[key]
 
 
@@ -142,7 +142,7 @@ def _booking_cancelled(booking: Booking, extra: dict) -> tuple[str, str]:
 
 def _waitlist_offer(booking: Booking, extra: dict) -> tuple[str, str]:
     if booking.offer_expires_at is None:
-        raise UnknownKind("notify(kind='waitlist_offer') needs booking.offer_expires_at")
+        raise NotificationError("notify(kind='waitlist_offer') needs booking.offer_expires_at")
     c = {**_booking_context(booking), "until": _moment(booking.offer_expires_at)}
     return (
         _("A place is free for you: %(venue)s") % c,
@@ -217,12 +217,12 @@ KINDS: dict[str, tuple[Renderer, bool, Callable[[Booking | None, dict], str]]] =
 
 
 def notification_render(*, user, kind: str, booking: Booking | None = None, extra: dict | None = None):
-    """(subject, body) of a message in the active language. Raises UnknownKind on bad input."""
+    """(subject, body) of a message in the active language. Raises NotificationError on bad input."""
     if kind not in KINDS:
-        raise UnknownKind(f"unknown notification kind {kind!r}")
+        raise NotificationError(f"unknown notification kind {kind!r}")
     render, needs_booking, _key = KINDS[kind]
     if needs_booking and booking is None:
-        raise UnknownKind(f"notify(kind={kind!r}) needs a booking")
+        raise NotificationError(f"notify(kind={kind!r}) needs a booking")
     return render(booking, extra or {})
 
 
@@ -236,7 +236,7 @@ def _dedupe_key(*, user, kind: str, booking: Booking | None, extra: dict, channe
     parts.append(channel)
     key = ":".join(parts)
     if len(key) > Notification._meta.get_field("dedupe_key").max_length:
-        raise UnknownKind("notification dedupe key too long")
+        raise NotificationError("notification dedupe key too long")
     return key
 
 
@@ -250,12 +250,13 @@ def notify(
 
     Call it inside the transaction of the change it reports (a booking service), so that the
     message exists exactly when the change does. One row per channel: SMS always, e-mail when the
-    user has an address. Writing the same event again returns the existing rows and writes nothing.
+    user has an address. Writing the same event again returns the existing rows and writes nothing
+    (a row still pending is queued again, which the delivery claim makes harmless).
 
     `extra`: `reason` (overrides the reason stored on the booking/suspension/appeal),
     `suspension` (kinds `suspended`, `suspension_lifted`), `appeal` (kind `appeal_decided`),
     `dedupe` (an additional discriminator, for an event that may legitimately repeat).
-    Raises UnknownKind (a ValueError) for an unknown kind or missing inputs: a programming error.
+    Raises NotificationError (a ValueError) for an unknown kind or missing inputs: a programming error.
     """
     extra = dict(extra or {})
     subject, body = notification_render(user=user, kind=kind, booking=booking, extra=extra)
@@ -327,7 +328,7 @@ def _send(notification: Notification) -> None:
             raise NoAddress
         send_mail(notification.subject, notification.body, settings.DEFAULT_FROM_EMAIL, [user.email])
     else:
-        raise UnknownKind(f"unknown channel {notification.channel!r}")
+        raise NotificationError(f"unknown channel {notification.channel!r}")
 
 
 def notification_deliver(*, notification_id: int) -> bool:

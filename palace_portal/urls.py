@@ -3,11 +3,14 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from palace_portal.api import api_not_found
-from palace_portal.views import favicon
+from palace_portal.views import favicon, health
 from venues import views as venue_views
 
 api_v1 = [
+    path("health/", health, name="api-health"),
     path("", include("palace_portal.users.api_urls")),
+    # Before venues: the bookings API answers /venues/{id}/availability/ (it counts bookings).
+    path("", include("bookings.api.urls")),
     path("", include("venues.api.urls")),
     # Unknown API paths answer in the API's error format, not with an HTML page. Only paths
     # ending in a slash, so that CommonMiddleware can still add a forgotten one.
@@ -29,5 +32,9 @@ urlpatterns = [
     ),
     path("accounts/", include("palace_portal.users.urls")),
     path("", venue_views.home, name="home"),
+    # The personal calendar feed at its secret address: /calendar/<token>.ics (no sign-in).
+    path("", include("bookings.urls_calendar")),
+    # The palace desk: today's bookings, check-in, requests, duty roster, rules, suspensions.
+    path("staff/", include("bookings.staff_urls")),
     path("", include("venues.urls")),
 ]

@@ -80,3 +80,53 @@ def world(db):
 def superuser(db):
     """A Django superuser with no staff assignment: the access policy treats it as provincial staff."""
     return UserFactory(phone="13700000000", real_name="管理员", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def sms_outbox():
+    """The in-memory SMS outbox (LocmemSmsBackend), empty at the start and end of the test."""
+    from palace_portal.users import sms
+
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()
+
+
+@pytest.fixture
+def make_booking(world):
+    """Factory: a Booking row written directly (no rules checked), one hour from `start` by default.
+
+    `start` is an aware datetime (default: 19:00 in the palace's time zone, tomorrow for the first
+    booking, a day later for each next one, so that defaults never overlap); any other Booking
+    field may be given. Each booking gets a fresh check-in code.
+    """
+    import itertools
+    import secrets
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    from bookings.models import Booking
+
+    days_ahead = itertools.count(1)
+
+    def make(*, user=None, venue=None, start=None, minutes=60, status=Booking.Status.CONFIRMED, **fields):
+        venue = venue or world.venue_a
+        if start is None:
+            day = timezone.localdate() + timedelta(days=next(days_ahead))
+            start = timezone.make_aware(datetime.combine(day, time(19)))
+        fields.setdefault("check_in_code", secrets.token_hex(5).upper())
+        return Booking.objects.create(
+            palace=venue.palace,
+            venue=venue,
+            user=user or world.worker,
+            mode=venue.booking_mode,
+            exclusive=venue.booking_mode == "exclusive",
+            start=start,
+            end=start + timedelta(minutes=minutes),
+            local_date=timezone.localtime(start).date(),
+            status=status,
+            **fields,
+        )
+
+    return make

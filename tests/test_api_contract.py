@@ -33,6 +33,7 @@ PROMISED = {
     "/api/v1/venues/{id}/availability/": "get",
     "/api/v1/network/summary/": "get",
 }
+SLOT_EXTRA = {"state", "waiting", "members_only"}
 ITEM_FIELDS = {
     "Palace": {
         "id",
@@ -60,7 +61,31 @@ ITEM_FIELDS = {
         "is_open",
     },
     "Availability": {"venue", "date", "slots"},
-    "Slot": {"start", "end", "capacity", "taken", "available", "bookable"},
+    # API.md's six keys, plus the slot's state, waitlist and members-only flag (additive).
+    "Slot": {"start", "end", "capacity", "taken", "available", "bookable"} | SLOT_EXTRA,
+    # The answer to POST /bookings/: exactly API.md's keys.
+    "BookingCreated": {"id", "venue", "start", "end", "party_size", "status", "check_in_code"},
+}
+# The bookings endpoints of API.md (signed in), with their methods.
+PROMISED_BOOKINGS = {
+    "/api/v1/bookings/": {"get", "post"},
+    "/api/v1/bookings/{id}/": {"get"},
+    "/api/v1/bookings/{id}/cancel/": {"post"},
+    "/api/v1/bookings/check-in/": {"post"},
+    "/api/v1/bookings/{id}/ics/": {"get"},
+    "/api/v1/bookings/{id}/accept-offer/": {"post"},
+    "/api/v1/bookings/{id}/decide/": {"post"},
+    "/api/v1/calendar/feed/": {"get"},
+    "/api/v1/calendar/feed/reset/": {"post"},
+}
+BOOKING_409_CODES = {
+    "slot_taken",
+    "slot_full",
+    "outside_opening_hours",
+    "outside_booking_window",
+    "limit_reached",
+    "suspended",
+    "members_only",
 }
 SUMMARY_FIELDS = {"palaces_in_service", "county_level_in_service", "coverage_rate", "projects_under_way"}
 
@@ -106,6 +131,33 @@ def test_schema_lists_the_promised_paths(schema):
     # Read only: nothing but GET on the network endpoints.
     for path in PROMISED:
         assert set(schema["paths"][path]) == {"get"}, path
+
+
+def test_schema_lists_the_promised_bookings_paths(schema):
+    paths = schema["paths"]
+    for path, methods in PROMISED_BOOKINGS.items():
+        assert set(paths.get(path, {})) == methods, path
+
+    def responses(path, method):
+        return paths[path][method]["responses"]
+
+    create = responses("/api/v1/bookings/", "post")
+    assert create["201"]["content"]["application/json"]["schema"]["$ref"].endswith("/BookingCreated")
+    assert all(f"`{code}`" in create["409"]["description"] for code in BOOKING_409_CODES)
+    cancel = responses("/api/v1/bookings/{id}/cancel/", "post")["409"]["description"]
+    assert "`cancel_deadline_passed`" in cancel
+    check_in = responses("/api/v1/bookings/check-in/", "post")["409"]["description"]
+    assert "`not_checkin_time`" in check_in
+    assert "`already_checked_in`" in check_in
+    assert "text/calendar" in responses("/api/v1/bookings/{id}/ics/", "get")["200"]["content"]
+    listing = _component(schema, _response_schema(schema, "/api/v1/bookings/")["$ref"])
+    item = _component(schema, listing["properties"]["results"]["items"]["$ref"])
+    assert set(item["properties"]) >= ITEM_FIELDS["BookingCreated"]
+    assert {"venue", "date", "status"} <= set(_parameters(schema, "/api/v1/bookings/"))
+    # The confidential matter is input only.
+    for name, component in schema["components"]["schemas"].items():
+        if not name.endswith("Request"):
+            assert "matter" not in component.get("properties", {}), name
 
 
 def test_schema_items_have_the_promised_fields(schema):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -151,7 +152,9 @@ def _lock_user(user) -> None:
     by someone else's cancellation offering this user a place) must not wait for this lock, or
     that cancellation and this booking can deadlock over the venue lock below.
     """
-    type(user).objects.select_for_update(no_key=True).filter(pk=user.pk).values_list("pk", flat=True).first()
+    # Not type(user): a request's user is a lazy wrapper around the model instance.
+    users = get_user_model().objects
+    users.select_for_update(no_key=True).filter(pk=user.pk).values_list("pk", flat=True).first()
 
 
 def _lock_ranges(venue: Venue) -> None:
@@ -299,9 +302,9 @@ def booking_create(
             AppointmentMatter.objects.create(booking=booking, palace_id=venue.palace_id, text=matter.strip())
         # Places nobody ahead could take (their parties are larger) must not stay empty while
         # someone who fits waits: offer them in queue order, which may reach this newcomer.
-        if booking.status == Status.WAITLISTED and _offer_freed(venue, rng.start, rng.end, now=now):
+        if booking.status == Status.WAITLISTED and waitlist_offer_freed(venue, rng.start, rng.end, now=now):
             booking.refresh_from_db(fields=["status", "offer_expires_at"])
-        # The outbox knows confirmations (and offers, written by _offer_freed); a pending request
+        # The outbox knows confirmations (and offers, written by waitlist_offer_freed); a pending request
         # or a place on the waitlist is shown on the page at once.
         if booking.status == Status.CONFIRMED:
             notifications.notify(user=user, kind="booking_confirmed", booking=booking)
@@ -358,7 +361,11 @@ def booking_cancel(*, actor, booking: Booking, reason: str = "", now: datetime |
         raise NotFound()
     with transaction.atomic():
         booking = (
-            Booking.objects.select_for_update().select_related("venue", "palace", "user").get(pk=booking.pk)
+            # OF self: select_related would lock the venue, palace and user rows too, which blocks
+            # every booking insert of the palace (its foreign key check) and deadlocks with them.
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("venue", "palace", "user")
+            .get(pk=booking.pk)
         )
         if booking.status not in Booking.OPEN:
             raise RuleViolation(_("This booking can no longer be cancelled."), code="not_cancellable")
@@ -381,7 +388,7 @@ def booking_cancel(*, actor, booking: Booking, reason: str = "", now: datetime |
         booking.save(update_fields=["status", "cancelled_at", "decision_reason", "decided_by", "updated_at"])
         if was_holding:
             _release_places(booking)
-            _offer_freed(booking.venue, booking.start, booking.end, now=now)
+            waitlist_offer_freed(booking.venue, booking.start, booking.end, now=now)
         notifications.notify(
             user=booking.user,
             kind="booking_cancelled",
@@ -391,7 +398,7 @@ def booking_cancel(*, actor, booking: Booking, reason: str = "", now: datetime |
     return booking
 
 
-def _offer_freed(venue: Venue, start: datetime, end: datetime, *, now: datetime) -> list[Booking]:
+def waitlist_offer_freed(venue: Venue, start: datetime, end: datetime, *, now: datetime) -> list[Booking]:
     """Offer freed places to those waiting, in the order they joined (first that fits)."""
     rule = rule_for(venue)
     if venue.booking_mode in (BookingMode.EXCLUSIVE, BookingMode.REQUEST):
@@ -431,7 +438,11 @@ def offer_accept(*, user, booking: Booking, now: datetime | None = None) -> Book
     if booking.user_id != user.pk:
         raise NotFound()
     with transaction.atomic():
-        booking = Booking.objects.select_for_update().select_related("venue", "palace").get(pk=booking.pk)
+        booking = (
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("venue", "palace")
+            .get(pk=booking.pk)
+        )
         if booking.status != Status.OFFERED:
             raise RuleViolation(_("There is no offer to accept on this booking."), code="no_offer")
         if booking.offer_expires_at is not None and booking.offer_expires_at <= now:
@@ -453,7 +464,7 @@ def offers_expire(*, now: datetime | None = None) -> int:
     ):
         with transaction.atomic():
             booking = (
-                Booking.objects.select_for_update()
+                Booking.objects.select_for_update(of=("self",))
                 .select_related("venue")
                 .filter(pk=pk, status=Status.OFFERED, offer_expires_at__lte=now)
                 .first()
@@ -463,7 +474,7 @@ def offers_expire(*, now: datetime | None = None) -> int:
             booking.status = Status.EXPIRED
             booking.save(update_fields=["status", "updated_at"])
             _release_places(booking)
-            _offer_freed(booking.venue, booking.start, booking.end, now=now)
+            waitlist_offer_freed(booking.venue, booking.start, booking.end, now=now)
             count += 1
     # Waiting for, or asking for, a time that has begun is over: nothing will come of it.
     count += Booking.objects.filter(status__in=(Status.WAITLISTED, Status.PENDING), start__lte=now).update(
@@ -491,7 +502,9 @@ def request_decide(
         raise InvalidInput(message, fields={"reason": [message]})
     with transaction.atomic():
         booking = (
-            Booking.objects.select_for_update().select_related("venue", "palace", "user").get(pk=booking.pk)
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("venue", "palace", "user")
+            .get(pk=booking.pk)
         )
         if booking.status != Status.PENDING:
             raise RuleViolation(_("This request has already been decided."), code="already_decided")
@@ -531,7 +544,7 @@ def booking_check_in(*, actor, code: str, now: datetime | None = None) -> Bookin
     palaces = access.palaces_managed_by(actor)
     with transaction.atomic():
         booking = (
-            Booking.objects.select_for_update()
+            Booking.objects.select_for_update(of=("self",))
             .select_related("venue", "palace", "user")
             .filter(check_in_code=code, palace__in=palaces)
             .first()

@@ -270,6 +270,8 @@ SPECTACULAR_SETTINGS = {
         "SatellitePointKindEnum": "venues.models.SatellitePoint.Kind",
         "CentreEnum": "venues.kinds.Centre",
         "BookingModeEnum": "venues.kinds.BookingMode",
+        "BookingStatusEnum": "bookings.models.Booking.Status",
+        "SlotStateEnum": "bookings.api.serializers.SLOT_STATES",
     },
 }
 
@@ -285,11 +287,44 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request never waits on the broker (DESIGN.md): with Redis down a publish gives up within
+# about a second (one quick reconnect, no publish retries) and the outbox sweep sends what was
+# left behind. socket_connect_timeout bounds a broker that drops packets instead of refusing.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+    "socket_connect_timeout": 1,
+}
 # Scheduled work; each later issue adds its entries (monthly ledgers, reminders, no-shows...).
 CELERY_BEAT_SCHEDULE: dict = {
     "users-purge-expired-codes": {
         "task": "palace_portal.users.tasks.purge_expired_codes",
         "schedule": timedelta(hours=1),
+    },
+    # Bookings. `expires`: a run that waited longer than its interval is dropped, not piled up.
+    "bookings-sweep-notifications": {
+        "task": "bookings.tasks.sweep_notifications",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 55},
+    },
+    "bookings-expire-offers": {
+        "task": "bookings.tasks.expire_offers",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 55},
+    },
+    "bookings-mark-no-shows": {
+        "task": "bookings.tasks.mark_no_shows",
+        "schedule": timedelta(minutes=5),
+        "options": {"expires": 290},
+    },
+    "bookings-send-reminders": {
+        "task": "bookings.tasks.send_reminders",
+        "schedule": timedelta(minutes=10),
+        "options": {"expires": 590},
     },
 }
 
@@ -307,3 +342,11 @@ LOGGING = {
 PORTAL_PROVINCE_NAME = os.environ.get("PORTAL_PROVINCE_NAME", "江西省")
 # Reverse proxies in front of the app whose X-Forwarded-For may be believed (0: use REMOTE_ADDR).
 PORTAL_TRUSTED_PROXY_COUNT = int(os.environ.get("PORTAL_TRUSTED_PROXY_COUNT", "0"))
+
+# --- Bookings -----------------------------------------------------------------------------------
+# Repeated no-shows suspend booking: this many within this many days, for this many days.
+BOOKING_NO_SHOW_LIMIT = int(os.environ.get("BOOKING_NO_SHOW_LIMIT", "3"))
+BOOKING_NO_SHOW_WINDOW_DAYS = int(os.environ.get("BOOKING_NO_SHOW_WINDOW_DAYS", "30"))
+BOOKING_SUSPENSION_DAYS = int(os.environ.get("BOOKING_SUSPENSION_DAYS", "14"))
+# Reminders go out this many hours before the start.
+BOOKING_REMINDER_HOURS = int(os.environ.get("BOOKING_REMINDER_HOURS", "3"))

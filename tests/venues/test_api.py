@@ -1,6 +1,6 @@
 """The network endpoints against API.md ("Network and venues", `GET /network/summary/`)."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -47,7 +47,6 @@ VENUE_FIELDS = {
     "member_only",
     "is_open",
 }
-SLOT_FIELDS = {"start", "end", "capacity", "taken", "available", "bookable"}
 SUMMARY_FIELDS = {"palaces_in_service", "county_level_in_service", "coverage_rate", "projects_under_way"}
 LIST_FIELDS = {"count", "next", "previous", "results"}
 
@@ -478,122 +477,6 @@ def test_inactive_venue_is_not_found(api, world):
         response = api.get(url)
         assert response.status_code == 404
         assert response.json()["code"] == "not_found"
-
-
-# --- Availability -------------------------------------------------------------------------------
-
-
-def _availability(api, venue, day):
-    return api.get(f"/api/v1/venues/{venue.pk}/availability/", {"date": day})
-
-
-def test_availability_shape_and_local_times(api, world, frozen_now):
-    response = _availability(api, world.venue_a, "2026-03-05")
-
-    assert response.status_code == 200
-    body = response.json()
-    assert set(body) == {"venue", "date", "slots"}
-    assert (body["venue"], body["date"]) == (world.venue_a.pk, "2026-03-05")
-    slots = body["slots"]
-    assert len(slots) == 12  # 9:00–21:00 in slots of 60 minutes
-    for slot in slots:
-        assert set(slot) == SLOT_FIELDS
-    assert slots[0] == {
-        "start": "2026-03-05T09:00:00+08:00",
-        "end": "2026-03-05T10:00:00+08:00",
-        "capacity": 1,  # an exclusive court is booked whole
-        "taken": 0,
-        "available": 1,
-        "bookable": True,
-    }
-    assert slots[-1]["end"] == "2026-03-05T21:00:00+08:00"
-
-
-def test_availability_of_a_shared_venue_offers_its_capacity(api, world, frozen_now):
-    slots = _availability(api, world.venue_b, "2026-03-05").json()["slots"]
-
-    assert {(s["capacity"], s["available"]) for s in slots} == {(40, 40)}
-
-
-def test_availability_today_only_future_slots_are_bookable(api, world, frozen_now):
-    slots = _availability(api, world.venue_a, TODAY.isoformat()).json()["slots"]
-
-    bookable = {s["start"][11:16]: s["bookable"] for s in slots}
-    assert bookable["09:00"] is False
-    assert bookable["10:00"] is False  # started at 10:00, it is 10:30
-    assert bookable["11:00"] is True
-    assert bookable["20:00"] is True
-
-
-def test_availability_of_a_past_date_is_shown_but_not_bookable(api, world, frozen_now):
-    slots = _availability(api, world.venue_a, "2026-02-01").json()["slots"]
-
-    assert len(slots) == 12
-    assert not any(s["bookable"] for s in slots)
-
-
-def test_availability_follows_the_weekday_hours(api, world, frozen_now):
-    # Palace A closes on Mondays; it keeps its two intervals on other days.
-    world.palace_a.opening_hours.filter(weekday=0).delete()
-    world.palace_a.opening_hours.filter(weekday=3).update(closes=time(12))
-    OpeningHoursFactory(palace=world.palace_a, weekday=3, opens=time(14), closes=time(16, 30))
-
-    assert _availability(api, world.venue_a, "2026-03-09").json()["slots"] == []  # a Monday
-    thursday = _availability(api, world.venue_a, "2026-03-05").json()["slots"]
-    assert [s["start"][11:16] for s in thursday] == ["09:00", "10:00", "11:00", "14:00", "15:00"]
-
-
-@pytest.mark.parametrize("venue_only", [False, True])
-def test_availability_on_a_closure_day_has_no_slots(api, world, frozen_now, venue_only):
-    Closure.objects.create(
-        palace=world.palace_a,
-        venue=world.venue_a if venue_only else None,
-        start_date=date(2026, 3, 5),
-        end_date=date(2026, 3, 6),
-        reason="全民健身日活动",
-    )
-
-    assert _availability(api, world.venue_a, "2026-03-05").json()["slots"] == []
-    assert _availability(api, world.venue_a, "2026-03-06").json()["slots"] == []
-    assert len(_availability(api, world.venue_a, "2026-03-07").json()["slots"]) == 12
-
-
-@pytest.mark.parametrize(
-    "params",
-    [
-        {},
-        {"date": ""},
-        {"date": "abc"},
-        {"date": "2026-13-01"},
-        {"date": "05/03/2026"},
-        {"date": "2026-03-05T09:00"},
-    ],
-)
-def test_availability_needs_a_valid_date(api, world, frozen_now, params):
-    response = api.get(f"/api/v1/venues/{world.venue_a.pk}/availability/", params)
-
-    _assert_invalid(response, "date")
-
-
-def test_availability_refuses_dates_more_than_a_year_away(api, world, frozen_now):
-    assert _availability(api, world.venue_a, (TODAY + timedelta(days=366)).isoformat()).status_code == 200
-    assert _availability(api, world.venue_a, (TODAY - timedelta(days=366)).isoformat()).status_code == 200
-    _assert_invalid(_availability(api, world.venue_a, (TODAY + timedelta(days=367)).isoformat()), "date")
-    _assert_invalid(_availability(api, world.venue_a, "0001-01-01"), "date")
-
-
-def test_availability_of_an_unknown_venue_is_not_found(api, world):
-    response = api.get("/api/v1/venues/999999/availability/", {"date": "2026-03-05"})
-
-    assert response.status_code == 404
-    assert response.json()["code"] == "not_found"
-
-
-def test_availability_query_count_is_fixed(api, world, frozen_now, django_assert_max_num_queries):
-    with django_assert_max_num_queries(3):  # venue with palace, closures, hours
-        response = _availability(api, world.venue_a, "2026-03-05")
-
-    assert response.status_code == 200
 
 
 # --- Network summary ----------------------------------------------------------------------------

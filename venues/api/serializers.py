@@ -135,40 +135,6 @@ class VenueSerializer(serializers.ModelSerializer):
         return self.context["is_open"](venue)
 
 
-class SlotSerializer(serializers.Serializer):
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField()
-    capacity = serializers.IntegerField(help_text=_("Places the slot offers (1 for a whole-venue booking)"))
-    taken = serializers.IntegerField()
-    available = serializers.IntegerField()
-    bookable = serializers.BooleanField(help_text=_("The slot has not started and the venue takes bookings"))
-
-
-class AvailabilitySerializer(serializers.Serializer):
-    venue = serializers.IntegerField()
-    date = serializers.DateField()
-    slots = SlotSerializer(many=True)
-
-
-class AvailabilityQuerySerializer(serializers.Serializer):
-    """`?date=YYYY-MM-DD`, at most MAX_DAYS from today either way (the view passes `today`)."""
-
-    date = serializers.DateField(
-        input_formats=["iso-8601"], help_text=_("Local date, YYYY-MM-DD (within a year of today)")
-    )
-
-    MAX_DAYS = 366
-
-    def validate_date(self, value):
-        today = self.context["today"]
-        if abs((value - today).days) > self.MAX_DAYS:
-            raise serializers.ValidationError(
-                _("Choose a date within %(days)d days of today.") % {"days": self.MAX_DAYS},
-                code="out_of_range",
-            )
-        return value
-
-
 # The coverage rate is a number (a ratio, 4 decimals), not DRF's default decimal string.
 def _rate_field(**kwargs):
     return serializers.DecimalField(

@@ -5,13 +5,12 @@ platform) palaces of every status in `/palaces/`. Views only translate: the read
 `venues.selectors`, the filters in `venues.filters` (shared with the pages).
 """
 
-from datetime import date, datetime
+from datetime import datetime
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,11 +18,9 @@ from rest_framework.views import APIView
 from palace_portal.api import ErrorSerializer
 from venues.filters import PalaceFilter, VenueFilter
 from venues.models import Closure, OpeningHours, Palace, SatellitePoint, Venue
-from venues.selectors import network_by_city, network_summary, opening_status, palace_list, venue_slots
+from venues.selectors import network_by_city, network_summary, opening_status, palace_list
 
 from .serializers import (
-    AvailabilityQuerySerializer,
-    AvailabilitySerializer,
     NetworkSummarySerializer,
     PalaceDetailSerializer,
     PalaceSerializer,
@@ -158,48 +155,6 @@ class VenueViewSet(_ListFiltersOnlyMixin, viewsets.ReadOnlyModelViewSet):
         now = timezone.now()
         context["is_open"] = lambda venue: _venue_is_open(venue, at=now)
         return context
-
-    @extend_schema(
-        summary="Slots of a venue on a date",
-        description=(
-            "The venue's slots on a local date: the palace's opening hours cut into slots of the "
-            "venue's length; none on a closure day. Dates more than 366 days away are refused."
-        ),
-        parameters=[
-            OpenApiParameter(
-                "date",
-                date,
-                OpenApiParameter.QUERY,
-                required=True,
-                description="Local date, YYYY-MM-DD (within 366 days of today).",
-            )
-        ],
-        filters=False,
-        responses={200: AvailabilitySerializer, 400: _BAD_INPUT, 404: _NOT_FOUND},
-    )
-    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
-    def availability(self, request: Request, pk=None) -> Response:
-        venue = self.get_object()
-        now = timezone.now()
-        query = AvailabilityQuerySerializer(
-            data=request.query_params, context={"today": timezone.localdate()}
-        )
-        query.is_valid(raise_exception=True)
-        day = query.validated_data["date"]
-        slots = [
-            {
-                "start": slot.start,
-                "end": slot.end,
-                "capacity": slot.capacity,
-                "taken": slot.taken,
-                "available": slot.available,
-                # The booking window (how far ahead, how late) arrives with the bookings app;
-                # until then a slot is bookable if it has not started and the venue is active.
-                "bookable": venue.is_active and slot.start > now,
-            }
-            for slot in venue_slots(venue, day)
-        ]
-        return Response(AvailabilitySerializer({"venue": venue.pk, "date": day, "slots": slots}).data)
 
 
 class NetworkSummaryApi(APIView):

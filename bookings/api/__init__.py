@@ -1,0 +1,1 @@
+"""The bookings part of the REST API (API.md, "Bookings"), included under `/api/v1/`."""
