@@ -34,6 +34,8 @@ urlpatterns = [
     path("", venue_views.home, name="home"),
     # The personal calendar feed at its secret address: /calendar/<token>.ics (no sign-in).
     path("", include("bookings.urls_calendar")),
+    # The worker's booking pages: /venues/<id>/book/, /venues/<id>/availability/, /my/...
+    path("", include("bookings.urls")),
     # The palace desk: today's bookings, check-in, requests, duty roster, rules, suspensions.
     path("staff/", include("bookings.staff_urls")),
     path("", include("venues.urls")),

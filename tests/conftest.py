@@ -130,3 +130,15 @@ def make_booking(world):
         )
 
     return make
+
+
+@pytest.fixture
+def network_demo_only(monkeypatch):
+    """seed_demo without the later apps' steps: the network alone seeds in well under a second.
+
+    For tests about the network (figures, accounts, idempotence); the bookings step has its own
+    tests in tests/bookings/test_demo.py.
+    """
+    import bookings.demo
+
+    monkeypatch.setattr(bookings.demo, "DEMO_STEPS", [])

@@ -236,31 +236,6 @@ def venue_slots(
     return slots
 
 
-@dataclass(frozen=True)
-class VenueDay:
-    day: date
-    closure: Closure | None
-    slots: list[Slot]
-
-
-def venue_week(venue: Venue, start: date, *, days: int = 7) -> list[VenueDay]:
-    """The venue's slots day by day from `start`, with the closure (and its reason) of closed
-    days. Uses the palace's prefetched hours and `upcoming_closures` (see `venue_detail`), so it
-    costs no query then; otherwise two."""
-    palace = venue.palace
-    hours = list(palace.opening_hours.all())
-    closures = getattr(palace, "upcoming_closures", None)
-    if closures is None:
-        closures = list(palace.closures.filter(end_date__gte=start))
-    week = []
-    for offset in range(days):
-        day = start + timedelta(days=offset)
-        closure = _closure_on(closures, day, venue.pk)
-        slots = [] if closure else venue_slots(venue, day, hours=hours, closures=closures)
-        week.append(VenueDay(day, closure, slots))
-    return week
-
-
 # --- Network overview -------------------------------------------------------------------------
 
 

@@ -253,12 +253,9 @@ def venue_detail(request, pk):
             "palace": palace,
             "centre": Centre(venue.centre),
             "booking_help": BOOKING_MODE_HELP[venue.booking_mode] % {"capacity": venue.capacity},
-            "is_shared": venue.booking_mode == BookingMode.SHARED,
             "state": _open_state(palace, now),
             "week_hours": _week_hours(palace, today),
-            "week": selectors.venue_week(venue, today),
             "closures": venue_closures,
-            "now": now,
             "is_in_service": palace.status == Palace.Status.IN_SERVICE,
         },
     )

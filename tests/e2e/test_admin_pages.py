@@ -9,6 +9,11 @@ from venues.models import Palace
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def _network_only(network_demo_only):
+    """The network is what these tests look at; the bookings step is tested on its own."""
+
+
 def test_palace_staff_edits_their_palace_in_the_back_office(live_server, desktop_page):
     call_command("seed_demo", "--today", "2026-11-21", verbosity=0)
     palace = Palace.objects.get(name="南昌市工人文化宫")

@@ -12,6 +12,11 @@ from venues.demo.accounts import DEMO_PASSWORD
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def _network_only(network_demo_only):
+    """The network is what these tests look at; the bookings step is tested on its own."""
+
+
 @pytest.fixture
 def demo(db):
     call_command("seed_demo", "--today", "2026-11-21", verbosity=0)

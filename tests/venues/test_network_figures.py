@@ -8,6 +8,11 @@ from django.core.management import call_command
 from venues.selectors import network_by_city, network_summary
 
 
+@pytest.fixture(autouse=True)
+def _network_only(network_demo_only):
+    """The network is what these tests look at; the bookings step is tested on its own."""
+
+
 @pytest.fixture
 def demo_province(db):
     call_command("seed_demo", "--today", "2026-11-21", "--seed", "2026", verbosity=0)

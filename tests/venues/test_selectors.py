@@ -140,7 +140,7 @@ def test_venue_counts_by_centre_counts_active_venues_of_palaces_in_service(world
 # --- Venue slots ----------------------------------------------------------------------------------
 
 
-def test_venue_week_cuts_the_hours_into_slots_and_shows_closures(world):
+def test_venue_slots_cut_the_hours_into_slots_and_honour_closures(world):
     venue = world.venue_b  # a gym: shared, places per slot
     Closure.objects.create(
         palace=world.palace_b,
@@ -155,26 +155,30 @@ def test_venue_week_cuts_the_hours_into_slots_and_shows_closures(world):
         end_date=MONDAY + timedelta(days=3),
         reason="器材更新",
     )
-    week = selectors.venue_week(venue, MONDAY)
-    assert [d.day for d in week] == [MONDAY + timedelta(days=i) for i in range(7)]
-    assert len(week[0].slots) == 12  # 9:00–21:00 in hours
-    assert week[0].slots[0].start == local(MONDAY, 9)
-    assert week[0].slots[0].capacity == venue.capacity
-    assert week[2].closure.reason == "消防演练"
-    assert week[2].slots == []
-    assert week[3].closure.reason == "器材更新"
+    slots = selectors.venue_slots(venue, MONDAY)
+    assert len(slots) == 12  # 9:00–21:00 in hours
+    assert slots[0].start == local(MONDAY, 9)
+    assert slots[0].capacity == venue.capacity
+    assert selectors.venue_slots(venue, MONDAY + timedelta(days=2)) == []
+    assert selectors.venue_slots(venue, MONDAY + timedelta(days=3)) == []
+    # Another venue of the palace is open on the day only its neighbour is closed.
+    other = VenueFactory(palace=world.palace_b, kind="yoga")
+    assert len(selectors.venue_slots(other, MONDAY + timedelta(days=3))) == 12
 
 
-def test_venue_week_with_prefetched_rows_agrees_with_venue_slots(world, django_assert_num_queries):
+def test_venue_slots_with_prefetched_rows_agree_with_the_queries(world, django_assert_num_queries):
     world.venue_a.slot_minutes = 90
     world.venue_a.save()
     venue = selectors.venue_detail(world.venue_a.pk)
+    day = timezone.localdate() + timedelta(days=1)
     with django_assert_num_queries(0):
-        week = selectors.venue_week(venue, timezone.localdate())
-    # The slow path (two queries per day) gives the same slots.
-    assert week[1].slots == selectors.venue_slots(world.venue_a, week[1].day)
-    assert all(s.capacity == 1 for s in week[1].slots)  # an exclusive court is booked whole
-    assert len(week[1].slots) == 8  # 12 hours in 90-minute slots
+        fast = selectors.venue_slots(
+            venue, day, hours=list(venue.palace.opening_hours.all()), closures=venue.palace.upcoming_closures
+        )
+    # The slow path (two queries) gives the same slots.
+    assert fast == selectors.venue_slots(world.venue_a, day)
+    assert all(s.capacity == 1 for s in fast)  # an exclusive court is booked whole
+    assert len(fast) == 8  # 12 hours in 90-minute slots
 
 
 def test_venue_detail_refuses_an_inactive_venue(world):
