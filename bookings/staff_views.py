@@ -607,7 +607,9 @@ def venues(request, palace_id: int):
 def _defaults(venue: Venue) -> dict:
     """The value each rule field takes for this kind of venue, to explain the form."""
     values = {
-        f.name: f.default for f in BookingRule._meta.get_fields() if f.name in staff_services.RULE_FIELDS
+        f.name: f.default if f.has_default() else None
+        for f in BookingRule._meta.get_fields()
+        if f.name in staff_services.RULE_FIELDS
     }
     values.update(rule_defaults(venue))
     kind = KINDS_BY_CODE.get(venue.kind)
