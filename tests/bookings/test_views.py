@@ -25,6 +25,12 @@ TUESDAY = (TODAY + timedelta(days=1)).isoformat()
 
 
 @pytest.fixture(autouse=True)
+def _english(settings):
+    # The assertions read the English messages; the pages default to Chinese.
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
 def frozen():
     with mock.patch("django.utils.timezone.now", return_value=NOW):
         yield
