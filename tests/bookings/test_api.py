@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,8 +13,8 @@ from rest_framework.test import APIClient
 
 from bookings.models import AppointmentMatter, Booking, DutyShift, MatterRead, Suspension
 from bookings.rules import rule_for
-from bookings.services.booking import CODE_ALPHABET
 from palace_portal.users.models import mask_name, mask_phone
+from tests.bookings.support import write_booking as make_booking
 from tests.factories import OpeningHoursFactory, PalaceFactory, UserFactory, VenueFactory
 from venues.models import Closure, Palace
 
@@ -83,22 +82,6 @@ def set_rule(venue, **values):
 
 def member():
     return UserFactory(membership_number="36010012345")
-
-
-def make_booking(user, venue, start: datetime, *, status=Status.CONFIRMED):
-    """A booking row written directly (bypassing the rules), for lists and volume."""
-    return Booking.objects.create(
-        palace=venue.palace,
-        venue=venue,
-        user=user,
-        mode=venue.booking_mode,
-        exclusive=venue.booking_mode in ("exclusive", "request"),
-        start=start,
-        end=start + timedelta(hours=1),
-        local_date=start.astimezone(SHANGHAI).date(),
-        status=status,
-        check_in_code="".join(secrets.choice(CODE_ALPHABET) for _ in range(8)),
-    )
 
 
 def _iso(value: datetime) -> str:
