@@ -403,6 +403,16 @@ def waitlist_offer_freed(venue: Venue, start: datetime, end: datetime, *, now: d
     rule = rule_for(venue)
     if venue.booking_mode in (BookingMode.EXCLUSIVE, BookingMode.REQUEST):
         _lock_ranges(venue)
+    else:
+        # The slot's counter before the waiting rows, the order of a cancellation (its release
+        # took the counter): a newcomer joining the waitlist comes here too, and taking them the
+        # other way round deadlocked with cancellations (the racing tests showed it).
+        list(
+            SlotCounter.objects.select_for_update(no_key=True)
+            .filter(venue=venue, start__lt=end, end__gt=start)
+            .order_by("start")
+            .values_list("pk", flat=True)
+        )
     offered = []
     waiting = (
         Booking.objects.select_for_update()

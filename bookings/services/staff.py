@@ -183,7 +183,14 @@ def rule_update(*, actor, venue: Venue, now: datetime | None = None, **fields) -
     now = now or timezone.now()
 
     with transaction.atomic():
-        venue = Venue.objects.select_for_update().select_related("palace").get(pk=venue.pk)
+        # OF self, NO KEY: a plain FOR UPDATE here also locked the palace (select_related), and both
+        # block the foreign-key checks of booking inserts, which deadlocked with bookings holding
+        # a slot counter that _apply_capacity waits for (the racing tests showed it).
+        venue = (
+            Venue.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("palace")
+            .get(pk=venue.pk)
+        )
         # Saved the first time staff change it; until then the kind's defaults apply (rule_for).
         rule = BookingRule.objects.select_for_update().filter(venue=venue).first()
         if rule is None:
@@ -382,8 +389,9 @@ def _service_window(actor, venue: Venue) -> None:
 
 
 def _lock_roster(venue: Venue) -> list[DutyShift]:
-    # Locking the venue serialises roster changes of one window.
-    Venue.objects.select_for_update().filter(pk=venue.pk).values_list("pk", flat=True).first()
+    # Locking the venue serialises roster changes of one window. NO KEY: bookings inserted
+    # meanwhile (their foreign-key check) must not wait for it while holding a slot counter.
+    Venue.objects.select_for_update(no_key=True).filter(pk=venue.pk).values_list("pk", flat=True).first()
     return list(DutyShift.objects.filter(venue=venue))
 
 

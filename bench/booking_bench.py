@@ -1,0 +1,513 @@
+"""Booking benchmark: a real gunicorn on a fresh PostgreSQL database, driven over loopback HTTP.
+
+    .venv/bin/python bench/run.py            (or: make bench)
+
+What it does, and undoes, by itself:
+1. creates a database `palace_bench_<pid>` on PostgreSQL at 127.0.0.1:5432 (user postgres),
+   migrates it and seeds a palace with many venues and workers with API tokens;
+2. starts gunicorn with the production settings (DEBUG off) on a free loopback port;
+3. measures, each phase bounded by a request count and a time limit:
+   - non-conflicting bookings (`POST /api/v1/bookings/`, every booking a different slot):
+     bookings per second, p50/p95 latency;
+   - 200 clients released at once at one exclusive slot, then at a 30-place shared slot: the
+     time until all 200 have their answer, how many got 201, how many places are overbooked
+     (must be 0), and that nobody got a 5xx;
+   - the same server on a bare one-query JSON view (`GET /api/v1/health/`): requests per second;
+4. prints a table with the figures and the ratio, stops gunicorn and drops the database.
+
+Celery: when Redis answers on 127.0.0.1:6379 and its database 12 is empty, the server uses it
+as broker and cache, as production does (messages are queued, no worker sends them), and the
+database is emptied afterwards. Otherwise tasks run eagerly with in-memory mail and SMS backends.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from contextlib import suppress
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
+REDIS_DB = 12
+
+# Sizes and limits. Every loop is bounded by both a count and a time.
+VENUES = 40  # exclusive courts for the non-conflicting bookings
+DAYS = (1, 2, 3, 4, 5, 6)  # days ahead, all inside a court's 7-day booking window
+HOURS = range(9, 21)  # the palace is open 09:00–21:00, one-hour slots
+BOOKINGS = 1500  # non-conflicting bookings (each by a different worker: per-person limits)
+BOOKING_CLIENTS = 16
+BOOKING_SECONDS = 60
+RACERS = 200
+SHARED_CAPACITY = 30
+RACE_SECONDS = 60
+HEALTH_REQUESTS = 6000
+HEALTH_CLIENTS = 16
+HEALTH_SECONDS = 30
+WORKERS, THREADS = 2, 4
+
+
+# --- Seeding (runs inside Django, in a child process with the benchmark's environment) -----------
+
+
+def seed() -> None:
+    """Create the palace, its venues and workers; print ids and tokens as JSON."""
+    sys.path.insert(0, str(BASE_DIR))
+    import django
+
+    django.setup()
+    from datetime import datetime, timedelta
+    from datetime import time as clock
+
+    from django.contrib.auth.hashers import make_password
+    from django.utils import timezone
+    from rest_framework.authtoken.models import Token
+
+    from bookings.rules import rule_for
+    from palace_portal.users.models import User
+    from venues.kinds import KINDS_BY_CODE
+    from venues.models import OpeningHours, Palace, Region, Venue
+
+    province = Region.objects.create(code="360000", name="江西省", level=Region.Level.PROVINCE)
+    city = Region.objects.create(code="360100", name="南昌市", level=Region.Level.CITY, parent=province)
+    palace = Palace.objects.create(
+        name="南昌市工人文化宫", level=Palace.Level.CITY, status=Palace.Status.IN_SERVICE, region=city
+    )
+    OpeningHours.objects.bulk_create(
+        OpeningHours(palace=palace, weekday=day, opens=clock(HOURS[0]), closes=clock(HOURS[-1] + 1))
+        for day in range(7)
+    )
+
+    def venue(name: str, kind: str, capacity: int) -> Venue:
+        spec = KINDS_BY_CODE[kind]
+        made = Venue.objects.create(
+            palace=palace,
+            name=name,
+            kind=kind,
+            centre=spec.centre,
+            booking_mode=spec.booking_mode,
+            capacity=capacity,
+        )
+        rule_for(made)
+        return made
+
+    courts = [venue(f"羽毛球{i + 1}号场", "badminton", 4) for i in range(VENUES)]
+    race_court = venue("比赛场", "badminton", 4)
+    gym = venue("健身房", "gym", SHARED_CAPACITY)
+
+    people = BOOKINGS + 2 * RACERS
+    unusable = make_password(None)  # token users: nobody signs in with a password
+    users = User.objects.bulk_create(
+        User(phone=f"1570{i:07d}", real_name=f"职工{i}", password=unusable) for i in range(people)
+    )
+    tokens = Token.objects.bulk_create(Token(key=Token.generate_key(), user=user) for user in users)
+
+    def at(days: int, hour: int) -> str:
+        day = timezone.localdate() + timedelta(days=days)
+        return timezone.make_aware(datetime.combine(day, clock(hour))).isoformat()
+
+    slots = [(c.pk, at(d, h), at(d, h + 1)) for d in DAYS for h in HOURS for c in courts]
+    assert len(slots) >= BOOKINGS, "not enough distinct slots for the non-conflicting bookings"
+    print(
+        json.dumps(
+            {
+                "tokens": [t.key for t in tokens],
+                "slots": slots[:BOOKINGS],
+                "race_court": race_court.pk,
+                "gym": gym.pk,
+                "race_slot": [at(1, 18), at(1, 19)],
+            }
+        )
+    )
+
+
+# --- Measuring (plain HTTP over loopback) ---------------------------------------------------------
+
+
+class Client:
+    """One keep-alive HTTP connection to the server."""
+
+    def __init__(self, port: int, token: str | None = None):
+        self.port, self.token = port, token
+        self.conn: http.client.HTTPConnection | None = None
+
+    def request(self, method: str, path: str, body: dict | None = None, token: str | None = None):
+        headers = {"Accept": "application/json", "Accept-Language": "en", "Host": "127.0.0.1"}
+        token = token or self.token
+        if token:
+            headers["Authorization"] = f"Token {token}"
+        payload = None
+        if body is not None:
+            payload = json.dumps(body)
+            headers["Content-Type"] = "application/json"
+        for attempt in (1, 2):
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=RACE_SECONDS)
+            try:
+                self.conn.request(method, path, body=payload, headers=headers)
+                response = self.conn.getresponse()
+                data = response.read()
+            except (ConnectionError, http.client.RemoteDisconnected, http.client.BadStatusLine):
+                # The server closed an idle keep-alive connection: reconnect once.
+                self.close()
+                if attempt == 2:
+                    raise
+                continue
+            if response.getheader("Connection", "").lower() == "close":
+                self.close()
+            return response.status, data
+        raise AssertionError("unreachable")
+
+    def close(self):
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+def run_clients(count: int, jobs: list, work, seconds: float) -> tuple[list, float]:
+    """`count` threads, each with its own Client, do `work(client, job)` for the jobs in turn.
+
+    Stops taking jobs after `seconds`. Returns (results, elapsed seconds).
+    """
+    results: list = []
+    lock = threading.Lock()
+    todo = iter(jobs)
+    deadline = time.monotonic() + seconds
+
+    def loop():
+        client = Client(PORT)
+        try:
+            while time.monotonic() < deadline:
+                with lock:
+                    job = next(todo, None)
+                if job is None:
+                    return
+                result = work(client, job)
+                with lock:
+                    results.append(result)
+        finally:
+            client.close()
+
+    threads = [threading.Thread(target=loop) for _ in range(count)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(seconds + RACE_SECONDS)
+    return results, time.monotonic() - started
+
+
+def timed(client: Client, method: str, path: str, body=None, token=None):
+    started = time.perf_counter()
+    try:
+        status, data = client.request(method, path, body, token)
+    except OSError as error:
+        return {"status": 0, "error": type(error).__name__, "seconds": time.perf_counter() - started}
+    return {"status": status, "data": data, "seconds": time.perf_counter() - started}
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def bench_bookings(seeded: dict) -> dict:
+    tokens = iter(seeded["tokens"])
+    jobs = [
+        (next(tokens), {"venue": venue, "start": start, "end": end}) for venue, start, end in seeded["slots"]
+    ]
+
+    def book(client, job):
+        token, body = job
+        return timed(client, "POST", "/api/v1/bookings/", body, token)
+
+    results, elapsed = run_clients(BOOKING_CLIENTS, jobs, book, BOOKING_SECONDS)
+    created = [r for r in results if r["status"] == 201]
+    latencies = [r["seconds"] for r in results]
+    return {
+        "requests": len(results),
+        "created": len(created),
+        "statuses": Counter(r["status"] for r in results),
+        "per_second": len(created) / elapsed,
+        "p50_ms": 1000 * percentile(latencies, 0.50),
+        "p95_ms": 1000 * percentile(latencies, 0.95),
+        "sample_error": next((r.get("data", b"")[:300] for r in results if r["status"] != 201), b""),
+    }
+
+
+def bench_race(tokens: list[str], venue: int, start: str, end: str) -> dict:
+    """RACERS clients, each connecting afresh, released together at one slot."""
+    barrier = threading.Barrier(RACERS + 1)
+    results: list = [None] * RACERS
+    finished: list[float] = [0.0] * RACERS
+
+    def racer(i: int):
+        client = Client(PORT, tokens[i])
+        try:
+            barrier.wait(timeout=RACE_SECONDS)
+            results[i] = timed(
+                client, "POST", "/api/v1/bookings/", {"venue": venue, "start": start, "end": end}
+            )
+            finished[i] = time.monotonic()
+        finally:
+            client.close()
+
+    threads = [threading.Thread(target=racer, args=(i,)) for i in range(RACERS)]
+    for thread in threads:
+        thread.start()
+    barrier.wait(timeout=RACE_SECONDS)
+    released = time.monotonic()
+    for thread in threads:
+        thread.join(RACE_SECONDS)
+    answered = [r for r in results if r is not None]
+    codes = Counter()
+    for r in answered:
+        if r["status"] == 409:
+            codes[json.loads(r["data"]).get("code", "?")] += 1
+    return {
+        "answered": len(answered),
+        "created": sum(r["status"] == 201 for r in answered),
+        "statuses": Counter(r["status"] for r in answered),
+        "codes": codes,
+        "server_errors": sum(r["status"] >= 500 or r["status"] == 0 for r in answered),
+        "seconds": max(finished) - released if all(finished) else float("nan"),
+    }
+
+
+def bench_health() -> dict:
+    def hit(client, _job):
+        return timed(client, "GET", "/api/v1/health/")
+
+    results, elapsed = run_clients(HEALTH_CLIENTS, range(HEALTH_REQUESTS), hit, HEALTH_SECONDS)
+    ok = [r for r in results if r["status"] == 200]
+    latencies = [r["seconds"] for r in results]
+    return {
+        "requests": len(results),
+        "ok": len(ok),
+        "per_second": len(ok) / elapsed,
+        "p50_ms": 1000 * percentile(latencies, 0.50),
+        "p95_ms": 1000 * percentile(latencies, 0.95),
+    }
+
+
+def overbooked(db: str, venue: int, start: str, capacity: int) -> dict:
+    """Places held beyond the capacity, straight from the database (must be 0)."""
+    where = f"venue_id = {int(venue)} AND start = '{start}'::timestamptz"  # our own values
+    held = int(
+        psql(
+            db,
+            "SELECT coalesce(sum(party_size), 0) FROM bookings_booking "  # noqa: S608
+            f"WHERE {where} AND status IN ('offered', 'confirmed', 'checked_in')",
+        )
+    )
+    counter = int(psql(db, f"SELECT coalesce(max(taken), 0) FROM bookings_slotcounter WHERE {where}"))  # noqa: S608
+    return {"held": held, "counter": counter, "overbooked": max(0, held - capacity, counter - capacity)}
+
+
+# --- Plumbing ---------------------------------------------------------------------------------------
+
+
+def psql(db: str, sql: str) -> str:
+    completed = subprocess.run(
+        ["psql", "-h", PG_HOST, "-p", str(PG_PORT), "-U", PG_USER, "-d", db, "-v", "ON_ERROR_STOP=1", "-qAt",
+         "-c", sql],
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    return completed.stdout.strip()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def redis_for_bench():
+    """Redis db REDIS_DB if it answers and is empty (we empty it afterwards), else None."""
+    try:
+        import redis
+
+        client = redis.Redis(host="127.0.0.1", port=6379, db=REDIS_DB, socket_connect_timeout=1)
+        if client.dbsize() == 0:
+            return client
+    except Exception:  # noqa: S110 - no usable Redis: run without one
+        pass
+    return None
+
+
+def server_env(db: str, use_redis: bool) -> dict[str, str]:
+    keep = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "CELERY_"))
+    }
+    env = {
+        **keep,
+        "DJANGO_SETTINGS_MODULE": "palace_portal.settings.production",
+        "DJANGO_SECRET_KEY": "bench-" + secrets.token_urlsafe(40),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "DATABASE_URL": f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/{db}",
+        "PYTHONUNBUFFERED": "1",
+    }
+    if use_redis:
+        env["REDIS_URL"] = env["CELERY_BROKER_URL"] = f"redis://127.0.0.1:6379/{REDIS_DB}"
+    else:
+        env["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
+        env["SMS_BACKEND"] = "palace_portal.users.sms.LocmemSmsBackend"
+    return env
+
+
+def wait_for_server(deadline: float) -> None:
+    client = Client(PORT)
+    try:
+        while time.monotonic() < deadline:
+            with suppress(OSError):
+                status, _ = client.request("GET", "/api/v1/health/")
+                if status == 200:
+                    return
+                raise SystemExit(f"the server answers /api/v1/health/ with {status}")
+            client.close()
+            time.sleep(0.2)
+    finally:
+        client.close()
+    raise SystemExit("gunicorn did not start within its time limit")
+
+
+def stop(process: subprocess.Popen | None) -> None:
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)  # gunicorn's master stops its workers
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+def table(rows: list[tuple[str, str]]) -> str:
+    width = max(len(label) for label, _ in rows)
+    return "\n".join(f"  {label.ljust(width)}  {value}" for label, value in rows)
+
+
+PORT = 0
+
+
+def main() -> int:
+    global PORT
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.parse_args()
+
+    db = f"palace_bench_{os.getpid()}"
+    redis_client = redis_for_bench()
+    env = server_env(db, redis_client is not None)
+    server: subprocess.Popen | None = None
+    log = Path(tempfile.gettempdir()) / f"{db}.gunicorn.log"
+    psql("postgres", f"CREATE DATABASE {db}")
+    try:
+        print(f"database {db}: migrating and seeding …", flush=True)
+        subprocess.run(
+            [PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"],
+            cwd=BASE_DIR,
+            env=env,
+            check=True,
+            timeout=300,
+        )
+        seeding = subprocess.run(
+            [PYTHON, __file__, "--seed"], cwd=BASE_DIR, env=env, check=True, timeout=300, capture_output=True
+        )
+        seeded = json.loads(seeding.stdout)
+        PORT = free_port()
+        command = [
+            PYTHON, "-m", "gunicorn", "palace_portal.wsgi:application", "--bind", f"127.0.0.1:{PORT}",
+            "--workers", str(WORKERS), "--worker-class", "gthread", "--threads", str(THREADS),
+            "--backlog", "1024", "--timeout", "60", "--log-level", "warning",
+        ]  # fmt: skip
+        with log.open("w") as out:
+            server = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
+        wait_for_server(time.monotonic() + 60)
+        print(f"gunicorn on 127.0.0.1:{PORT}: {WORKERS} workers × {THREADS} threads; measuring …", flush=True)
+
+        # Warm up: every worker thread opens its database connection before anything is timed.
+        run_clients(HEALTH_CLIENTS, range(400), lambda c, _j: timed(c, "GET", "/api/v1/health/"), 30)
+
+        bookings = bench_bookings(seeded)
+        tokens = seeded["tokens"][BOOKINGS:]
+        start, end = seeded["race_slot"]
+        exclusive = bench_race(tokens[:RACERS], seeded["race_court"], start, end)
+        exclusive.update(overbooked(db, seeded["race_court"], start, 1))
+        shared = bench_race(tokens[RACERS:], seeded["gym"], start, end)
+        shared.update(overbooked(db, seeded["gym"], start, SHARED_CAPACITY))
+        health = bench_health()
+    finally:
+        stop(server)
+        psql("postgres", f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+        if redis_client is not None:
+            with suppress(Exception):
+                redis_client.flushdb()
+
+    errors = [line for line in log.read_text().splitlines() if "Traceback" in line or "ERROR" in line]
+    log.unlink(missing_ok=True)
+    cpu = os.cpu_count()
+    print()
+    print(
+        f"Booking benchmark: gunicorn {WORKERS}×{THREADS} gthread, production settings, PostgreSQL "
+        f"{psql('postgres', 'SHOW server_version')}, {cpu} CPU(s) shared with the load generator, "
+        f"Celery {'→ Redis' if redis_client is not None else 'eager'}"
+    )
+    rows = [
+        ("non-conflicting bookings", f"{bookings['per_second']:.0f} bookings/s "
+         f"({bookings['created']} of {bookings['requests']} created, {BOOKING_CLIENTS} clients)"),
+        ("  latency p50 / p95", f"{bookings['p50_ms']:.1f} ms / {bookings['p95_ms']:.1f} ms"),
+        (f"{RACERS} clients, one exclusive slot", f"resolved in {exclusive['seconds']:.2f} s; "
+         f"{exclusive['created']} × 201, {dict(exclusive['codes'])} × 409, "
+         f"{exclusive['server_errors']} × 5xx, {exclusive['answered']} answered"),
+        ("  overbooked places", f"{exclusive['overbooked']} (held {exclusive['held']} of 1)"),
+        (f"{RACERS} clients, {SHARED_CAPACITY}-place slot", f"resolved in {shared['seconds']:.2f} s; "
+         f"{shared['created']} × 201, {dict(shared['codes'])} × 409, "
+         f"{shared['server_errors']} × 5xx, {shared['answered']} answered"),
+        ("  overbooked places", f"{shared['overbooked']} (held {shared['held']}, "
+         f"counter {shared['counter']}, of {SHARED_CAPACITY})"),
+        ("bare one-query JSON view", f"{health['per_second']:.0f} requests/s "
+         f"(p50 {health['p50_ms']:.1f} ms, p95 {health['p95_ms']:.1f} ms)"),
+        ("ratio health : bookings", f"{health['per_second'] / max(bookings['per_second'], 1e-9):.1f} : 1"),
+    ]  # fmt: skip
+    print(table(rows))
+    if bookings["created"] != bookings["requests"]:
+        print(f"  non-conflicting answers: {dict(bookings['statuses'])}; e.g. {bookings['sample_error']!r}")
+    if errors:
+        print(f"  the server logged {len(errors)} error line(s), e.g. {errors[0][:200]}")
+
+    problems = []
+    if bookings["created"] == 0:
+        problems.append("no booking was created")
+    for name, race, capacity in (("exclusive", exclusive, 1), ("shared", shared, SHARED_CAPACITY)):
+        if race["answered"] != RACERS or race["server_errors"]:
+            problems.append(
+                f"{name} race: {race['answered']} answered, {race['server_errors']} server errors"
+            )
+        if race["created"] != capacity or race["overbooked"]:
+            problems.append(f"{name} race: {race['created']} created, {race['overbooked']} overbooked")
+    for problem in problems:
+        print(f"PROBLEM: {problem}")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--seed"]:
+        seed()
+    else:
+        sys.exit(main())
