@@ -66,6 +66,12 @@ def celery_worker():
         unavailable(f"no Celery worker answers on {settings.CELERY_BROKER_URL}")
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
+    # Celery's eager mode guards each call with a process-wide "joining would block" flag that it
+    # sets and restores without a lock; eager calls from many threads at once (the booking races)
+    # can leave it set, and then every result.get() here refuses. This process is no worker.
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
     yield app
     app.conf.task_always_eager = eager
 
