@@ -255,6 +255,9 @@ def booking_create(
 
     with transaction.atomic():
         _lock_user(user)
+        # Read inside the transaction: a capacity staff changed since the venue was loaded must
+        # not be written back over the slot's counter by _take_places.
+        venue.capacity = Venue.objects.values_list("capacity", flat=True).get(pk=venue.pk)
         if not staff:
             suspension = suspension_in_force(user, now=now)
             if suspension is not None:

@@ -42,7 +42,7 @@ from bookings.services.booking import (
 from palace_portal.errors import InvalidInput, NotFound, RuleViolation
 from palace_portal.users import sms
 from tests.factories import VenueFactory
-from venues.models import Closure, Palace
+from venues.models import Closure, Palace, Venue
 
 from .support import (
     NOW,
@@ -1328,3 +1328,16 @@ def test_waits_and_requests_whose_time_has_begun_expire(world):
     later.refresh_from_db()
     assert waiting.status == Booking.Status.EXPIRED
     assert later.status == Booking.Status.WAITLISTED
+
+
+def test_a_booking_with_a_stale_venue_keeps_the_capacity_staff_set(world):
+    gym = shared_venue(world.palace_a, capacity=3, max_party=1)
+    book(worker(), gym, days=1, hour=10)
+    stale = Venue.objects.get(pk=gym.pk)
+    Venue.objects.filter(pk=gym.pk).update(capacity=5)
+    SlotCounter.objects.filter(venue=gym).update(capacity=5)  # as the rules editor does
+
+    book(worker(), stale, days=1, hour=10)
+
+    counter = SlotCounter.objects.get(venue=gym)
+    assert (counter.capacity, counter.taken) == (5, 2)
