@@ -34,7 +34,7 @@ class _StrictNullBooleanField(forms.NullBooleanField):
         raise ValidationError(self.error_messages["invalid"], code="invalid")
 
     def validate(self, value):
-        pass
+        """Nothing left to check: to_python refused every value but true, false and "any"."""
 
 
 class _RawNullBooleanSelect(forms.NullBooleanSelect):
