@@ -12,6 +12,7 @@ api_v1 = [
     # Before venues: the bookings API answers /venues/{id}/availability/ (it counts bookings).
     path("", include("bookings.api.urls")),
     path("", include("venues.api.urls")),
+    path("", include("activities.api.urls")),
     # Unknown API paths answer in the API's error format, not with an HTML page. Only paths
     # ending in a slash, so that CommonMiddleware can still add a forgotten one.
     re_path(r"^(?:.*/)?$", api_not_found),

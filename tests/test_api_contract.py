@@ -368,3 +368,11 @@ def test_api_path_without_its_slash_is_redirected_not_swallowed(client):
 
     assert response.status_code == 301
     assert response["Location"] == "/api/v1/palaces/"
+
+
+def test_schema_lists_the_activity_ledger(schema):
+    operations = schema["paths"]["/api/v1/activities/"]
+
+    assert {"get", "post"} <= set(operations)
+    names = {p["name"] for p in operations["get"]["parameters"]}
+    assert {"palace", "month", "kind"} <= names

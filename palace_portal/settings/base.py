@@ -272,6 +272,8 @@ SPECTACULAR_SETTINGS = {
         "BookingModeEnum": "venues.kinds.BookingMode",
         "BookingStatusEnum": "bookings.models.Booking.Status",
         "SlotStateEnum": "bookings.api.serializers.SLOT_STATES",
+        "ActivityKindEnum": "activities.models.ActivityKind",
+        "PartnerKindEnum": "activities.models.PartnerKind",
     },
 }
 
