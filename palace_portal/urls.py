@@ -38,6 +38,7 @@ urlpatterns = [
     # The worker's booking pages: /venues/<id>/book/, /venues/<id>/availability/, /my/...
     path("", include("bookings.urls")),
     # The palace desk: today's bookings, check-in, requests, duty roster, rules, suspensions.
+    path("staff/ledger/", include("activities.urls")),
     path("staff/", include("bookings.staff_urls")),
     path("", include("venues.urls")),
 ]

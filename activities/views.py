@@ -1,0 +1,236 @@
+"""Staff pages of the activity ledger: list with filters and totals, log / correct / remove, export.
+
+Reads: palaces `access.palaces_visible_to` the user; writes: `access.palaces_managed_by`. Any other
+palace or activity answers 404.
+"""
+
+from __future__ import annotations
+
+import csv
+from io import BytesIO
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Sum
+from django.db.models.functions import Coalesce
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from bookings.staff_views._common import staff_page
+from palace_portal.errors import InvalidInput
+from venues import access
+from venues.models import Palace
+
+from . import services
+from .forms import ActivityForm, LedgerFilterForm
+from .models import Activity
+
+PAGE_SIZE = 30
+# Rows an export may hold; a bigger ledger is exported month by month.
+EXPORT_LIMIT = 20000
+
+
+def _visible_palace(request, palace_id: int) -> Palace:
+    return get_object_or_404(access.palaces_visible_to(request.user), pk=palace_id)
+
+
+def _managed_palace(request, palace_id: int) -> Palace:
+    return get_object_or_404(access.palaces_managed_by(request.user), pk=palace_id)
+
+
+def _managed_activity(request, activity_id: int) -> Activity:
+    return get_object_or_404(
+        Activity.objects.select_related("palace").filter(palace__in=access.palaces_managed_by(request.user)),
+        pk=activity_id,
+    )
+
+
+def _filtered(request, palace: Palace):
+    form = LedgerFilterForm(request.GET)
+    queryset = form.apply(Activity.objects.filter(palace=palace))
+    return form, queryset
+
+
+def _head(palace: Palace, tab: str) -> dict:
+    return {"palace": palace, "tab": tab}
+
+
+@staff_page
+@require_GET
+def ledger(request, palace_id: int):
+    palace = _visible_palace(request, palace_id)
+    form, queryset = _filtered(request, palace)
+    totals = queryset.aggregate(
+        activities=Count("pk"),
+        participants=Coalesce(Sum("participants"), 0),
+        online_viewers=Coalesce(Sum("online_viewers"), 0),
+    )
+    paginator = Paginator(
+        queryset.select_related("venue", "satellite_point").order_by("-date", "-pk"), PAGE_SIZE
+    )
+    paginator.count = totals["activities"]  # already counted above: spare the second COUNT
+    page_obj = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "activities/ledger.html",
+        {
+            **_head(palace, "ledger"),
+            "form": form,
+            "totals": totals,
+            "page_obj": page_obj,
+            "query": urlencode(form.params()),
+            "may_manage": access.may_manage_palace(request.user, palace),
+        },
+    )
+
+
+def _save(request, form: ActivityForm, save) -> bool:
+    """Hand the parsed input to a service; its errors are put on the form's fields."""
+    if not form.is_valid():
+        return False
+    try:
+        save(**{name: form.cleaned_data[name] for name in form.Meta.fields})
+    except InvalidInput as error:
+        form.add_service_errors(error.fields or {"non_field_errors": [error.message]})
+        return False
+    return True
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def activity_new(request, palace_id: int):
+    palace = _managed_palace(request, palace_id)
+    form = ActivityForm(request.POST or None, palace=palace)
+    if request.method == "POST" and _save(
+        request,
+        form,
+        lambda **fields: services.activity_create(actor=request.user, palace=palace, **fields),
+    ):
+        return redirect("activities:ledger", palace.pk)
+    return render(
+        request,
+        "activities/activity_form.html",
+        {**_head(palace, "new"), "form": form, "title": _("Log an activity")},
+    )
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def activity_edit(request, activity_id: int):
+    activity = _managed_activity(request, activity_id)
+    palace = activity.palace
+    form = ActivityForm(request.POST or None, instance=activity, palace=palace)
+    if request.method == "POST" and _save(
+        request,
+        form,
+        lambda **fields: services.activity_update(actor=request.user, activity=activity, **fields),
+    ):
+        return redirect("activities:ledger", palace.pk)
+    return render(
+        request,
+        "activities/activity_form.html",
+        {**_head(palace, "edit"), "form": form, "activity": activity, "title": _("Correct an activity")},
+    )
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def activity_remove(request, activity_id: int):
+    activity = _managed_activity(request, activity_id)
+    if request.method == "POST":
+        services.activity_delete(actor=request.user, activity=activity)
+        return redirect("activities:ledger", activity.palace_id)
+    return render(
+        request, "activities/activity_delete.html", {**_head(activity.palace, "delete"), "activity": activity}
+    )
+
+
+# --- Export ---------------------------------------------------------------------------------------
+
+
+def _columns() -> list[str]:
+    return [
+        _("Date"),
+        _("End date"),
+        _("Title"),
+        _("Kind"),
+        _("Centre"),
+        _("Place"),
+        _("Participants (person-times)"),
+        _("Online viewers"),
+        _("Likes"),
+        _("Partner kind"),
+        _("Partner name"),
+        _("Programme"),
+    ]
+
+
+def _place(activity: Activity) -> str:
+    if activity.venue is not None:
+        return activity.venue.name
+    if activity.satellite_point is not None:
+        return activity.satellite_point.name
+    return activity.off_site
+
+
+def _rows(queryset):
+    for a in queryset.select_related("venue", "satellite_point").order_by("date", "pk")[:EXPORT_LIMIT]:
+        yield [
+            a.date,
+            a.end_date,
+            a.title,
+            a.get_kind_display(),
+            a.get_centre_display(),
+            _place(a),
+            a.participants,
+            a.online_viewers,
+            a.likes,
+            a.get_partner_kind_display(),
+            a.partner_name,
+            a.programme,
+        ]
+
+
+def _filename(palace: Palace, form: LedgerFilterForm, ext: str) -> str:
+    month = form.params().get("month", "all")
+    return f"activities-{palace.pk}-{month}.{ext}"
+
+
+@staff_page
+@require_GET
+def export_xlsx(request, palace_id: int):
+    from openpyxl import Workbook
+
+    palace = _visible_palace(request, palace_id)
+    form, queryset = _filtered(request, palace)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_("Activities")[:31])
+    sheet.append(_columns())
+    for row in _rows(queryset):
+        sheet.append(row)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(palace, form, "xlsx")}"'
+    return response
+
+
+@staff_page
+@require_GET
+def export_csv(request, palace_id: int):
+    palace = _visible_palace(request, palace_id)
+    form, queryset = _filtered(request, palace)
+    # The BOM lets spreadsheet programs read the Chinese text as UTF-8.
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(palace, form, "csv")}"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(_columns())
+    for row in _rows(queryset):
+        writer.writerow(["" if value is None else value for value in row])
+    return response
