@@ -140,3 +140,36 @@ def activity_update(*, actor, activity: Activity, **fields: Any) -> Activity:
 def activity_delete(*, actor, activity: Activity) -> None:
     _require_manager(actor, activity.palace)
     Activity.objects.filter(pk=activity.pk).delete()
+
+
+def validate_activity(*, palace: Palace, values: dict[str, Any]) -> dict[str, Any]:
+    """Clean one activity's fields (defaults filled in) or raise InvalidInput; used by the import."""
+    _check_fields(values)
+    return _validate(palace=palace, values={**_DEFAULTS, **values})
+
+
+@transaction.atomic
+def activities_import(*, actor, palace: Palace, rows: list[dict[str, Any]]) -> int:
+    """Log every row of a bulk import, or none: any bad row raises InvalidInput naming the rows.
+
+    `rows` are field dicts as `activity_create` takes them; each is validated again here.
+    """
+    _require_manager(actor, palace)
+    if not rows:
+        raise InvalidInput(_("There is nothing to import."), code="empty")
+    cleaned, bad = [], {}
+    for number, fields in enumerate(rows, start=1):
+        try:
+            cleaned.append(validate_activity(palace=palace, values=dict(fields)))
+        except InvalidInput as error:
+            bad[f"row_{number}"] = [str(m) for messages in error.fields.values() for m in messages]
+    if bad:
+        raise InvalidInput(
+            _("Nothing was imported: %(count)d rows are not valid.") % {"count": len(bad)},
+            code="import_rows_invalid",
+            fields=bad,
+        )
+    Activity.objects.bulk_create(
+        [Activity(palace=palace, created_by=actor, **values) for values in cleaned], batch_size=500
+    )
+    return len(cleaned)

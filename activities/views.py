@@ -23,7 +23,7 @@ from palace_portal.errors import InvalidInput
 from venues import access
 from venues.models import Palace
 
-from . import services
+from . import importing, services
 from .forms import ActivityForm, LedgerFilterForm
 from .models import Activity
 
@@ -151,20 +151,8 @@ def activity_remove(request, activity_id: int):
 
 
 def _columns() -> list[str]:
-    return [
-        _("Date"),
-        _("End date"),
-        _("Title"),
-        _("Kind"),
-        _("Centre"),
-        _("Place"),
-        _("Participants (person-times)"),
-        _("Online viewers"),
-        _("Likes"),
-        _("Partner kind"),
-        _("Partner name"),
-        _("Programme"),
-    ]
+    # Shared with the import, so an export re-imports and the template matches.
+    return [str(label) for _name, label in importing.COLUMNS]
 
 
 def _place(activity: Activity) -> str:
