@@ -128,6 +128,7 @@ def feed_booking_events(user, since: datetime) -> Iterable[icalendar.Event]:
     """The feed's booking events: open or checked-in bookings ending after `since`. One query."""
     bookings = (
         Booking.objects.for_user(user)
+        .of_venues()
         .filter(status__in=FEED_STATUSES, end__gte=since)
         .select_related("venue", "palace")
         .order_by("start", "pk")[:FEED_LIMIT]

@@ -167,12 +167,119 @@ class SlotCounter(models.Model):
         return f"{self.venue_id} {self.start:%Y-%m-%d %H:%M} {self.taken}/{self.capacity}"
 
 
+class Offering(models.Model):
+    """Something people sign up for as a whole, with places: a course (section) or an event.
+
+    The app that runs it (activities) points one of its rows at an offering; this app keeps the
+    places, the sign-ups (bookings with `offering` set), the waitlist, offers, check-in and the
+    notifications, the same lifecycle as venue bookings. `taken` counts held places and may never
+    pass `capacity` (a CHECK constraint); it is raised only by a conditional UPDATE. No capacity
+    means no limit (an open lecture).
+    """
+
+    class Kind(models.TextChoices):
+        COURSE = "course", _("course")
+        EVENT = "event", _("event")
+
+    class Selection(models.TextChoices):
+        FIRST_COME = "first_come", _("first come, first served")
+        LOTTERY = "lottery", _("lottery")
+
+    palace = models.ForeignKey(Palace, verbose_name=_("palace"), on_delete=models.PROTECT)
+    venue = models.ForeignKey(
+        Venue, verbose_name=_("venue"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
+    taken = models.PositiveIntegerField(default=0)
+    selection = models.CharField(
+        _("selection"), max_length=12, choices=Selection.choices, default=Selection.FIRST_COME
+    )
+    members_only = models.BooleanField(_("trade-union members only"), default=False)
+    fee = models.DecimalField(_("fee (yuan)"), max_digits=8, decimal_places=2, default=0)
+    published = models.BooleanField(_("published"), default=False)
+    cancelled = models.BooleanField(_("cancelled"), default=False)
+    opens_at = models.DateTimeField(_("sign-up opens"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("sign-up closes"))
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    offer_minutes = models.PositiveIntegerField(_("waitlist offer holds for (minutes)"), default=24 * 60)
+    checkin_opens_minutes = models.PositiveSmallIntegerField(default=30)
+    checkin_closes_minutes = models.PositiveSmallIntegerField(default=30)
+    # Offerings of one family are alternatives (sections of one course): a person holds at most one.
+    family = models.CharField(max_length=40, blank=True)
+    # At most `group_limit` offerings of one group held per person (a term's course limit).
+    limit_group = models.CharField(max_length=40, blank=True)
+    group_limit = models.PositiveSmallIntegerField(null=True, blank=True)
+    drawn_at = models.DateTimeField(_("lottery drawn"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("offering")
+        verbose_name_plural = _("offerings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(taken__lte=F("capacity")),
+                name="offering_never_overbooked",
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_at__lt=F("ends_at")), name="offering_starts_before_ends"
+            ),
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True) | Q(opens_at__lt=F("closes_at")),
+                name="offering_window_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(selection="first_come") | Q(capacity__isnull=False),
+                name="offering_lottery_has_capacity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_lottery(self) -> bool:
+        return self.selection == self.Selection.LOTTERY
+
+
+class Occurrence(models.Model):
+    """One meeting of an offering (a weekly session of a course, the event itself)."""
+
+    offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="occurrences")
+    palace = models.ForeignKey(Palace, on_delete=models.PROTECT)
+    venue = models.ForeignKey(Venue, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    local_date = models.DateField(_("date"))
+    cancelled = models.BooleanField(_("cancelled"), default=False)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["start"]
+        constraints = [
+            models.UniqueConstraint(fields=["offering", "start"], name="occurrence_unique_start"),
+            models.CheckConstraint(condition=Q(start__lt=F("end")), name="occurrence_start_before_end"),
+        ]
+        indexes = [models.Index(fields=["palace", "local_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.offering_id} {self.start:%Y-%m-%d %H:%M}"
+
+
 class BookingQuerySet(models.QuerySet):
     def for_palace(self, palace):
         return self.filter(palace=palace)
 
     def for_user(self, user):
         return self.filter(user=user)
+
+    def of_venues(self):
+        """Venue bookings only, not sign-ups of offerings (courses, events)."""
+        return self.filter(offering__isnull=True)
 
     def holding(self):
         """Bookings that hold their places or range (what capacity counts)."""
@@ -201,9 +308,26 @@ class Booking(models.Model):
     OPEN = (Status.WAITLISTED, Status.OFFERED, Status.PENDING, Status.CONFIRMED)
 
     palace = models.ForeignKey(Palace, verbose_name=_("palace"), on_delete=models.PROTECT)
+    # Empty only for sign-ups of an offering held online.
     venue = models.ForeignKey(
-        Venue, verbose_name=_("venue"), on_delete=models.PROTECT, related_name="bookings"
+        Venue,
+        verbose_name=_("venue"),
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        null=True,
+        blank=True,
     )
+    # Set for sign-ups (enrolments, registrations): places are counted on the offering.
+    offering = models.ForeignKey(
+        Offering,
+        verbose_name=_("offering"),
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        null=True,
+        blank=True,
+    )
+    # Waitlist order where it is not the order of joining (a lottery's draw order).
+    queue_rank = models.PositiveIntegerField(null=True, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("booked by"),
@@ -252,6 +376,10 @@ class Booking(models.Model):
             models.CheckConstraint(condition=Q(start__lt=F("end")), name="booking_start_before_end"),
             models.CheckConstraint(condition=Q(party_size__gte=1), name="booking_party_positive"),
             models.CheckConstraint(condition=Q(fee__gte=0), name="booking_fee_not_negative"),
+            models.CheckConstraint(
+                condition=Q(venue__isnull=False) | Q(offering__isnull=False),
+                name="booking_has_venue_or_offering",
+            ),
             PostgresExclusionConstraint(
                 name="booking_no_overlap_exclusive",
                 expressions=[
@@ -266,6 +394,7 @@ class Booking(models.Model):
             models.Index(fields=["venue", "start"]),
             models.Index(fields=["user", "status", "start"]),
             models.Index(fields=["status", "end"]),
+            models.Index(fields=["offering", "status"]),
         ]
 
     def __str__(self) -> str:
@@ -274,6 +403,35 @@ class Booking(models.Model):
     @property
     def is_holding(self) -> bool:
         return self.status in self.HOLDING
+
+
+class Attendance(models.Model):
+    """Someone signed up for an offering was at one of its sessions (code check-in or roll call)."""
+
+    class Method(models.TextChoices):
+        CODE = "code", _("check-in code")
+        ROLL_CALL = "roll_call", _("roll call")
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="attendances")
+    occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="attendances")
+    palace = models.ForeignKey(Palace, on_delete=models.PROTECT)
+    local_date = models.DateField()
+    method = models.CharField(max_length=10, choices=Method.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["booking", "occurrence"], name="attendance_once_per_session"),
+        ]
+        indexes = [models.Index(fields=["palace", "local_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.booking_id} at {self.occurrence_id}"
 
 
 class AppointmentMatter(models.Model):

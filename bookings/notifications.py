@@ -88,8 +88,11 @@ def _moment(value: datetime) -> str:
 
 def _booking_context(booking: Booking) -> dict[str, str]:
     # booking.palace, not venue.palace: the services select_related("venue", "palace").
+    # A sign-up (course, event) names what was signed up for where a booking names the venue.
     return {
-        "venue": booking.venue.name,
+        "venue": booking.offering.title if booking.offering_id else booking.venue.name,
+        # What a sign-up is for (a course, an event); the messages of sign-ups name it so.
+        "title": booking.offering.title if booking.offering_id else "",
         "palace": booking.palace.name,
         "when": _when(booking),
         "start_time": f"{_local(booking.start):%H:%M}",
@@ -144,12 +147,46 @@ def _waitlist_offer(booking: Booking, extra: dict) -> tuple[str, str]:
     if booking.offer_expires_at is None:
         raise NotificationError("notify(kind='waitlist_offer') needs booking.offer_expires_at")
     c = {**_booking_context(booking), "until": _moment(booking.offer_expires_at)}
+    if booking.offering_id:
+        return (
+            _("A place is free for you: %(title)s") % c,
+            _(
+                "A place in %(title)s, %(palace)s, has become free and is held for you until %(until)s. "
+                "To take it, open My classes on the portal and accept the offer. If you do not, it "
+                "passes to the next person on the waitlist."
+            )
+            % c,
+        )
     return (
         _("A place is free for you: %(venue)s") % c,
         _(
             "A place at %(venue)s, %(palace)s, on %(when)s has become free and is held for you "
             "until %(until)s. To take it, open My bookings on the portal and accept the offer. "
             "If you do not, it passes to the next person on the waitlist."
+        )
+        % c,
+    )
+
+
+def _lottery_won(booking: Booking, extra: dict) -> tuple[str, str]:
+    c = _booking_context(booking)
+    return (
+        _("You have a place: %(title)s") % c,
+        _(
+            "The lottery for %(title)s, %(palace)s, has been drawn and you have a place. It starts on "
+            "%(when)s. Check-in code: %(code)s."
+        )
+        % c,
+    )
+
+
+def _lottery_waitlisted(booking: Booking, extra: dict) -> tuple[str, str]:
+    c = {**_booking_context(booking), "position": _need(extra, "position", "lottery_waitlisted")}
+    return (
+        _("Lottery drawn: %(title)s") % c,
+        _(
+            "The lottery for %(title)s, %(palace)s, has been drawn. You did not get a place this time "
+            "and are number %(position)s on the waitlist; if a place frees up, it is offered to you."
         )
         % c,
     )
@@ -207,6 +244,8 @@ KINDS: dict[str, tuple[Renderer, bool, Callable[[Booking | None, dict], str]]] =
     "booking_cancelled": (_booking_cancelled, True, lambda b, e: ""),
     # One per offer: the same waitlist place may be offered again later with a new deadline.
     "waitlist_offer": (_waitlist_offer, True, lambda b, e: str(int(b.offer_expires_at.timestamp()))),
+    "lottery_won": (_lottery_won, True, lambda b, e: ""),
+    "lottery_waitlisted": (_lottery_waitlisted, True, lambda b, e: ""),
     "request_approved": (_request_approved, True, lambda b, e: ""),
     "request_declined": (_request_declined, True, lambda b, e: ""),
     # One per suspension (a worker may be suspended again months later) and per appeal.

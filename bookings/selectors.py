@@ -131,7 +131,7 @@ def venue_availability(venue: Venue, day: date, *, now: datetime | None = None) 
 
 
 def bookings_of_user(user) -> QuerySet[Booking]:
-    return Booking.objects.filter(user=user).select_related("venue", "palace").order_by("-start")
+    return Booking.objects.of_venues().filter(user=user).select_related("venue", "palace").order_by("-start")
 
 
 def waitlist_position(booking: Booking) -> int | None:
@@ -217,9 +217,9 @@ def upcoming_bookings_of_user(user, *, now: datetime | None = None) -> QuerySet[
     """What the worker still has ahead: waiting, offered, pending, confirmed or under way."""
     now = now or timezone.now()
     return _with_rules(
-        Booking.objects.filter(
-            user=user, status__in=(*Booking.OPEN, Booking.Status.CHECKED_IN), end__gt=now
-        ).order_by("start", "pk")
+        Booking.objects.of_venues()
+        .filter(user=user, status__in=(*Booking.OPEN, Booking.Status.CHECKED_IN), end__gt=now)
+        .order_by("start", "pk")
     )
 
 
@@ -227,7 +227,8 @@ def past_bookings_of_user(user, *, now: datetime | None = None) -> QuerySet[Book
     """Everything else: ended, cancelled, declined, expired, no-shows; the latest first."""
     now = now or timezone.now()
     return _with_rules(
-        Booking.objects.filter(user=user)
+        Booking.objects.of_venues()
+        .filter(user=user)
         .exclude(status__in=(*Booking.OPEN, Booking.Status.CHECKED_IN), end__gt=now)
         .order_by("-start", "-pk")
     )

@@ -568,7 +568,7 @@ def my_bookings(request):
 
 def _own_booking(request, pk: int) -> Booking:
     return get_object_or_404(
-        Booking.objects.select_related("venue", "venue__booking_rule", "venue__palace", "palace"),
+        Booking.objects.of_venues().select_related("venue", "venue__booking_rule", "venue__palace", "palace"),
         pk=pk,
         user=request.user,
     )

@@ -93,7 +93,8 @@ class BookingViewSet(viewsets.GenericViewSet):
         user = self.request.user
         # Own bookings, and every booking of the palaces the user acts on (none for a worker).
         visible = Q(user=user) | Q(palace__in=access.palaces_managed_by(user))
-        qs = Booking.objects.filter(visible).select_related("venue", "user")
+        # Sign-ups of courses and events are enrolments, with their own endpoints.
+        qs = Booking.objects.of_venues().filter(visible).select_related("venue", "user")
         if self.action != "list":
             qs = qs.select_related("palace", "venue__palace")
         return qs.order_by("-start", "-id")

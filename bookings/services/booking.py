@@ -9,12 +9,10 @@ check runs inside an IMMEDIATE transaction, which serialises writers).
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -29,26 +27,17 @@ from .. import notifications
 from ..models import Appeal, AppointmentMatter, Booking, BookingRule, MatterRead, SlotCounter, Suspension
 from ..rules import cancel_deadline, checkin_window, in_member_hours, rule_for, window_last_date
 from ..selectors import day_slots
+from .common import CODE_ALPHABET, is_staff_of, lock_user, new_check_in_code, suspension_in_force  # noqa: F401
+from .offering import (
+    offering_check_in,
+    offering_check_withdrawable,
+    offering_leave_family,
+    offering_offer_freed,
+    offering_release,
+    offering_waits_expire,
+)
 
 Status = Booking.Status
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by staff
-
-
-def _new_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
-
-
-def _is_staff_of(user, palace: Palace) -> bool:
-    return access.may_manage_palace(user, palace)
-
-
-def suspension_in_force(user, *, now: datetime | None = None) -> Suspension | None:
-    now = now or timezone.now()
-    return (
-        Suspension.objects.filter(user=user, lifted_at__isnull=True, starts_at__lte=now, ends_at__gt=now)
-        .order_by("-ends_at")
-        .first()
-    )
 
 
 # --- Booking -------------------------------------------------------------------------------------
@@ -112,7 +101,8 @@ def _check_window(rule: BookingRule, start: datetime, now: datetime) -> None:
 
 def _check_limits(user, rule: BookingRule, start: datetime, now: datetime) -> None:
     """Per-person limits, counted across every palace of the province."""
-    active = Booking.objects.filter(user=user, status__in=Booking.ACTIVE, end__gt=now)
+    venue_bookings = Booking.objects.of_venues()
+    active = venue_bookings.filter(user=user, status__in=Booking.ACTIVE, end__gt=now)
     if active.count() >= rule.max_active:
         raise RuleViolation(
             _("You already have %(count)d active bookings, the most allowed here.")
@@ -121,9 +111,7 @@ def _check_limits(user, rule: BookingRule, start: datetime, now: datetime) -> No
         )
     day = timezone.localtime(start).date()
     # A day's bookings still count once checked in (as in the week below), and whether over or not.
-    on_day = Booking.objects.filter(
-        user=user, status__in=(*Booking.ACTIVE, Status.CHECKED_IN), local_date=day
-    )
+    on_day = venue_bookings.filter(user=user, status__in=(*Booking.ACTIVE, Status.CHECKED_IN), local_date=day)
     if on_day.count() >= rule.max_per_day:
         raise RuleViolation(
             _("You already have %(count)d bookings on that day, the most allowed here.")
@@ -131,7 +119,7 @@ def _check_limits(user, rule: BookingRule, start: datetime, now: datetime) -> No
             code="limit_reached",
         )
     monday = day - timedelta(days=day.weekday())
-    in_week = Booking.objects.filter(
+    in_week = venue_bookings.filter(
         user=user,
         status__in=(*Booking.ACTIVE, Status.CHECKED_IN),
         local_date__gte=monday,
@@ -143,18 +131,6 @@ def _check_limits(user, rule: BookingRule, start: datetime, now: datetime) -> No
             % {"count": rule.max_per_week},
             code="limit_reached",
         )
-
-
-def _lock_user(user) -> None:
-    """Serialise one person's bookings so that two at once cannot both pass a limit.
-
-    FOR NO KEY UPDATE, not FOR UPDATE: rows that merely refer to the user (a notification written
-    by someone else's cancellation offering this user a place) must not wait for this lock, or
-    that cancellation and this booking can deadlock over the venue lock below.
-    """
-    # Not type(user): a request's user is a lazy wrapper around the model instance.
-    users = get_user_model().objects
-    users.select_for_update(no_key=True).filter(pk=user.pk).values_list("pk", flat=True).first()
 
 
 def _lock_ranges(venue: Venue) -> None:
@@ -188,6 +164,9 @@ def _take_places(venue: Venue, rng: _Range, party: int) -> bool:
 
 
 def _release_places(booking: Booking) -> None:
+    if booking.offering_id is not None:
+        offering_release(booking)
+        return
     if booking.exclusive:
         return
     SlotCounter.objects.filter(
@@ -251,10 +230,10 @@ def booking_create(
     if is_appointment and not matter.strip():
         message = _("Describe your matter briefly so the right person can help.")
         raise InvalidInput(message, fields={"matter": [message]})
-    staff = _is_staff_of(user, venue.palace)
+    staff = is_staff_of(user, venue.palace)
 
     with transaction.atomic():
-        _lock_user(user)
+        lock_user(user)
         # Read inside the transaction: a capacity staff changed since the venue was loaded must
         # not be written back over the slot's counter by _take_places.
         venue.capacity = Venue.objects.values_list("capacity", flat=True).get(pk=venue.pk)
@@ -291,7 +270,7 @@ def booking_create(
             local_date=timezone.localtime(start).date(),
             party_size=party_size,
             fee=venue.fee,
-            check_in_code=_new_code(),
+            check_in_code=new_check_in_code(),
             purpose=purpose.strip(),
             organisation=organisation.strip(),
             created_at=now,
@@ -359,7 +338,7 @@ def booking_cancel(*, actor, booking: Booking, reason: str = "", now: datetime |
     time. Others: `NotFound`. Freed places are offered to the waitlist in the same transaction.
     """
     now = now or timezone.now()
-    staff = _is_staff_of(actor, booking.palace)
+    staff = is_staff_of(actor, booking.palace)
     if booking.user_id != actor.pk and not staff:
         raise NotFound()
     with transaction.atomic():
@@ -367,13 +346,16 @@ def booking_cancel(*, actor, booking: Booking, reason: str = "", now: datetime |
             # OF self: select_related would lock the venue, palace and user rows too, which blocks
             # every booking insert of the palace (its foreign key check) and deadlocks with them.
             Booking.objects.select_for_update(of=("self",))
-            .select_related("venue", "palace", "user")
+            .select_related("venue", "palace", "user", "offering")
             .get(pk=booking.pk)
         )
         if booking.status not in Booking.OPEN:
             raise RuleViolation(_("This booking can no longer be cancelled."), code="not_cancellable")
-        rule = rule_for(booking.venue)
-        if not staff:
+        if booking.offering_id is not None:
+            if not staff:
+                offering_check_withdrawable(booking, now=now)
+        elif not staff:
+            rule = rule_for(booking.venue)
             if booking.start <= now:
                 raise RuleViolation(_("The booking has already begun."), code="cancel_deadline_passed")
             if booking.status == Status.CONFIRMED and now > cancel_deadline(rule, booking.start):
@@ -391,7 +373,7 @@ def booking_cancel(*, actor, booking: Booking, reason: str = "", now: datetime |
         booking.save(update_fields=["status", "cancelled_at", "decision_reason", "decided_by", "updated_at"])
         if was_holding:
             _release_places(booking)
-            waitlist_offer_freed(booking.venue, booking.start, booking.end, now=now)
+            _offer_freed_places(booking, now=now)
         notifications.notify(
             user=booking.user,
             kind="booking_cancelled",
@@ -399,6 +381,13 @@ def booking_cancel(*, actor, booking: Booking, reason: str = "", now: datetime |
             extra={"reason": booking.decision_reason},
         )
     return booking
+
+
+def _offer_freed_places(booking: Booking, *, now: datetime) -> None:
+    if booking.offering_id is not None:
+        offering_offer_freed(booking.offering, now=now)
+    else:
+        waitlist_offer_freed(booking.venue, booking.start, booking.end, now=now)
 
 
 def waitlist_offer_freed(venue: Venue, start: datetime, end: datetime, *, now: datetime) -> list[Booking]:
@@ -453,7 +442,7 @@ def offer_accept(*, user, booking: Booking, now: datetime | None = None) -> Book
     with transaction.atomic():
         booking = (
             Booking.objects.select_for_update(of=("self",))
-            .select_related("venue", "palace")
+            .select_related("venue", "palace", "offering")
             .get(pk=booking.pk)
         )
         if booking.status != Status.OFFERED:
@@ -463,6 +452,9 @@ def offer_accept(*, user, booking: Booking, now: datetime | None = None) -> Book
         booking.status = Status.CONFIRMED
         booking.offer_expires_at = None
         booking.save(update_fields=["status", "offer_expires_at", "updated_at"])
+        if booking.offering_id is not None:
+            # Holding this section, the person stops waiting for the others of its course.
+            offering_leave_family(booking, now=now)
         notifications.notify(user=user, kind="booking_confirmed", booking=booking)
     return booking
 
@@ -478,7 +470,7 @@ def offers_expire(*, now: datetime | None = None) -> int:
         with transaction.atomic():
             booking = (
                 Booking.objects.select_for_update(of=("self",))
-                .select_related("venue")
+                .select_related("venue", "offering")
                 .filter(pk=pk, status=Status.OFFERED, offer_expires_at__lte=now)
                 .first()
             )
@@ -487,12 +479,15 @@ def offers_expire(*, now: datetime | None = None) -> int:
             booking.status = Status.EXPIRED
             booking.save(update_fields=["status", "updated_at"])
             _release_places(booking)
-            waitlist_offer_freed(booking.venue, booking.start, booking.end, now=now)
+            _offer_freed_places(booking, now=now)
             count += 1
     # Waiting for, or asking for, a time that has begun is over: nothing will come of it.
-    count += Booking.objects.filter(status__in=(Status.WAITLISTED, Status.PENDING), start__lte=now).update(
-        status=Status.EXPIRED, updated_at=now
+    count += (
+        Booking.objects.of_venues()
+        .filter(status__in=(Status.WAITLISTED, Status.PENDING), start__lte=now)
+        .update(status=Status.EXPIRED, updated_at=now)
     )
+    count += offering_waits_expire(now=now)
     return count
 
 
@@ -507,7 +502,7 @@ def request_decide(
     Declining needs a reason. Approving blocks the range; a range taken meanwhile → `slot_taken`.
     """
     now = now or timezone.now()
-    if not _is_staff_of(actor, booking.palace):
+    if not is_staff_of(actor, booking.palace):
         raise NotFound()
     reason = reason.strip()
     if not approve and not reason:
@@ -558,12 +553,14 @@ def booking_check_in(*, actor, code: str, now: datetime | None = None) -> Bookin
     with transaction.atomic():
         booking = (
             Booking.objects.select_for_update(of=("self",))
-            .select_related("venue", "palace", "user")
+            .select_related("venue", "palace", "user", "offering")
             .filter(check_in_code=code, palace__in=palaces)
             .first()
         )
         if booking is None:
             raise NotFound(_("No booking of your palace has this code."))
+        if booking.offering_id is not None:
+            return offering_check_in(actor=actor, booking=booking, now=now)
         if booking.status == Status.CHECKED_IN:
             raise RuleViolation(_("This booking is already checked in."), code="already_checked_in")
         if booking.status != Status.CONFIRMED:
@@ -599,7 +596,9 @@ def no_shows_mark(*, now: datetime | None = None) -> int:
     """
     now = now or timezone.now()
     candidates = (
-        Booking.objects.filter(status=Status.CONFIRMED, start__lt=now)
+        # Sign-ups of courses and events keep attendance per session instead (never suspended).
+        Booking.objects.of_venues()
+        .filter(status=Status.CONFIRMED, start__lt=now)
         .select_related("venue__booking_rule")
         .only("pk", "start", "user_id", "venue__id", "venue__booking_rule__checkin_closes_minutes")
     )
@@ -655,9 +654,11 @@ def reminders_send(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     horizon = now + timedelta(hours=settings.BOOKING_REMINDER_HOURS)
     count = 0
-    for booking in Booking.objects.filter(
-        status=Status.CONFIRMED, reminded_at__isnull=True, start__gt=now, start__lte=horizon
-    ).select_related("venue", "palace", "user"):
+    for booking in (
+        Booking.objects.of_venues()
+        .filter(status=Status.CONFIRMED, reminded_at__isnull=True, start__gt=now, start__lte=horizon)
+        .select_related("venue", "palace", "user")
+    ):
         with transaction.atomic():
             if not Booking.objects.filter(pk=booking.pk, reminded_at__isnull=True).update(reminded_at=now):
                 continue
@@ -747,7 +748,7 @@ def appeal_decide(*, actor, appeal, uphold: bool, reason: str, now: datetime | N
 
 def matter_read(*, actor, booking: Booking) -> str:
     """The appointment's matter, for service staff of the booking's palace; every read recorded."""
-    if not _is_staff_of(actor, booking.palace):
+    if not is_staff_of(actor, booking.palace):
         raise NotFound()
     matter = AppointmentMatter.objects.filter(booking=booking).first()
     if matter is None:

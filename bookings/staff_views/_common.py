@@ -62,7 +62,8 @@ def _palace(request, palace_id: int) -> Palace:
 
 def _booking(palace: Palace, booking_id: int) -> Booking:
     return get_object_or_404(
-        Booking.objects.for_palace(palace).select_related("venue", "user", "palace"), pk=booking_id
+        Booking.objects.for_palace(palace).of_venues().select_related("venue", "user", "palace"),
+        pk=booking_id,
     )
 
 
@@ -72,7 +73,7 @@ def _frame(request, palace: Palace, tab: str) -> dict:
     return {
         "palace": palace,
         "tab": tab,
-        "pending_count": Booking.objects.for_palace(palace).filter(status=Status.PENDING).count(),
+        "pending_count": Booking.objects.for_palace(palace).of_venues().filter(status=Status.PENDING).count(),
         "switch_palaces": others if 1 < len(others) <= SWITCHER_LIMIT else [],
         "many_palaces": len(others) > SWITCHER_LIMIT,
         "is_manager": access.may_assign_staff(request.user, palace),

@@ -57,7 +57,8 @@ def home(request):
     today = timezone.localdate()
     figures = {
         row["palace_id"]: row
-        for row in Booking.objects.filter(palace__in=[p.pk for p in items])
+        for row in Booking.objects.of_venues()
+        .filter(palace__in=[p.pk for p in items])
         .values("palace_id")
         .annotate(
             today=Count("pk", filter=Q(local_date=today, status__in=DAY_LISTED)),
@@ -122,6 +123,7 @@ def today(request, palace_id: int):
     venues = list(Venue.objects.for_palace(palace).select_related("booking_rule").order_by("centre", "name"))
     bookings = list(
         Booking.objects.for_palace(palace)
+        .of_venues()
         .filter(local_date=day, status__in=DAY_LISTED)
         .select_related("user")
         .order_by("start", "pk")
@@ -129,6 +131,7 @@ def today(request, palace_id: int):
     counted = {
         (row["venue_id"], row["status"]): row["n"]
         for row in Booking.objects.for_palace(palace)
+        .of_venues()
         .filter(local_date=day, status__in=(Status.WAITLISTED, Status.CANCELLED))
         .values("venue_id", "status")
         .annotate(n=Count("pk"))
@@ -207,7 +210,10 @@ def check_in(request, palace_id: int):
 def _check_in(request, palace: Palace, code: str) -> tuple[dict, int]:
     # Only this palace's bookings: someone running two palaces checks in at the one they are at.
     booking = (
-        Booking.objects.for_palace(palace).select_related("venue", "user").filter(check_in_code=code).first()
+        Booking.objects.for_palace(palace)
+        .select_related("venue", "user", "offering")
+        .filter(check_in_code=code)
+        .first()
     )
     if booking is None:
         message = _("No booking of this palace has the code %(code)s.") % {"code": code}
@@ -222,9 +228,16 @@ def _check_in(request, palace: Palace, code: str) -> tuple[dict, int]:
             "booking": booking,
             "typed": code,
         }, exc.status
-    message = _("Checked in: %(venue)s, %(time)s, %(name)s.") % {
-        "venue": booking.venue.name,
-        "time": timezone.localtime(booking.start).strftime("%H:%M"),
-        "name": booking.user.masked_name,
-    }
+    if booking.offering_id is not None:
+        # A sign-up of a course or event (perhaps online, without a venue): its session is now.
+        message = _("Checked in: %(title)s, %(name)s.") % {
+            "title": booking.offering.title,
+            "name": booking.user.masked_name,
+        }
+    else:
+        message = _("Checked in: %(venue)s, %(time)s, %(name)s.") % {
+            "venue": booking.venue.name,
+            "time": timezone.localtime(booking.start).strftime("%H:%M"),
+            "name": booking.user.masked_name,
+        }
     return {"ok": True, "code": "checked_in", "message": message, "booking": booking, "typed": code}, 200

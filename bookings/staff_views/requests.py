@@ -32,6 +32,7 @@ from ._common import (
 def _requests_context(request, palace: Palace, *, errors: dict | None = None, reason: str = "") -> dict:
     pending = (
         Booking.objects.for_palace(palace)
+        .of_venues()
         .filter(status=Status.PENDING)
         .select_related("venue", "user")
         .order_by("start", "pk")

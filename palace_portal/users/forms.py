@@ -181,6 +181,11 @@ class ProfileForm(forms.Form):
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+    new_form_worker = forms.BooleanField(
+        label=_("I work in a new employment form (courier, ride-hailing or truck driver, delivery rider…)"),
+        required=False,
+        help_text=_("Some classes let these workers draw first in their lottery."),
+    )
 
     @classmethod
     def for_user(cls, user: User, data=None) -> ProfileForm:

@@ -78,6 +78,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Leave empty if you are not (yet) a trade-union member."),
     )
     workplace = models.CharField(_("workplace"), max_length=100, blank=True)
+    # Couriers, ride-hailing drivers, delivery riders…: classes may let them draw first.
+    new_form_worker = models.BooleanField(
+        _("new-employment-form worker"),
+        default=False,
+        help_text=_("Courier, ride-hailing or truck driver, delivery rider, or similar platform work."),
+    )
     email = models.EmailField(_("e-mail"), blank=True)
     is_staff = models.BooleanField(
         _("Django admin access"),

@@ -304,6 +304,7 @@ def user_profile_update(
     membership_number: str = "",
     workplace: str = "",
     email: str = "",
+    new_form_worker: bool = False,
 ) -> User:
     """Change the user's own details. The mobile number is the login and is not changed here."""
     values = {
@@ -311,6 +312,7 @@ def user_profile_update(
         "membership_number": (membership_number or "").strip(),
         "workplace": (workplace or "").strip(),
         "email": (email or "").strip(),
+        "new_form_worker": bool(new_form_worker),
     }
     if not values["real_name"]:
         message = _("Enter your real name.")
