@@ -1,6 +1,6 @@
 """Forms of the activity ledger's staff pages: the list filters and the activity form."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django import forms
 from django.core.validators import RegexValidator
@@ -43,6 +43,15 @@ class LedgerFilterForm(forms.Form):
         if data.get("centre"):
             queryset = queryset.filter(centre=data["centre"])
         return queryset
+
+    def month_range(self) -> tuple[date, date]:
+        """First and last day of the chosen month (all time without one)."""
+        data = getattr(self, "cleaned_data", {})
+        if not data.get("month"):
+            return date.min, date.max
+        year, month = (int(part) for part in data["month"].split("-"))
+        following = date(year + month // 12, month % 12 + 1, 1)
+        return date(year, month, 1), following - timedelta(days=1)
 
     def params(self) -> dict:
         data = getattr(self, "cleaned_data", {})

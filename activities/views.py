@@ -23,11 +23,14 @@ from palace_portal.errors import InvalidInput
 from venues import access
 from venues.models import Palace
 
-from . import importing, services
+from . import importing, rating_selectors, services
 from .forms import ActivityForm, LedgerFilterForm
 from .models import Activity
+from .selectors import counted_from_offerings
 
 PAGE_SIZE = 30
+# Sessions counted from check-ins listed on the ledger page (all of them are in the totals).
+COUNTED_SHOWN = 50
 # Rows an export may hold; a bigger ledger is exported month by month.
 EXPORT_LIMIT = 20000
 
@@ -72,6 +75,9 @@ def ledger(request, palace_id: int):
     )
     paginator.count = totals["activities"]  # already counted above: spare the second COUNT
     page_obj = paginator.get_page(request.GET.get("page"))
+    # Sessions of classes and events with check-ins count themselves: staff do not log them twice.
+    first, last = form.month_range()
+    counted = counted_from_offerings(palace, first=first, last=last) if not form.params().get("kind") else []
     return render(
         request,
         "activities/ledger.html",
@@ -79,9 +85,16 @@ def ledger(request, palace_id: int):
             **_head(palace, "ledger"),
             "form": form,
             "totals": totals,
+            "counted": counted[:COUNTED_SHOWN],
+            "counted_totals": {
+                "sessions": len(counted),
+                "participants": sum(row["participants"] for row in counted),
+            },
             "page_obj": page_obj,
             "query": urlencode(form.params()),
             "may_manage": access.may_manage_palace(request.user, palace),
+            # Ratings feed the monthly ledger: the month filtered on, else this month.
+            "ratings": rating_selectors.ratings_month_summary(palace, form.params().get("month")),
         },
     )
 

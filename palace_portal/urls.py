@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -13,6 +15,10 @@ api_v1 = [
     path("", include("bookings.api.urls")),
     path("", include("venues.api.urls")),
     path("", include("activities.api.urls")),
+    # Ratings: /ratings/ (own, create), /ratings/summary/, /ratings/pending/, /ratings/{id}/.
+    path("", include("activities.api.ratings")),
+    # Worker voice: /wishes/ (vote, answer) and /surveys/ (responses, results).
+    path("", include("activities.api.voice_urls")),
     # Unknown API paths answer in the API's error format, not with an HTML page. Only paths
     # ending in a slash, so that CommonMiddleware can still add a forgotten one.
     re_path(r"^(?:.*/)?$", api_not_found),
@@ -39,6 +45,20 @@ urlpatterns = [
     path("", include("bookings.urls")),
     # The palace desk: today's bookings, check-in, requests, duty roster, rules, suspensions.
     path("staff/ledger/", include("activities.urls")),
+    # Worker voice for staff: the wish inbox, survey builder, results (/staff/voice/<palace_id>/...).
+    path("staff/voice/", include("activities.voice_staff_urls")),
+    # Classes and events for staff: /staff/classes/<palace_id>/..., /staff/events/<palace_id>/...
+    path("staff/", include("activities.staff_class_urls")),
+    # Ratings: /ratings/ for workers, /staff/ratings/<palace_id>/ for the palace's staff.
+    path("", include("activities.rating_urls")),
     path("staff/", include("bookings.staff_urls")),
+    # Worker voice: wishes and demand surveys (/voice/...).
+    path("voice/", include("activities.voice_urls")),
+    # The night school and events for workers: /classes/..., /events/... (activities.class_urls).
+    path("", include("activities.class_urls")),
     path("", include("venues.urls")),
 ]
+
+# Uploaded files (course pictures) on a laptop; in production the web server serves MEDIA_ROOT.
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -9,6 +9,7 @@ from django.contrib.staticfiles import finders
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.utils import timezone
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
@@ -34,6 +35,7 @@ PROMISED = {
     "/api/v1/network/summary/": "get",
 }
 SLOT_EXTRA = {"state", "waiting", "members_only"}
+COURSE_EXTRA = {"centre", "teacher", "fee", "members_only", "applied", "available", "open"}
 ITEM_FIELDS = {
     "Palace": {
         "id",
@@ -65,6 +67,47 @@ ITEM_FIELDS = {
     "Slot": {"start", "end", "capacity", "taken", "available", "bookable"} | SLOT_EXTRA,
     # The answer to POST /bookings/: exactly API.md's keys.
     "BookingCreated": {"id", "venue", "start", "end", "party_size", "status", "check_in_code"},
+    # A course of GET /courses/: API.md's twelve keys, plus the documented additive ones.
+    "Course": {
+        "id",
+        "palace",
+        "title",
+        "term",
+        "schedule",
+        "sessions",
+        "capacity",
+        "enrolled",
+        "waitlisted",
+        "enrolment_opens",
+        "enrolment_closes",
+        "selection",
+    }
+    | COURSE_EXTRA,
+    "CourseSchedule": {"weekdays", "starts", "ends", "venue", "first", "last"},
+    # The answers to POST /courses/{id}/enroll/ and /events/{id}/register/: exactly these keys.
+    "CourseEnrolled": {"id", "course", "status"},
+    "EventRegistered": {"id", "event", "status"},
+    # An event of GET /events/ (API.md: "likewise"; the keys decided in activities/api/classes.py).
+    "Event": {
+        "id",
+        "palace",
+        "title",
+        "kind",
+        "centre",
+        "venue",
+        "online_url",
+        "start",
+        "end",
+        "date",
+        "speaker",
+        "registration",
+        "capacity",
+        "enrolled",
+        "waitlisted",
+        "registration_closes",
+        "members_only",
+        "open",
+    },
 }
 # The bookings endpoints of API.md (signed in), with their methods.
 PROMISED_BOOKINGS = {
@@ -87,6 +130,28 @@ BOOKING_409_CODES = {
     "suspended",
     "members_only",
 }
+# The classes and events endpoints (API.md, "Classes and events"), with their methods.
+PROMISED_CLASSES = {
+    "/api/v1/courses/": {"get"},
+    "/api/v1/courses/{id}/": {"get"},
+    "/api/v1/courses/{id}/enroll/": {"post"},
+    "/api/v1/events/": {"get"},
+    "/api/v1/events/{id}/": {"get"},
+    "/api/v1/events/{id}/register/": {"post"},
+    "/api/v1/enrolments/": {"get"},
+    "/api/v1/enrolments/{id}/": {"get"},
+    "/api/v1/enrolments/{id}/withdraw/": {"post"},
+    "/api/v1/enrolments/{id}/accept/": {"post"},
+}
+ENROL_409_CODES = {
+    "enrolment_closed",
+    "enrolment_not_open",
+    "already_enrolled",
+    "limit_reached",
+    "members_only",
+    "suspended",
+}
+ENROLMENT_STATUSES = {"applied", "waitlisted", "offered", "enrolled", "attended", "withdrawn", "expired"}
 SUMMARY_FIELDS = {"palaces_in_service", "county_level_in_service", "coverage_rate", "projects_under_way"}
 
 
@@ -158,6 +223,47 @@ def test_schema_lists_the_promised_bookings_paths(schema):
     for name, component in schema["components"]["schemas"].items():
         if not name.endswith("Request"):
             assert "matter" not in component.get("properties", {}), name
+
+
+def test_schema_lists_the_promised_classes_and_events_paths(schema):
+    paths = schema["paths"]
+    for path, methods in PROMISED_CLASSES.items():
+        assert set(paths.get(path, {})) == methods, path
+
+    def responses(path, method):
+        return paths[path][method]["responses"]
+
+    enroll = responses("/api/v1/courses/{id}/enroll/", "post")
+    assert enroll["201"]["content"]["application/json"]["schema"]["$ref"].endswith("/CourseEnrolled")
+    assert all(f"`{code}`" in enroll["409"]["description"] for code in ENROL_409_CODES)
+    assert {"401", "404"} <= set(enroll)
+    register = responses("/api/v1/events/{id}/register/", "post")
+    assert register["201"]["content"]["application/json"]["schema"]["$ref"].endswith("/EventRegistered")
+    assert "`no_registration`" in register["409"]["description"]
+    assert "404" in responses("/api/v1/enrolments/{id}/withdraw/", "post")
+    for name in ("CourseEnrolled", "EventRegistered"):
+        status = _component(schema, name)["properties"]["status"]
+        assert set(_component(schema, status["allOf"][0]["$ref"])["enum"]) == ENROLMENT_STATUSES
+    courses = _component(schema, _response_schema(schema, "/api/v1/courses/")["$ref"])
+    assert set(courses["properties"]) == {"count", "next", "previous", "results"}
+    assert courses["properties"]["results"]["items"]["$ref"].endswith("/Course")
+    course = _component(schema, "Course")["properties"]
+    assert course["term"]["type"] == "integer"
+    assert course["sessions"]["type"] == "integer"
+    assert set(_component(schema, course["selection"]["allOf"][0]["$ref"])["enum"]) == {
+        "first_come",
+        "lottery",
+    }
+    schedule = _component(schema, "CourseSchedule")["properties"]
+    assert (schedule["weekdays"]["items"]["minimum"], schedule["weekdays"]["items"]["maximum"]) == (0, 6)
+    assert re.fullmatch(schedule["starts"]["pattern"], "19:00")
+    detail = _component(schema, _response_schema(schema, "/api/v1/courses/{id}/")["$ref"])
+    assert set(detail["properties"]) >= ITEM_FIELDS["Course"] | {"timetable"}
+    assert {"palace", "term", "centre", "open"} <= set(_parameters(schema, "/api/v1/courses/"))
+    assert _parameters(schema, "/api/v1/courses/")["open"]["schema"]["type"] == "boolean"
+    events = _parameters(schema, "/api/v1/events/")
+    assert {"palace", "kind", "centre", "from", "to"} <= set(events)
+    assert events["from"]["schema"] == {"type": "string", "format": "date"}
 
 
 def test_schema_items_have_the_promised_fields(schema):
@@ -353,6 +459,42 @@ def test_network_endpoints_survive_schema_driven_input(world, wsgi_app):
 
         valid_input()
         if operation.query:  # (negative path-only cases are too rare for hypothesis to find)
+            invalid_input()
+
+
+def test_catalogue_of_classes_and_events_survives_schema_driven_input(world, wsgi_app, monkeypatch):
+    """The same for the public reads of courses and events."""
+    from tests.activities.support import NOW, make_course, make_event
+
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
+    make_course(world)
+    make_event(world)
+    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", wsgi_app).include(
+        path_regex=r"^/api/v1/(courses|events)/", method="GET"
+    )
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert {op.path for op in operations} == {
+        "/api/v1/courses/",
+        "/api/v1/courses/{id}/",
+        "/api/v1/events/",
+        "/api/v1/events/{id}/",
+    }
+    conformance = [not_a_server_error, status_code_conformance, content_type_conformance]
+
+    for operation in operations:
+
+        @_FUZZ
+        @given(case=operation.as_strategy())
+        def valid_input(case):
+            case.call_and_validate(checks=[*conformance, response_schema_conformance])
+
+        @_FUZZ
+        @given(case=operation.as_strategy(generation_mode=GenerationMode.NEGATIVE))
+        def invalid_input(case):
+            case.call_and_validate(checks=[*conformance, response_schema_conformance, _rejects_invalid_input])
+
+        valid_input()
+        if operation.query:
             invalid_input()
 
 

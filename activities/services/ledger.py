@@ -17,7 +17,7 @@ from venues import access
 from venues.kinds import Centre
 from venues.models import Palace, SatellitePoint, Venue
 
-from .models import Activity, ActivityKind, PartnerKind
+from ..models import Activity, ActivityKind, PartnerKind
 
 # Fields a caller may set; anything else is a programming error, not user input.
 EDITABLE_FIELDS = frozenset(

@@ -274,6 +274,14 @@ SPECTACULAR_SETTINGS = {
         "SlotStateEnum": "bookings.api.serializers.SLOT_STATES",
         "ActivityKindEnum": "activities.models.ActivityKind",
         "PartnerKindEnum": "activities.models.PartnerKind",
+        "EnrolmentStatusEnum": "activities.api.classes.ENROLMENT_STATUSES",
+        "EnrolmentKindEnum": "bookings.models.Offering.Kind",
+        "SelectionEnum": "bookings.models.Offering.Selection",
+        # Worker voice (activities.voice_models, activities.api.voice).
+        "WishStatusEnum": "activities.voice_models.WishStatus",
+        "WishAnswerStatusEnum": "activities.api.voice.ANSWER_STATUSES",
+        "SurveyStatusEnum": "activities.voice_models.SurveyStatus",
+        "QuestionKindEnum": "activities.voice_models.QuestionKind",
     },
 }
 
@@ -327,6 +335,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "bookings.tasks.send_reminders",
         "schedule": timedelta(minutes=10),
         "options": {"expires": 590},
+    },
+    # Classes: a lottery is drawn at the close of enrolment (staff may draw it first by hand).
+    "activities-draw-due-lotteries": {
+        "task": "activities.tasks.draw_due_lotteries",
+        "schedule": timedelta(minutes=5),
+        "options": {"expires": 290},
     },
 }
 
