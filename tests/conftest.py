@@ -136,9 +136,11 @@ def make_booking(world):
 def network_demo_only(monkeypatch):
     """seed_demo without the later apps' steps: the network alone seeds in well under a second.
 
-    For tests about the network (figures, accounts, idempotence); the bookings step has its own
-    tests in tests/bookings/test_demo.py.
+    For tests about the network (figures, accounts, idempotence); the bookings and activities
+    steps have their own tests (tests/bookings/test_demo.py, tests/activities/test_demo_*.py).
     """
+    import activities.demo
     import bookings.demo
 
     monkeypatch.setattr(bookings.demo, "DEMO_STEPS", [])
+    monkeypatch.setattr(activities.demo, "DEMO_STEPS", [])
