@@ -127,7 +127,7 @@ def wish_create(*, actor, palace: Palace, title: str, description: str = "", cen
 
 
 def _lock_wish(wish: Wish) -> Wish:
-    locked = Wish.objects.select_for_update().select_related("palace").filter(pk=wish.pk).first()
+    locked = Wish.objects.select_for_update(of=("self",)).select_related("palace").filter(pk=wish.pk).first()
     if locked is None:
         raise NotFound()
     return locked
@@ -262,7 +262,9 @@ def survey_create(
 
 def _lock_survey(actor, survey: Survey) -> Survey:
     _require_manager(actor, survey.palace)
-    locked = Survey.objects.select_for_update().select_related("palace").filter(pk=survey.pk).first()
+    locked = (
+        Survey.objects.select_for_update(of=("self",)).select_related("palace").filter(pk=survey.pk).first()
+    )
     if locked is None:
         raise NotFound()
     return locked

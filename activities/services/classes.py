@@ -367,7 +367,11 @@ def course_update(*, actor, course: Course, now: datetime | None = None, **value
     _require_manager(actor, course.palace)
     clean = _course_values(palace=course.palace, term=course.term, values=values)
     with transaction.atomic():
-        course = Course.objects.select_for_update().select_related("offering", "term").get(pk=course.pk)
+        course = (
+            Course.objects.select_for_update(of=("self",))
+            .select_related("offering", "term")
+            .get(pk=course.pk)
+        )
         offering = course.offering
         signed_up = Booking.objects.filter(offering=offering).exists()
         if signed_up and clean["selection"] != offering.selection:
@@ -593,7 +597,7 @@ def lotteries_draw_due(*, now: datetime | None = None) -> int:
 def _draw(*, course: Course, actor, seed: str | None, now: datetime) -> LotteryDraw:
     seed = seed or secrets.token_hex(16)
     with transaction.atomic():
-        course = Course.objects.select_for_update().select_related("offering").get(pk=course.pk)
+        course = Course.objects.select_for_update(of=("self",)).select_related("offering").get(pk=course.pk)
         offering = course.offering
         if not offering.is_lottery:
             raise RuleViolation(_("This course is first come, first served."), code="not_lottery")

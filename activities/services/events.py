@@ -25,26 +25,27 @@ from venues.models import Palace, Venue
 
 from ..models import ActivityKind, Event, PartnerKind
 
-EVENT_FIELDS = frozenset(
-    {
-        "title",
-        "kind",
-        "centre",
-        "venue",
-        "online_url",
-        "starts_at",
-        "ends_at",
-        "speaker",
-        "partner_kind",
-        "partner_name",
-        "programme",
-        "description",
-        "registration",
-        "capacity",
-        "members_only",
-        "registration_closes",
-    }
+# What the event row keeps; the rest of the input shapes its registration (its offering).
+EVENT_MODEL_FIELDS = (
+    "title",
+    "kind",
+    "centre",
+    "venue",
+    "online_url",
+    "starts_at",
+    "ends_at",
+    "speaker",
+    "partner_kind",
+    "partner_name",
+    "programme",
+    "description",
 )
+EVENT_FIELDS = frozenset(EVENT_MODEL_FIELDS) | {
+    "registration",
+    "capacity",
+    "members_only",
+    "registration_closes",
+}
 
 
 def _require_manager(actor, palace: Palace) -> None:
@@ -116,22 +117,6 @@ def _event_values(*, palace: Palace, values: dict[str, Any], now: datetime) -> d
         "members_only": bool(values.get("members_only")),
         "registration_closes": closes,
     }
-
-
-EVENT_MODEL_FIELDS = (
-    "title",
-    "kind",
-    "centre",
-    "venue",
-    "online_url",
-    "starts_at",
-    "ends_at",
-    "speaker",
-    "partner_kind",
-    "partner_name",
-    "programme",
-    "description",
-)
 
 
 def _sync_offering(event: Event, clean: dict[str, Any], *, now: datetime) -> None:
@@ -209,7 +194,7 @@ def event_update(*, actor, event: Event, now: datetime | None = None, **values: 
     _require_manager(actor, event.palace)
     clean = _event_values(palace=event.palace, values=values, now=now)
     with transaction.atomic():
-        event = Event.objects.select_for_update().select_related("offering").get(pk=event.pk)
+        event = Event.objects.select_for_update(of=("self",)).select_related("offering").get(pk=event.pk)
         if event.state == Event.State.CANCELLED:
             raise RuleViolation(_("A cancelled event cannot be changed."), code="cancelled")
         for name in EVENT_MODEL_FIELDS:

@@ -127,7 +127,7 @@ def activity_update(*, actor, activity: Activity, **fields: Any) -> Activity:
     """Correct a logged activity; fields not given keep their value. Its palace never changes."""
     _check_fields(fields)
     _require_manager(actor, activity.palace)
-    activity = Activity.objects.select_for_update().select_related("palace").get(pk=activity.pk)
+    activity = Activity.objects.select_for_update(of=("self",)).select_related("palace").get(pk=activity.pk)
     current = {name: getattr(activity, name) for name in EDITABLE_FIELDS}
     values = _validate(palace=activity.palace, values={**current, **fields})
     for name, value in values.items():
