@@ -52,7 +52,7 @@ def _audit(draw: LotteryDraw, *, with_names: bool) -> list[DrawRow]:
             DrawRow(
                 position=position,
                 booking=row["booking"],
-                round=row["round"],
+                round=row["round"] + 1,  # rounds are shown from 1, as on the course page
                 round_label=labels[min(row["round"], len(labels) - 1)],
                 key=row["key"],
                 won=position <= draw.places,
