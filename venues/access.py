@@ -146,3 +146,27 @@ def role_label(user: User) -> str:
         if role in roles:
             return str(Role(role).label)
     return ""
+
+
+# --- The alliance -----------------------------------------------------------------------------------
+
+
+def may_run_alliance(user) -> bool:
+    """Roster, rotations, campaigns, hosting calls, reviews and subsidies: provincial work."""
+    return is_province_officer(user)
+
+
+def may_view_alliance_work(user) -> bool:
+    """The alliance's staff pages read-only: provincial and city officers."""
+    return is_province_officer(user) or is_city_officer(user)
+
+
+def palaces_applying_for(user) -> QuerySet[Palace]:
+    """Palaces the user may apply for and tag work of: their own, as palace staff. Provincial
+    officers review applications and so do not apply on a palace's behalf."""
+    ids = _palace_ids(user, StaffAssignment.PALACE_ROLES)
+    return Palace.objects.filter(pk__in=ids) if ids else Palace.objects.none()
+
+
+def may_apply_for_palace(user, palace: Palace) -> bool:
+    return palace.pk in _palace_ids(user, StaffAssignment.PALACE_ROLES)
