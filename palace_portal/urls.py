@@ -19,6 +19,9 @@ api_v1 = [
     path("", include("activities.api.ratings")),
     # Worker voice: /wishes/ (vote, answer) and /surveys/ (responses, results).
     path("", include("activities.api.voice_urls")),
+    # The alliance: /alliance/members/, rotations, campaigns, calls, applications, subsidies,
+    # calendar, growth, summary.
+    path("", include("alliance.api.urls")),
     # Unknown API paths answer in the API's error format, not with an HTML page. Only paths
     # ending in a slash, so that CommonMiddleware can still add a forgotten one.
     re_path(r"^(?:.*/)?$", api_not_found),
@@ -56,6 +59,12 @@ urlpatterns = [
     path("voice/", include("activities.voice_urls")),
     # The night school and events for workers: /classes/..., /events/... (activities.class_urls).
     path("", include("activities.class_urls")),
+    # The alliance workspace of provincial (and, read-only, city) officers: roster, rotations,
+    # campaigns, hosting calls, reviews, subsidies (/alliance/manage/...).
+    path("alliance/manage/", include("alliance.manage_urls")),
+    # The alliance: the public event calendar and palace staff's pages (/alliance/calendar/,
+    # /alliance/palace/<palace_id>/...).
+    path("alliance/", include("alliance.urls")),
     path("", include("venues.urls")),
 ]
 

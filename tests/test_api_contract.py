@@ -518,3 +518,57 @@ def test_schema_lists_the_activity_ledger(schema):
     assert {"get", "post"} <= set(operations)
     names = {p["name"] for p in operations["get"]["parameters"]}
     assert {"palace", "month", "kind"} <= names
+
+
+# --- The alliance (API.md, "Province"; the other alliance endpoints are additive) ---------------
+
+ALLIANCE_SUMMARY_KEYS = {
+    "members",
+    "activities",
+    "person_times",
+    "online_viewers",
+    "events_hosted",
+    "by_city",
+    "by_month",
+}
+PROMISED_ALLIANCE = {
+    "/api/v1/alliance/summary/": {"get"},
+    "/api/v1/alliance/members/": {"get"},
+    "/api/v1/alliance/growth/": {"get"},
+    "/api/v1/alliance/rotations/": {"get"},
+    "/api/v1/alliance/campaigns/": {"get"},
+    "/api/v1/alliance/campaigns/{id}/": {"get"},
+    "/api/v1/alliance/campaigns/{id}/tags/": {"get", "post"},
+    "/api/v1/alliance/campaigns/{id}/tags/{tag_id}/": {"delete"},
+    "/api/v1/alliance/calls/": {"get", "post"},
+    "/api/v1/alliance/calls/{id}/": {"get", "put"},
+    "/api/v1/alliance/calls/{id}/open/": {"post"},
+    "/api/v1/alliance/calls/{id}/close/": {"post"},
+    "/api/v1/alliance/calls/{id}/applications/": {"post"},
+    "/api/v1/alliance/applications/": {"get"},
+    "/api/v1/alliance/applications/{id}/withdraw/": {"post"},
+    "/api/v1/alliance/applications/{id}/reviews/": {"post"},
+    "/api/v1/alliance/applications/{id}/decide/": {"post"},
+    "/api/v1/alliance/applications/{id}/subsidy/": {"post"},
+    "/api/v1/alliance/subsidies/{id}/payments/": {"post"},
+    "/api/v1/alliance/calendar/": {"get"},
+}
+APPLY_409_CODES = {"deadline_passed", "not_eligible", "already_applied", "call_not_open"}
+
+
+def test_schema_lists_the_alliance_with_the_summarys_exact_keys(schema):
+    paths = schema["paths"]
+    for path, methods in PROMISED_ALLIANCE.items():
+        assert methods <= set(paths.get(path, {})), path
+    summary = _component(schema, _response_schema(schema, "/api/v1/alliance/summary/")["$ref"])
+    assert set(summary["properties"]) == ALLIANCE_SUMMARY_KEYS
+    city = _component(schema, summary["properties"]["by_city"]["items"]["$ref"])
+    assert set(city["properties"]) == {"city", "members", "activities", "person_times"}
+    month = _component(schema, summary["properties"]["by_month"]["items"]["$ref"])
+    assert set(month["properties"]) == {"month", "activities", "person_times", "online_viewers"}
+    assert re.fullmatch(month["properties"]["month"]["pattern"], "2024-01")
+    assert _parameters(schema, "/api/v1/alliance/summary/")["year"]["schema"]["type"] == "integer"
+    assert {"401", "404"} <= set(paths["/api/v1/alliance/summary/"]["get"]["responses"])
+    apply = paths["/api/v1/alliance/calls/{id}/applications/"]["post"]["responses"]
+    assert apply["201"]["content"]["application/json"]["schema"]["$ref"].endswith("/HostingApplication")
+    assert all(f"`{code}`" in apply["409"]["description"] for code in APPLY_409_CODES)

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import access, selectors
-from .filters import PalaceFilter
+from .filters import PalaceFilter, StrictBooleanFilter
 from .kinds import BookingMode, Centre, kinds_of
 from .models import Closure, OpeningHours, Palace, Region, Venue
 
@@ -131,6 +131,26 @@ def home(request):
 # --- Directory -----------------------------------------------------------------------------------
 
 
+class _AllianceSelect(forms.Select):
+    """Any palace / members / not members, handing the raw value to the strict field (which
+    refuses anything but true, false and empty)."""
+
+    def __init__(self, attrs=None):
+        choices = [
+            ("", gettext_lazy("All palaces")),
+            ("true", gettext_lazy("Alliance members")),
+            ("false", gettext_lazy("Not members")),
+        ]
+        super().__init__(attrs, choices)
+
+    def format_value(self, value):
+        value = {True: "true", False: "false"}.get(value, value)
+        return [str(value)] if value in ("true", "false") else [""]
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
 class PalaceDirectoryFilter(PalaceFilter):
     """The directory's form: the API's filters, with a list of cities to choose from (an unknown
     city is an error, not an empty list), a bounded search and labels for the empty choices."""
@@ -163,12 +183,14 @@ class PalaceDirectoryFilter(PalaceFilter):
         empty_label=gettext_lazy("Any centre"),
     )
 
+    alliance_member = StrictBooleanFilter(label=gettext_lazy("Alliance member"), widget=_AllianceSelect)
+
     def filter_city_region(self, qs, name, value):
         return qs.in_city(value)
 
 
-# The fields the directory's form shows; the others (county, alliance member) still work in links.
-DIRECTORY_FIELDS = ("q", "city", "level", "status", "centre")
+# The fields the directory's form shows; the others (county) still work in links.
+DIRECTORY_FIELDS = ("q", "city", "level", "status", "centre", "alliance_member")
 
 
 def palace_list(request):

@@ -282,6 +282,9 @@ SPECTACULAR_SETTINGS = {
         "WishAnswerStatusEnum": "activities.api.voice.ANSWER_STATUSES",
         "SurveyStatusEnum": "activities.voice_models.SurveyStatus",
         "QuestionKindEnum": "activities.voice_models.QuestionKind",
+        # The alliance (alliance.models, alliance.api).
+        "HostingCallStatusEnum": "alliance.models.HostingCall.Status",
+        "HostingApplicationStatusEnum": "alliance.models.HostingApplication.Status",
     },
 }
 

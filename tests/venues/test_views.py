@@ -189,8 +189,16 @@ def test_directory_bad_filter_values_show_an_error_and_no_palaces(directory, cli
 
 def test_directory_error_of_a_field_the_form_does_not_show_is_listed_in_english(directory, client):
     client.cookies["django_language"] = "en"
-    response = client.get(reverse("venues:palace_list"), {"alliance_member": "perhaps"})
-    assert "Alliance member:" in response.content.decode()
+    response = client.get(reverse("venues:palace_list"), {"county": "nowhere"})
+    assert "County:" in response.content.decode()
+
+
+def test_directory_form_offers_the_alliance_member_filter(directory, client):
+    response = client.get(reverse("venues:palace_list"), {"alliance_member": "true"})
+    html = response.content.decode()
+    assert '<select name="alliance_member"' in html
+    assert '<option value="true" selected>' in html
+    assert "alliance_member" not in dict(response.context["hidden_values"])
 
 
 def test_directory_says_so_when_nothing_matches(directory, client):

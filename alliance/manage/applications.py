@@ -1,0 +1,170 @@
+"""One application: its plan and the palace, the reviews, a reviewer's score form, the decision,
+and the subsidy (grant and payments) once approved."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from .. import selectors, services
+from ..manage_forms import ApproveForm, DeclineForm, GrantForm, PayForm, ReviewForm
+from ..models import ApplicationReview, HostingApplication, Subsidy
+from ._common import head, save_with, workspace_action, workspace_page
+from .calls import APPLICATION_BADGES, eligibility_lines
+from .roster import city_of
+
+AppStatus = HostingApplication.Status
+
+
+def _application(pk: int) -> HostingApplication:
+    return get_object_or_404(
+        HostingApplication.objects.select_related(
+            "call", "palace", "palace__region", "palace__region__parent", "venue"
+        ),
+        pk=pk,
+    )
+
+
+def _subsidy(application: HostingApplication) -> Subsidy | None:
+    return Subsidy.objects.filter(application=application).first()
+
+
+def _page(request, application: HostingApplication, *, status: int = 200, **forms):
+    call = application.call
+    criteria = call.criteria
+    may_run = head(request, "calls")["may_run"]
+    reviews = list(
+        ApplicationReview.objects.filter(application=application)
+        .select_related("reviewer")
+        .order_by("reviewed_at", "pk")
+    )
+    mine = next((r for r in reviews if r.reviewer_id == request.user.pk), None)
+    review_rows = [
+        {
+            "review": r,
+            # Fellow reviewers see who scored; city officers read the scores without the names.
+            "reviewer": r.reviewer.real_name if may_run else r.reviewer.masked_name,
+            "scores": [
+                {"name": c["name"], "max": c["max"], "score": s}
+                for c, s in zip(criteria, r.scores, strict=False)
+            ],
+        }
+        for r in reviews
+    ]
+    average = sum((r.total for r in reviews), Decimal(0)) / len(reviews) if reviews else None
+    subsidy = _subsidy(application)
+    budget = selectors.call_budget(call)
+    now = timezone.now()
+    if "review_form" not in forms:
+        initial = {"comment": mine.comment} if mine else None
+        if mine:
+            initial |= {f"score_{i}": s for i, s in enumerate(mine.scores)}
+        forms["review_form"] = ReviewForm(criteria=criteria, initial=initial)
+    forms.setdefault("approve_form", ApproveForm(initial={"event_title": call.title}))
+    forms.setdefault("decline_form", DeclineForm())
+    forms.setdefault(
+        "grant_form",
+        GrantForm(initial={"amount": subsidy.granted if subsidy else application.requested_subsidy}),
+    )
+    forms.setdefault(
+        "pay_form", PayForm(initial={"amount": subsidy.granted - subsidy.paid} if subsidy else None)
+    )
+    context = head(request, "calls") | {
+        "application": application,
+        "call": call,
+        "palace": application.palace,
+        "city": city_of(application.palace),
+        "badge": APPLICATION_BADGES.get(application.status, "badge"),
+        "eligibility": eligibility_lines(call),
+        "criteria_total": sum(c["max"] for c in criteria),
+        "reviews": review_rows,
+        "average": average,
+        "mine": mine,
+        "reviewable": application.status == AppStatus.SUBMITTED and now >= call.deadline,
+        "before_deadline": now < call.deadline,
+        "decidable": application.status == AppStatus.SUBMITTED and bool(reviews),
+        "subsidy": subsidy,
+        "budget": budget,
+        # What this grant may be at most: what is left plus what it already holds.
+        "grant_room": budget.left + (subsidy.granted if subsidy else Decimal(0)),
+        "pay_room": subsidy.granted - subsidy.paid if subsidy else Decimal(0),
+        **forms,
+    }
+    return render(request, "alliance/manage/application.html", context, status=status)
+
+
+@workspace_page
+@require_GET
+def application(request, pk: int):
+    """The review page: city officers read it; provincial officers score, decide and grant."""
+    return _page(request, _application(pk))
+
+
+@workspace_action
+@require_POST
+def application_review(request, pk: int):
+    """A provincial officer's scores against the call's criteria (a second review replaces the first)."""
+    application = _application(pk)
+    form = ReviewForm(request.POST, criteria=application.call.criteria)
+    review = save_with(
+        form, lambda v: services.application_review(actor=request.user, application=application, **v)
+    )
+    if review is None:
+        return _page(request, application, status=400, review_form=form)
+    messages.success(request, _("Your review is saved."))
+    return redirect("alliance_manage:application", application.pk)
+
+
+@workspace_action
+@require_POST
+def application_decide(request, pk: int):
+    application = _application(pk)
+    approve = request.POST.get("decision") == "approve"
+    form = ApproveForm(request.POST) if approve else DeclineForm(request.POST)
+    decided = save_with(
+        form,
+        lambda v: services.application_decide(
+            actor=request.user, application=application, approve=approve, **v
+        ),
+    )
+    if decided is None:
+        name = "approve_form" if approve else "decline_form"
+        return _page(request, application, status=400, **{name: form})
+    if approve:
+        messages.success(request, _("Approved: the event is on the provincial calendar."))
+    else:
+        messages.success(request, _("Declined; the palace will see the reason."))
+    return redirect("alliance_manage:application", application.pk)
+
+
+@workspace_action
+@require_POST
+def subsidy_grant(request, pk: int):
+    application = _application(pk)
+    form = GrantForm(request.POST)
+    subsidy = save_with(
+        form,
+        lambda v: services.subsidy_grant(actor=request.user, application=application, amount=v["amount"]),
+    )
+    if subsidy is None:
+        return _page(request, application, status=400, grant_form=form)
+    messages.success(request, _("The subsidy is granted."))
+    return redirect("alliance_manage:application", application.pk)
+
+
+@workspace_action
+@require_POST
+def subsidy_pay(request, pk: int):
+    application = _application(pk)
+    subsidy = get_object_or_404(Subsidy, application=application)
+    form = PayForm(request.POST)
+    paid = save_with(form, lambda v: services.subsidy_pay(actor=request.user, subsidy=subsidy, **v))
+    if paid is None:
+        return _page(request, application, status=400, pay_form=form)
+    messages.success(request, _("The payment is recorded."))
+    return redirect("alliance_manage:application", application.pk)
