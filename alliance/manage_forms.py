@@ -242,7 +242,7 @@ class CallForm(ServiceErrorsMixin, forms.Form):
     in_service = forms.BooleanField(label=_("Only palaces in service"), required=False)
     member = forms.BooleanField(label=_("Only alliance members"), required=False)
     min_capacity = forms.IntegerField(
-        label=_("Smallest venue capacity"),
+        label=_("Smallest event capacity"),
         min_value=0,
         max_value=100000,
         required=False,

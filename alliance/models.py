@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from activities.models import Activity, ActivityKind, Course, Event
 from venues.models import Palace, Venue
@@ -205,7 +206,7 @@ class HostingCall(models.Model):
 class HostingApplication(models.Model):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("submitted")
-        WITHDRAWN = "withdrawn", _("withdrawn")
+        WITHDRAWN = "withdrawn", pgettext_lazy("hosting application", "withdrawn")
         APPROVED = "approved", _("approved")
         DECLINED = "declined", _("declined")
 

@@ -157,7 +157,7 @@ def eligibility_lines(call: HostingCall) -> list[str]:
     if rules.get("member", True):
         lines.append(_("The palace is an alliance member."))
     if rules.get("min_capacity"):
-        lines.append(_("A venue for at least %(n)d people.") % {"n": rules["min_capacity"]})
+        lines.append(_("An event for at least %(n)d people.") % {"n": rules["min_capacity"]})
     return lines
 
 
