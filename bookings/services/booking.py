@@ -99,9 +99,10 @@ def _check_window(rule: BookingRule, start: datetime, now: datetime) -> None:
         )
 
 
-def _check_limits(user, rule: BookingRule, start: datetime, now: datetime) -> None:
-    """Per-person limits, counted across every palace of the province."""
-    venue_bookings = Booking.objects.of_venues()
+def _check_limits(user, rule: BookingRule, start: datetime, now: datetime, *, exclude_pk=None) -> None:
+    """Per-person limits, counted across every palace of the province (`exclude_pk`: the booking
+    being decided, already among the person's rows)."""
+    venue_bookings = Booking.objects.of_venues().exclude(pk=exclude_pk)
     active = venue_bookings.filter(user=user, status__in=Booking.ACTIVE, end__gt=now)
     if active.count() >= rule.max_active:
         raise RuleViolation(
@@ -435,11 +436,17 @@ def waitlist_offer_freed(venue: Venue, start: datetime, end: datetime, *, now: d
 
 
 def offer_accept(*, user, booking: Booking, now: datetime | None = None) -> Booking:
-    """Take up a place offered from the waitlist before the offer expires (`offer_expired`)."""
+    """Take up a place offered from the waitlist before the offer expires (`offer_expired`).
+
+    The per-person limits are checked again (`limit_reached`): the person may have booked other
+    times since joining the queue. Refused, the offer stands until it expires, so cancelling
+    another booking first still lets them take it.
+    """
     now = now or timezone.now()
     if booking.user_id != user.pk:
         raise NotFound()
     with transaction.atomic():
+        lock_user(user)  # the person, then their rows: booking_create's order
         booking = (
             Booking.objects.select_for_update(of=("self",))
             .select_related("venue", "palace", "offering")
@@ -449,6 +456,8 @@ def offer_accept(*, user, booking: Booking, now: datetime | None = None) -> Book
             raise RuleViolation(_("There is no offer to accept on this booking."), code="no_offer")
         if booking.offer_expires_at is not None and booking.offer_expires_at <= now:
             raise RuleViolation(_("The offer has expired."), code="offer_expired")
+        if booking.offering_id is None and not is_staff_of(user, booking.palace):
+            _check_limits(user, rule_for(booking.venue), booking.start, now, exclude_pk=booking.pk)
         booking.status = Status.CONFIRMED
         booking.offer_expires_at = None
         booking.save(update_fields=["status", "offer_expires_at", "updated_at"])

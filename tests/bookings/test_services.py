@@ -573,6 +573,23 @@ def test_accepting_after_the_offer_expired_is_refused(world):
     assert reload(waiting).status == Status.OFFERED
 
 
+def test_accepting_an_offer_checks_the_limits_again(world):
+    """Booking other times while waiting may use up the limit; the offer then waits to be taken."""
+    set_rule(world.venue_a, max_per_day=1)
+    holder = _full_court(world)
+    waiting = book(world.worker2, world.venue_a, waitlist=True)
+    other_court = VenueFactory(palace=world.palace_a, name="羽毛球馆2号场", kind="badminton")
+    set_rule(other_court, max_per_day=1)
+    elsewhere = book(world.worker2, other_court, hour=15)
+    booking_cancel(actor=world.worker, booking=holder, now=NOW)
+
+    refused("limit_reached", offer_accept, user=world.worker2, booking=waiting, now=NOW)
+    assert reload(waiting).status == Status.OFFERED
+
+    booking_cancel(actor=world.worker2, booking=elsewhere, now=NOW)
+    assert offer_accept(user=world.worker2, booking=waiting, now=NOW).status == Status.CONFIRMED
+
+
 def test_only_the_offered_person_may_accept_and_only_an_offer(world):
     holder = _full_court(world)
     waiting = book(world.worker2, world.venue_a, waitlist=True)
