@@ -29,6 +29,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bookings import notifications
 from palace_portal import ratelimit
 from palace_portal.errors import InvalidInput, NotFound, RateLimited, RuleViolation
 from venues import access
@@ -214,6 +215,8 @@ def wish_answer(*, actor, wish: Wish, status: str, answer: str = "", course: Cou
     locked.course = course if status == WishStatus.DONE else None
     fields = ["status", "answer", "answered_by", "answered_at", "course"]
     locked.save(update_fields=fields)
+    # The worker who asked hears the answer (the outbox, in this transaction).
+    notifications.notify(user=locked.author, kind="wish_answered", extra={"wish": locked})
     return locked
 
 

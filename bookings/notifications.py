@@ -236,6 +236,17 @@ def _appeal_decided(booking: Booking | None, extra: dict) -> tuple[str, str]:
     return _("Your appeal has been decided"), body
 
 
+def _wish_answered(booking: Booking | None, extra: dict) -> tuple[str, str]:
+    wish = _need(extra, "wish", "wish_answered")
+    c = {"title": wish.title, "palace": wish.palace.name, "status": wish.get_status_display()}
+    body = _("%(palace)s has answered your wish “%(title)s”: %(status)s.") % c
+    if wish.answer:
+        body += " " + wish.answer
+    if wish.course_id:
+        body += " " + _("The course it became: %(course)s.") % {"course": wish.course}
+    return _("Your wish has an answer: %(title)s") % c, body
+
+
 # kind → (renderer, needs a booking, discriminator for kinds that may repeat for the same booking/user)
 Renderer = Callable[[Booking | None, dict], tuple[str, str]]
 KINDS: dict[str, tuple[Renderer, bool, Callable[[Booking | None, dict], str]]] = {
@@ -252,6 +263,12 @@ KINDS: dict[str, tuple[Renderer, bool, Callable[[Booking | None, dict], str]]] =
     "suspended": (_suspended, False, lambda b, e: f"s{e['suspension'].pk}"),
     "suspension_lifted": (_suspension_lifted, False, lambda b, e: f"s{e['suspension'].pk}"),
     "appeal_decided": (_appeal_decided, False, lambda b, e: f"a{e['appeal'].pk}"),
+    # A wish may be answered again (planned, later done): one message per wish and answer.
+    "wish_answered": (
+        _wish_answered,
+        False,
+        lambda b, e: f"w{e['wish'].pk}:{int(e['wish'].answered_at.timestamp() * 1_000_000)}",
+    ),
 }
 
 

@@ -289,6 +289,18 @@ def test_an_answer_may_be_given_again(world):
     assert (row.status, row.answer, row.answered_by) == ("done", "已开班：书法2班", world.manager_a)
 
 
+def test_the_worker_who_asked_hears_each_answer(world):
+    from bookings.models import Notification
+
+    row = wish(world.palace_a, world.worker)
+    services.wish_answer(actor=world.staff_a, wish=row, status="planned", answer="下学期开班")
+    services.wish_answer(actor=world.staff_a, wish=row, status="done", answer="已开班：书法2班")
+
+    sms = Notification.objects.filter(user=world.worker, kind="wish_answered", channel="sms").order_by("pk")
+    assert [("下学期开班" in n.body, "书法2班" in n.body) for n in sms] == [(True, False), (False, True)]
+    assert not Notification.objects.exclude(user=world.worker).filter(kind="wish_answered").exists()
+
+
 def test_the_database_wants_a_reason_for_a_declined_wish(world):
     row = wish(world.palace_a, world.worker)
     with pytest.raises(IntegrityError), transaction.atomic():
