@@ -104,17 +104,7 @@ def course_attendance(course: Course, *, now: datetime | None = None) -> list[At
 
 
 def enrolment_record(enrolment: Booking, *, now: datetime | None = None) -> AttendanceRecord:
-    now = now or timezone.now()
-    course = enrolment.offering.course
-    sessions = Occurrence.objects.filter(offering_id=enrolment.offering_id, cancelled=False)
-    attended = Attendance.objects.filter(booking=enrolment, occurrence__cancelled=False).count()
-    return AttendanceRecord(
-        enrolment,
-        attended,
-        sessions.count(),
-        sessions.filter(start__lte=now).count(),
-        course.completion_percent,
-    )
+    return enrolment_records([enrolment], now=now)[enrolment.pk]
 
 
 def enrolments_of_user(user) -> QuerySet[Booking]:
@@ -126,10 +116,11 @@ def enrolments_of_user(user) -> QuerySet[Booking]:
     )
 
 
-def counted_from_offerings(palace, *, first, last) -> list[dict]:
+def counted_from_offerings(palace, *, first, last, limit: int | None = None) -> list[dict]:
     """Sessions of courses and events with check-ins, as ledger rows: they count themselves.
 
-    One row per session that someone attended: title, date, person-times. Two queries.
+    One row per session that someone attended (title, date, person-times), the latest first, at
+    most `limit`. One query.
     """
     rows = (
         Attendance.objects.filter(palace=palace, local_date__gte=first, local_date__lte=last)
@@ -137,6 +128,8 @@ def counted_from_offerings(palace, *, first, last) -> list[dict]:
         .annotate(participants=Count("pk"))
         .order_by("-local_date", "occurrence_id")
     )
+    if limit is not None:
+        rows = rows[:limit]
     return [
         {
             "occurrence": row["occurrence_id"],
@@ -147,6 +140,13 @@ def counted_from_offerings(palace, *, first, last) -> list[dict]:
         }
         for row in rows
     ]
+
+
+def counted_totals(palace, *, first, last) -> dict[str, int]:
+    """How many sessions those are and their person-times, counted by the database. One query."""
+    return Attendance.objects.filter(palace=palace, local_date__gte=first, local_date__lte=last).aggregate(
+        sessions=Count("occurrence", distinct=True), participants=Count("pk")
+    )
 
 
 def enrolment_records(enrolments, *, now: datetime | None = None) -> dict[int, AttendanceRecord]:

@@ -337,5 +337,5 @@ class EventForm(ServiceErrorsMixin, forms.Form):
         return dict(self.cleaned_data)
 
 
-class EventCancelForm(CourseCancelForm):
-    pass
+# Cancelling an event asks the same: the reason the people registered will read.
+EventCancelForm = CourseCancelForm

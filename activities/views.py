@@ -26,7 +26,7 @@ from venues.models import Palace
 from . import importing, rating_selectors, services
 from .forms import ActivityForm, LedgerFilterForm
 from .models import Activity
-from .selectors import counted_from_offerings
+from .selectors import counted_from_offerings, counted_totals
 
 PAGE_SIZE = 30
 # Sessions counted from check-ins listed on the ledger page (all of them are in the totals).
@@ -77,7 +77,12 @@ def ledger(request, palace_id: int):
     page_obj = paginator.get_page(request.GET.get("page"))
     # Sessions of classes and events with check-ins count themselves: staff do not log them twice.
     first, last = form.month_range()
-    counted = counted_from_offerings(palace, first=first, last=last) if not form.params().get("kind") else []
+    by_kind = bool(form.params().get("kind"))  # a kind of logged activity: sessions are none of them
+    counted = [] if by_kind else counted_from_offerings(palace, first=first, last=last, limit=COUNTED_SHOWN)
+    if len(counted) < COUNTED_SHOWN:  # every session is on the page: its sums are the totals
+        counted_sums = {"sessions": len(counted), "participants": sum(r["participants"] for r in counted)}
+    else:
+        counted_sums = counted_totals(palace, first=first, last=last)
     return render(
         request,
         "activities/ledger.html",
@@ -85,11 +90,8 @@ def ledger(request, palace_id: int):
             **_head(palace, "ledger"),
             "form": form,
             "totals": totals,
-            "counted": counted[:COUNTED_SHOWN],
-            "counted_totals": {
-                "sessions": len(counted),
-                "participants": sum(row["participants"] for row in counted),
-            },
+            "counted": counted,
+            "counted_totals": counted_sums,
             "page_obj": page_obj,
             "query": urlencode(form.params()),
             "may_manage": access.may_manage_palace(request.user, palace),

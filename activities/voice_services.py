@@ -32,11 +32,11 @@ from django.utils.translation import gettext as _
 from bookings import notifications
 from palace_portal import ratelimit
 from palace_portal.errors import InvalidInput, NotFound, RateLimited, RuleViolation
-from venues import access
 from venues.kinds import Centre
 from venues.models import Palace
 
 from .models import Course
+from .services._access import require_manager as _require_manager
 from .voice_models import (
     CHOICE_TEXT_MAX,
     QUESTION_TEXT_MAX,
@@ -67,11 +67,6 @@ ANSWER_STATUSES = (WishStatus.PLANNED, WishStatus.DONE, WishStatus.DECLINED)
 
 def _signed_in(actor) -> None:
     if actor is None or not actor.is_authenticated or not actor.is_active:
-        raise NotFound()
-
-
-def _require_manager(actor, palace: Palace) -> None:
-    if not access.may_manage_palace(actor, palace):
         raise NotFound()
 
 

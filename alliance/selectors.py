@@ -153,10 +153,6 @@ def applications_of(call: HostingCall) -> QuerySet[HostingApplication]:
     )
 
 
-def member_palaces() -> QuerySet[Palace]:
-    return Palace.objects.filter(alliance_member=True)
-
-
 # --- The province's figures (API `GET /alliance/summary/`) --------------------------------------------
 
 

@@ -8,7 +8,7 @@ Every function is one transaction and raises `palace_portal.errors` with a machi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -677,18 +677,3 @@ def subsidy_pay(*, actor, subsidy: Subsidy, amount, paid_on: date) -> Subsidy:
         subsidy.paid_on = paid_on
         subsidy.save(update_fields=["paid", "paid_on", "updated_at"])
     return subsidy
-
-
-def participants_set(*, actor, campaign: Campaign, palaces: Iterable[Palace]) -> Campaign:
-    """Change who takes part (members only; the organiser always does)."""
-    return campaign_save(
-        actor=actor,
-        campaign=campaign,
-        title=campaign.title,
-        description=campaign.description,
-        starts_on=campaign.starts_on,
-        ends_on=campaign.ends_on,
-        organiser=campaign.organiser,
-        rotation=campaign.rotation,
-        participants=list(palaces),
-    )

@@ -27,19 +27,14 @@ from django.utils.translation import gettext as _
 from bookings.models import Booking, Occurrence, Offering
 from bookings.services import offering as offerings
 from palace_portal.errors import InvalidInput, NotFound, RuleViolation
-from venues import access
 from venues.kinds import Centre
 from venues.models import Closure, Palace, Venue
 
 from ..models import Course, LotteryDraw, PriorityRound, Term
+from ._access import require_manager as _require_manager
 
 Status = Booking.Status
 WEEKDAYS = range(7)
-
-
-def _require_manager(actor, palace: Palace) -> None:
-    if not access.may_manage_palace(actor, palace):
-        raise NotFound()
 
 
 def _aware(day: date, at: time) -> datetime:

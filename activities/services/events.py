@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 from bookings.models import Booking, Occurrence, Offering
 from bookings.services import offering as offerings
 from palace_portal.errors import InvalidInput, NotFound, RuleViolation
-from venues import access
 from venues.kinds import Centre
 from venues.models import Palace, Venue
 
 from ..models import ActivityKind, Event, PartnerKind
+from ._access import require_manager as _require_manager
 
 # What the event row keeps; the rest of the input shapes its registration (its offering).
 EVENT_MODEL_FIELDS = (
@@ -46,11 +46,6 @@ EVENT_FIELDS = frozenset(EVENT_MODEL_FIELDS) | {
     "members_only",
     "registration_closes",
 }
-
-
-def _require_manager(actor, palace: Palace) -> None:
-    if not access.may_manage_palace(actor, palace):
-        raise NotFound()
 
 
 def _event_values(*, palace: Palace, values: dict[str, Any], now: datetime) -> dict[str, Any]:

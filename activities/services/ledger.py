@@ -12,12 +12,12 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from palace_portal.errors import InvalidInput, NotFound
-from venues import access
+from palace_portal.errors import InvalidInput
 from venues.kinds import Centre
 from venues.models import Palace, SatellitePoint, Venue
 
 from ..models import Activity, ActivityKind, PartnerKind
+from ._access import require_manager as _require_manager
 
 # Fields a caller may set; anything else is a programming error, not user input.
 EDITABLE_FIELDS = frozenset(
@@ -106,11 +106,6 @@ def _validate(*, palace: Palace, values: dict[str, Any]) -> dict[str, Any]:
     if errors:
         raise InvalidInput(fields=errors)
     return values
-
-
-def _require_manager(actor, palace: Palace) -> None:
-    if not access.may_manage_palace(actor, palace):
-        raise NotFound()
 
 
 @transaction.atomic

@@ -45,3 +45,17 @@ def test_the_ledger_page_shows_them_beside_the_logged_activities(client, world, 
     in_month = [s for s in sessions if s.local_date.strftime("%Y-%m") == month]
     assert counted == {"sessions": len(in_month), "participants": 3 * len(in_month)}
     assert "Counted from classes and events" in response.content.decode()
+
+
+def test_the_totals_count_every_session_when_the_page_lists_only_the_latest(client, world, monkeypatch):
+    import activities.views
+
+    _course, sessions = attended_course(world)
+    monkeypatch.setattr(activities.views, "COUNTED_SHOWN", 1)
+    client.force_login(world.staff_a)
+    response = client.get(reverse("activities:ledger", args=[world.palace_a.pk]))
+    assert len(response.context["counted"]) == 1
+    assert response.context["counted_totals"] == {
+        "sessions": len(sessions),
+        "participants": 3 * len(sessions),
+    }
