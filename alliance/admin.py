@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from bookings.admin import ReadOnlyMixin
+from palace_portal.admin_mixins import ReadOnlyMixin
 from venues.admin.scoping import ProvincialAdmin
 
 from .models import Campaign, HostingApplication, HostingCall, Membership, RotationTerm, Subsidy

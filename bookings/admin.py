@@ -3,22 +3,10 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from palace_portal.admin_mixins import ReadOnlyMixin
 from venues.admin.scoping import PalaceScopedAdmin, ProvincialAdmin
 
 from .models import Booking, BookingRule, DutyShift, Notification
-
-
-class ReadOnlyMixin:
-    """Rows that carry business rules are changed through the services, never edited raw."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Booking)

@@ -53,8 +53,8 @@ from bookings.models import Attendance, Booking, Occurrence, Offering
 from bookings.services.booking import offer_accept
 from bookings.services.offering import offering_is_open, offering_waitlist_position
 from palace_portal.api import ErrorSerializer
+from palace_portal.api_fields import HourMinuteField
 from venues import access
-from venues.api.serializers import HourMinuteField
 from venues.filters import IdFilter, StrictBooleanFilter
 from venues.kinds import Centre
 

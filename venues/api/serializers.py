@@ -1,9 +1,9 @@
 """Shapes of the network endpoints (API.md, "Network and venues"). Output only: no writes here."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from palace_portal.api_fields import HourMinuteField
 from venues.models import Closure, OpeningHours, Palace, Region, SatellitePoint, Venue
 
 
@@ -14,13 +14,6 @@ class RegionRefSerializer(serializers.ModelSerializer):
         model = Region
         fields = ["id", "code", "name"]
         read_only_fields = fields
-
-
-# OpenAPI's `format: time` means HH:MM:SS with an offset; these are local wall-clock HH:MM.
-@extend_schema_field({"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "09:00"})
-class HourMinuteField(serializers.TimeField):
-    def __init__(self, **kwargs):
-        super().__init__(format="%H:%M", **kwargs)
 
 
 class OpeningHoursSerializer(serializers.ModelSerializer):

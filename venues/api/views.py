@@ -11,6 +11,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -72,6 +73,7 @@ class _ListFiltersOnlyMixin:
 class PalaceViewSet(_ListFiltersOnlyMixin, viewsets.ReadOnlyModelViewSet):
     """Workers' cultural palaces (the tenant of the portal)."""
 
+    permission_classes = [AllowAny]  # the public directory
     filterset_class = PalaceFilter
     queryset = Palace.objects.none()  # for the schema's model; the real one is below
 
@@ -133,6 +135,7 @@ def _venue_is_open(venue: Venue, *, at: datetime) -> bool:
 class VenueViewSet(_ListFiltersOnlyMixin, viewsets.ReadOnlyModelViewSet):
     """The four centres' venues of the palaces."""
 
+    permission_classes = [AllowAny]  # public, like the palaces' own notice boards
     serializer_class = VenueSerializer
     filterset_class = VenueFilter
     queryset = Venue.objects.none()  # for the schema's model; the real one is below
@@ -160,6 +163,8 @@ class VenueViewSet(_ListFiltersOnlyMixin, viewsets.ReadOnlyModelViewSet):
 class NetworkSummaryApi(APIView):
     """The province-wide network figures the union publishes: public, computed on each request
     from the rows (two queries), so they are never stale."""
+
+    permission_classes = [AllowAny]
 
     @extend_schema(
         summary="Network figures",
