@@ -1,1 +1,5 @@
-"""Models of the performance app arrive with their issue."""
+"""The performance app's models, gathered for Django (the app label stays `performance`)."""
+
+from .ledgers.models import Ledger, LedgerFigure, LedgerStep, ManualLine
+
+__all__ = ["Ledger", "LedgerFigure", "LedgerStep", "ManualLine"]

@@ -1,0 +1,159 @@
+"""The monthly performance ledger (绩效台账) of a palace: one row a palace and month, its figures
+one row a metric, the lines people add by hand, and the history of every step.
+
+The figures are written by the aggregation service only (computed from the raw rows); what no
+system counts arrives as manual lines. A ledger's official figure is its `locked_value` once the
+month is accepted (the snapshot), its latest computed `value` before.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from venues.models import Palace
+
+
+class LedgerQuerySet(models.QuerySet):
+    def for_palaces(self, palaces) -> LedgerQuerySet:
+        return self.filter(palace__in=palaces)
+
+    def of_month(self, month) -> LedgerQuerySet:
+        return self.filter(month=month)
+
+    def of_year(self, year: int) -> LedgerQuerySet:
+        return self.filter(month__gte=f"{year:04d}-01-01", month__lte=f"{year:04d}-12-01")
+
+
+class Ledger(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", pgettext_lazy("ledger status", "open")
+        SUBMITTED = "submitted", pgettext_lazy("ledger status", "submitted")
+        RETURNED = "returned", pgettext_lazy("ledger status", "returned")
+        ACCEPTED = "accepted", pgettext_lazy("ledger status", "accepted")
+
+    palace = models.ForeignKey(
+        Palace, verbose_name=_("palace"), on_delete=models.CASCADE, related_name="ledgers"
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
+    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+    source_rows = models.PositiveIntegerField(
+        _("rows counted"), default=0, help_text=_("How many raw rows the last computation read.")
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    city_accepted_at = models.DateTimeField(_("accepted by the city at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+
+    objects = LedgerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("monthly ledger")
+        verbose_name_plural = _("monthly ledgers")
+        ordering = ["-month", "palace_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["palace", "month"], name="performance_ledger_one_per_month"),
+        ]
+        indexes = [
+            models.Index(fields=["month", "palace"], name="performance_ledger_month"),
+            models.Index(fields=["status", "month"], name="performance_ledger_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.palace} {self.month:%Y-%m}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == self.Status.ACCEPTED
+
+
+class LedgerFigureQuerySet(models.QuerySet):
+    def with_official(self) -> LedgerFigureQuerySet:
+        """Annotates `official`: the snapshot of an accepted month, else the latest computation."""
+        return self.annotate(official=Coalesce("locked_value", "value"))
+
+
+class LedgerFigure(models.Model):
+    """One metric of one ledger. Palace and month are repeated from the ledger so that rankings and
+    dashboards read one index range of this table without a join."""
+
+    ledger = models.ForeignKey(Ledger, on_delete=models.CASCADE, related_name="figures")
+    palace = models.ForeignKey(Palace, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    metric = models.CharField(max_length=40)
+    value = models.DecimalField(max_digits=18, decimal_places=4)
+    # The figure as it stood when the month was accepted; null while the month is not locked.
+    locked_value = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+
+    objects = LedgerFigureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ledger figure")
+        verbose_name_plural = _("ledger figures")
+        constraints = [
+            models.UniqueConstraint(fields=["ledger", "metric"], name="performance_figure_one_per_metric"),
+        ]
+        indexes = [
+            models.Index(fields=["metric", "month", "palace"], name="performance_figure_metric"),
+            models.Index(fields=["palace", "metric", "month"], name="performance_figure_palace"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric}={self.value}"
+
+
+class ManualLine(models.Model):
+    """A figure no system counts (volunteer hours, people placed in jobs, legal-aid cases, bought-in
+    services) or a remark, added by the palace's manager with a note."""
+
+    ledger = models.ForeignKey(Ledger, on_delete=models.CASCADE, related_name="manual_lines")
+    metric = models.CharField(_("what"), max_length=40)
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=2, null=True, blank=True)
+    note = models.TextField(_("note"), max_length=2000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("added by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("manual ledger line")
+        verbose_name_plural = _("manual ledger lines")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.metric}: {self.value}"
+
+
+class LedgerStep(models.Model):
+    """The history of a ledger: every submission, return, acceptance and reopening, kept."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", pgettext_lazy("ledger step", "submitted")
+        RETURNED = "returned", pgettext_lazy("ledger step", "returned")
+        CITY_ACCEPTED = "city_accepted", pgettext_lazy("ledger step", "accepted by the city")
+        ACCEPTED = "accepted", pgettext_lazy("ledger step", "accepted by the province")
+        REOPENED = "reopened", pgettext_lazy("ledger step", "reopened")
+
+    ledger = models.ForeignKey(Ledger, on_delete=models.CASCADE, related_name="steps")
+    action = models.CharField(_("step"), max_length=16, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"), max_length=2000, blank=True)
+    at = models.DateTimeField(_("when"))
+
+    class Meta:
+        verbose_name = _("ledger step")
+        verbose_name_plural = _("ledger steps")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.ledger} {self.action}"
