@@ -22,6 +22,8 @@ api_v1 = [
     # The alliance: /alliance/members/, rotations, campaigns, calls, applications, subsidies,
     # calendar, growth, summary.
     path("", include("alliance.api.urls")),
+    # Performance management: /ledgers/, /rankings/, /evaluations/.
+    path("", include("performance.api_urls")),
     # Unknown API paths answer in the API's error format, not with an HTML page. Only paths
     # ending in a slash, so that CommonMiddleware can still add a forgotten one.
     re_path(r"^(?:.*/)?$", api_not_found),
@@ -65,6 +67,8 @@ urlpatterns = [
     # The alliance: the public event calendar and palace staff's pages (/alliance/calendar/,
     # /alliance/palace/<palace_id>/...).
     path("alliance/", include("alliance.urls")),
+    # Performance management: monthly ledgers, rankings, the evaluation, dashboards.
+    path("performance/", include("performance.urls")),
     path("", include("venues.urls")),
 ]
 
