@@ -151,3 +151,23 @@ class OneTimeCode(models.Model):
 
     def __str__(self) -> str:
         return f"{mask_phone(self.phone)} {self.purpose}"
+
+
+class RateCounter(models.Model):
+    """A rate limiter's counter kept in the database while the shared cache does not answer.
+
+    Limits that protect accounts and money (sign-in, SMS codes) must not fail open in a Redis
+    outage: `palace_portal.ratelimit` counts here instead. `key` is already a hash (no personal
+    data) and names its window, so a row is never reused once its window has passed.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("rate-limit counter")
+        verbose_name_plural = _("rate-limit counters")
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.count}"

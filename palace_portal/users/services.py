@@ -12,7 +12,6 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -92,10 +91,10 @@ def otp_send(*, phone: str, purpose: str, client_ip: str) -> None:
             fields={"phone": [_("This mobile number is already registered.")]},
         )
 
-    # One code per number and purpose per interval; cache.add is atomic across processes. It
-    # answers None when the cache is down (IGNORE_EXCEPTIONS): then the other limits still hold.
+    # One code per number and purpose per interval, atomic across processes (and held in the
+    # database while the cache is down).
     interval = settings.OTP_RESEND_INTERVAL
-    if cache.add(f"otp:resend:{purpose}:{_digest(phone)}", 1, timeout=interval) is False:
+    if not ratelimit.claim(f"otp:resend:{purpose}:{_digest(phone)}", interval):
         raise RateLimited(
             _("A code was sent less than %(seconds)d seconds ago. Please wait before asking again.")
             % {"seconds": interval},
@@ -191,6 +190,8 @@ def otp_purge_expired(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     with transaction.atomic():
         deleted, _by_model = OneTimeCode.objects.filter(expires_at__lt=now).delete()
+    # The database counters of a cache outage go with them (same hourly run).
+    ratelimit.purge_expired(now=now)
     return deleted
 
 

@@ -1,7 +1,11 @@
+from datetime import UTC, datetime
+
+import pytest
 from django.core.cache import cache
 from django.test import RequestFactory
 
 from palace_portal import ratelimit
+from palace_portal.users.models import RateCounter
 
 HOUR = 3600
 START = 1_800_000_000.0  # the start of a window: a multiple of 3600
@@ -68,9 +72,21 @@ def test_client_ip_reads_x_forwarded_for_behind_trusted_proxies(settings):
     assert ratelimit.client_ip(request) == "203.0.113.5"
 
 
-def test_hit_lets_events_through_when_the_cache_is_down(monkeypatch):
+@pytest.mark.django_db
+def test_hit_keeps_counting_in_the_database_when_the_cache_is_down(monkeypatch):
     # django-redis with IGNORE_EXCEPTIONS answers None to every call during an outage.
     monkeypatch.setattr(ratelimit.cache, "add", lambda *args, **kwargs: None)
     monkeypatch.setattr(ratelimit.cache, "incr", lambda *args, **kwargs: None)
     monkeypatch.setattr(ratelimit.cache, "get", lambda *args, **kwargs: None)
-    assert all(ratelimit.hit("down", 1, HOUR, now=START + i) for i in range(3))
+    assert [ratelimit.hit("down", 2, HOUR, now=START + i) for i in range(4)] == [True, True, False, False]
+    assert RateCounter.objects.count() == 1
+    # The previous window is read from the database too, so the edge is weighted as usual.
+    assert not ratelimit.hit("down", 2, HOUR, now=START + HOUR + 1)
+
+
+@pytest.mark.django_db
+def test_database_counters_are_purged_once_their_window_has_passed(monkeypatch):
+    monkeypatch.setattr(ratelimit.cache, "add", lambda *args, **kwargs: None)
+    ratelimit.hit("old", 5, 60, now=START)
+    assert ratelimit.purge_expired(now=datetime.fromtimestamp(START + 60, tz=UTC)) == 0
+    assert ratelimit.purge_expired(now=datetime.fromtimestamp(START + 200, tz=UTC)) == 1
