@@ -17,10 +17,20 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
+# `make run` shows what production shows (DEBUG off: the portal's own error pages, hashed static
+# files), over plain http on this machine. `make run DEBUG=1` for Django's debug pages.
+ifeq ($(DEBUG),1)
+RUN_ENV := DJANGO_DEBUG=true
+else
+RUN_ENV := DJANGO_DEBUG=false DJANGO_HTTPS=false DJANGO_SERVE_MEDIA=true \
+	DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost,[::1] DJANGO_STATIC_ROOT=$(CURDIR)/staticfiles
+endif
+
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput -v 0
+	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(BIN)/pytest -q -n auto -m "not e2e and not integration"

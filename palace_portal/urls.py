@@ -72,6 +72,11 @@ urlpatterns = [
     path("", include("venues.urls")),
 ]
 
+handler400 = "palace_portal.views.bad_request"
+handler403 = "palace_portal.views.permission_denied"
+handler404 = "palace_portal.views.page_not_found"
+handler500 = "palace_portal.views.server_error"
+
 # Uploaded files (course pictures) on a laptop; in production the web server serves MEDIA_ROOT.
-if settings.DEBUG:
+if settings.SERVE_MEDIA:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,6 +1,9 @@
 from django.db import DatabaseError, connection
-from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.http import HttpResponsePermanentRedirect, HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.template import loader
 from django.templatetags.static import static
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -25,3 +28,59 @@ def health(request):
     except DatabaseError:
         return JsonResponse({"ok": False, "db": 0}, status=503)
     return JsonResponse({"ok": True, "db": db})
+
+
+# --- Error pages ----------------------------------------------------------------------------------
+# The portal's own answers for what goes wrong: Chinese pages in the portal's layout with a way
+# back, and the API's `{"code", "detail"}` shape for anything under /api/ (API.md: never HTML).
+
+_ERRORS = {
+    400: ("bad_request", _("The request could not be understood.")),
+    403: ("forbidden", _("You may not do this.")),
+    404: ("not_found", _("Not found.")),
+    500: ("server_error", _("Something went wrong on our side. Please try again in a moment.")),
+}
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _error(request, status: int, *, template: str, context: dict | None = None):
+    code, detail = _ERRORS[status]
+    if _is_api(request):
+        return JsonResponse({"code": code, "detail": str(detail)}, status=status)
+    return render(request, template, {"status": status, "detail": detail, **(context or {})}, status=status)
+
+
+def bad_request(request, exception=None):
+    return _error(request, 400, template="errors/400.html")
+
+
+def permission_denied(request, exception=None):
+    return _error(request, 403, template="errors/403.html")
+
+
+def page_not_found(request, exception=None):
+    return _error(request, 404, template="errors/404.html")
+
+
+def server_error(request):
+    """Rendered without the request's context processors: they may be what failed."""
+    if _is_api(request):
+        code, detail = _ERRORS[500]
+        return JsonResponse({"code": code, "detail": str(detail)}, status=500)
+    return HttpResponseServerError(loader.get_template("errors/500.html").render({}))
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without its security token (often: a page left open past the session)."""
+    if _is_api(request):
+        return JsonResponse(
+            {
+                "code": "csrf_failed",
+                "detail": str(_("The CSRF token is missing or wrong. Send the token with session sign-in.")),
+            },
+            status=403,
+        )
+    return render(request, "errors/csrf.html", {"status": 403}, status=403)

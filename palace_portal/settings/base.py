@@ -28,7 +28,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
-# The laptop default key is only ever used with DEBUG on; production.py refuses to start without one.
+# The laptop default key is only for a laptop (`make run`, tests); production.py refuses to start
+# without a real one.
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "laptop-only-insecure-key-change-me-" + "x" * 20)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -187,6 +188,8 @@ STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# Uploaded files are served by the web server in production; by Django itself on a laptop.
+SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -210,7 +213,12 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
-if not DEBUG:
+# Behind HTTPS in production. `make run` serves the production behaviour (DEBUG off, the portal's
+# error pages) over plain http on a laptop, and says so with DJANGO_HTTPS=false.
+HTTPS = env_bool("DJANGO_HTTPS", True)
+# The views' answer to a form without its CSRF token: a page for people, JSON for the API.
+CSRF_FAILURE_VIEW = "palace_portal.views.csrf_failure"
+if not DEBUG and HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "31536000"))
