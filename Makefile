@@ -33,7 +33,7 @@ run: install
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
-	$(BIN)/pytest -q -n auto -m "not e2e and not integration"
+	$(BIN)/pytest -q -n auto -m "not e2e and not integration and not fuzz"
 
 e2e: install
 	$(BIN)/pytest -q -m e2e
