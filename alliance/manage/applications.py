@@ -11,19 +11,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import selectors, services
+from palace_portal.service_forms import save_with
+
+from .. import access, selectors, services
 from ..manage_forms import ApproveForm, DeclineForm, GrantForm, PayForm, ReviewForm
 from ..models import ApplicationReview, HostingApplication, Subsidy
-from ._common import head, save_with, workspace_action, workspace_page
+from ._common import head, workspace_action, workspace_page
 from .calls import APPLICATION_BADGES, eligibility_lines
 from .roster import city_of
 
 AppStatus = HostingApplication.Status
 
 
-def _application(pk: int) -> HostingApplication:
+def _application(request, pk: int) -> HostingApplication:
+    """An application the user reads (`alliance.access.applications_visible_to`: a city officer
+    their city's palaces' only, as in the API); 404 for any other."""
     return get_object_or_404(
-        HostingApplication.objects.select_related(
+        access.applications_visible_to(request.user).select_related(
             "call", "palace", "palace__region", "palace__region__parent", "venue"
         ),
         pk=pk,
@@ -102,14 +106,14 @@ def _page(request, application: HostingApplication, *, status: int = 200, **form
 @require_GET
 def application(request, pk: int):
     """The review page: city officers read it; provincial officers score, decide and grant."""
-    return _page(request, _application(pk))
+    return _page(request, _application(request, pk))
 
 
 @workspace_action
 @require_POST
 def application_review(request, pk: int):
     """A provincial officer's scores against the call's criteria (a second review replaces the first)."""
-    application = _application(pk)
+    application = _application(request, pk)
     form = ReviewForm(request.POST, criteria=application.call.criteria)
     review = save_with(
         form, lambda v: services.application_review(actor=request.user, application=application, **v)
@@ -123,7 +127,7 @@ def application_review(request, pk: int):
 @workspace_action
 @require_POST
 def application_decide(request, pk: int):
-    application = _application(pk)
+    application = _application(request, pk)
     approve = request.POST.get("decision") == "approve"
     form = ApproveForm(request.POST) if approve else DeclineForm(request.POST)
     decided = save_with(
@@ -145,7 +149,7 @@ def application_decide(request, pk: int):
 @workspace_action
 @require_POST
 def subsidy_grant(request, pk: int):
-    application = _application(pk)
+    application = _application(request, pk)
     form = GrantForm(request.POST)
     subsidy = save_with(
         form,
@@ -160,7 +164,7 @@ def subsidy_grant(request, pk: int):
 @workspace_action
 @require_POST
 def subsidy_pay(request, pk: int):
-    application = _application(pk)
+    application = _application(request, pk)
     subsidy = get_object_or_404(Subsidy, application=application)
     form = PayForm(request.POST)
     paid = save_with(form, lambda v: services.subsidy_pay(actor=request.user, subsidy=subsidy, **v))

@@ -107,6 +107,12 @@ def ws(world):
     return w
 
 
+def city_officer_of(city):
+    officer = UserFactory(phone="13800000098", real_name="陈晨")
+    StaffAssignmentFactory(user=officer, role=StaffAssignment.Role.CITY_OFFICER, region=city)
+    return officer
+
+
 def approve(w, application, *, grant=None):
     if not application.reviews.exists():
         services.application_review(actor=w.po, application=application, scores=[20, 20])
@@ -176,8 +182,10 @@ def action_urls(w) -> list[str]:
 )
 def test_it_opens_each_page_only_to_alliance_officers(ws, who, reads, forms):
     client = client_of(getattr(ws.world, who))
+    # A city officer reads their own city's applications only: palace B is in another city.
+    elsewhere = url("application", ws.app_b.pk) if who == "city_officer" else None
     for address in read_urls(ws):
-        assert client.get(address).status_code == reads, address
+        assert client.get(address).status_code == (404 if address == elsewhere else reads), address
     for address in form_urls(ws):
         assert client.get(address).status_code == forms, address
 
@@ -240,13 +248,16 @@ def test_city_officers_read_without_buttons(ws):
         url("campaign", ws.campaign.pk): [url("campaign_edit", ws.campaign.pk)],
         url("call", ws.open.pk): [url("call_edit", ws.open.pk), url("call_close", ws.open.pk)],
         url("application", ws.app_a.pk): [url("subsidy_grant", ws.app_a.pk), url("subsidy_pay", ws.app_a.pk)],
-        url("application", ws.app_b.pk): [url("application_review", ws.app_b.pk)],
     }
     for address, absent in pages.items():
         html = client.get(address).content.decode()
         assert "Read only" in html
         for link in absent:
             assert link not in html, (address, link)
+    # Palace B's application, read by its own city's officer: no review form either.
+    html = client_of(city_officer_of(ws.world.city2)).get(url("application", ws.app_b.pk)).content.decode()
+    assert "Read only" in html
+    assert url("application_review", ws.app_b.pk) not in html
     # Reviewers' names are not shown to city officers.
     html = client.get(url("application", ws.app_a.pk)).content.decode()
     assert ws.po.real_name not in html
