@@ -109,19 +109,28 @@ def application(request, pk: int):
     return _page(request, _application(request, pk))
 
 
+def _act(request, application: HostingApplication, form, *, name: str, save, done: str):
+    """A provincial officer's action on the review page: `form`'s values go to one service
+    (`save`); its refusal shows the page again with that form's errors (400)."""
+    if save_with(form, save) is None:
+        return _page(request, application, status=400, **{name: form})
+    messages.success(request, done)
+    return redirect("alliance_manage:application", application.pk)
+
+
 @workspace_action
 @require_POST
 def application_review(request, pk: int):
     """A provincial officer's scores against the call's criteria (a second review replaces the first)."""
     application = _application(request, pk)
-    form = ReviewForm(request.POST, criteria=application.call.criteria)
-    review = save_with(
-        form, lambda v: services.application_review(actor=request.user, application=application, **v)
+    return _act(
+        request,
+        application,
+        ReviewForm(request.POST, criteria=application.call.criteria),
+        name="review_form",
+        save=lambda v: services.application_review(actor=request.user, application=application, **v),
+        done=_("Your review is saved."),
     )
-    if review is None:
-        return _page(request, application, status=400, review_form=form)
-    messages.success(request, _("Your review is saved."))
-    return redirect("alliance_manage:application", application.pk)
 
 
 @workspace_action
@@ -129,36 +138,34 @@ def application_review(request, pk: int):
 def application_decide(request, pk: int):
     application = _application(request, pk)
     approve = request.POST.get("decision") == "approve"
-    form = ApproveForm(request.POST) if approve else DeclineForm(request.POST)
-    decided = save_with(
-        form,
-        lambda v: services.application_decide(
+    return _act(
+        request,
+        application,
+        ApproveForm(request.POST) if approve else DeclineForm(request.POST),
+        name="approve_form" if approve else "decline_form",
+        save=lambda v: services.application_decide(
             actor=request.user, application=application, approve=approve, **v
         ),
+        done=_("Approved: the event is on the provincial calendar.")
+        if approve
+        else _("Declined; the palace will see the reason."),
     )
-    if decided is None:
-        name = "approve_form" if approve else "decline_form"
-        return _page(request, application, status=400, **{name: form})
-    if approve:
-        messages.success(request, _("Approved: the event is on the provincial calendar."))
-    else:
-        messages.success(request, _("Declined; the palace will see the reason."))
-    return redirect("alliance_manage:application", application.pk)
 
 
 @workspace_action
 @require_POST
 def subsidy_grant(request, pk: int):
     application = _application(request, pk)
-    form = GrantForm(request.POST)
-    subsidy = save_with(
-        form,
-        lambda v: services.subsidy_grant(actor=request.user, application=application, amount=v["amount"]),
+    return _act(
+        request,
+        application,
+        GrantForm(request.POST),
+        name="grant_form",
+        save=lambda v: services.subsidy_grant(
+            actor=request.user, application=application, amount=v["amount"]
+        ),
+        done=_("The subsidy is granted."),
     )
-    if subsidy is None:
-        return _page(request, application, status=400, grant_form=form)
-    messages.success(request, _("The subsidy is granted."))
-    return redirect("alliance_manage:application", application.pk)
 
 
 @workspace_action
@@ -166,9 +173,11 @@ def subsidy_grant(request, pk: int):
 def subsidy_pay(request, pk: int):
     application = _application(request, pk)
     subsidy = get_object_or_404(Subsidy, application=application)
-    form = PayForm(request.POST)
-    paid = save_with(form, lambda v: services.subsidy_pay(actor=request.user, subsidy=subsidy, **v))
-    if paid is None:
-        return _page(request, application, status=400, pay_form=form)
-    messages.success(request, _("The payment is recorded."))
-    return redirect("alliance_manage:application", application.pk)
+    return _act(
+        request,
+        application,
+        PayForm(request.POST),
+        name="pay_form",
+        save=lambda v: services.subsidy_pay(actor=request.user, subsidy=subsidy, **v),
+        done=_("The payment is recorded."),
+    )

@@ -243,6 +243,15 @@ def application_submit(
     return application
 
 
+def _locked(application: HostingApplication) -> HostingApplication:
+    """The application afresh, its row locked for the transaction (its call read with it)."""
+    return (
+        HostingApplication.objects.select_for_update(of=("self",))
+        .select_related("call")
+        .get(pk=application.pk)
+    )
+
+
 def application_withdraw(
     *, actor, application: HostingApplication, now: datetime | None = None
 ) -> HostingApplication:
@@ -251,11 +260,7 @@ def application_withdraw(
     if not access.may_apply_for_palace(actor, application.palace):
         raise NotFound()
     with transaction.atomic():
-        application = (
-            HostingApplication.objects.select_for_update(of=("self",))
-            .select_related("call")
-            .get(pk=application.pk)
-        )
+        application = _locked(application)
         if application.status != AppStatus.SUBMITTED:
             raise RuleViolation(_("Only a submitted application can be withdrawn."), code="not_withdrawable")
         if now >= application.call.deadline:
@@ -329,11 +334,7 @@ def application_decide(
         message = _("Give the reason for declining; the palace will see it.")
         raise InvalidInput(message, fields={"reason": [message]})
     with transaction.atomic():
-        application = (
-            HostingApplication.objects.select_for_update(of=("self",))
-            .select_related("call")
-            .get(pk=application.pk)
-        )
+        application = _locked(application)
         if application.status != AppStatus.SUBMITTED:
             raise RuleViolation(_("This application has already been decided."), code="already_decided")
         if not application.reviews.exists():
