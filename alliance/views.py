@@ -127,22 +127,21 @@ def _may_withdraw(application: HostingApplication, now) -> bool:
 
 
 def _eligibility_rules(call: HostingCall) -> list[str]:
-    """The call's eligibility in words (the rules themselves are data the service reads)."""
-    rules = call.eligibility or {}
-    lines = []
-    levels = [lvl for lvl in rules.get("levels") or [] if lvl in Palace.Level.values]
+    """The call's eligibility in words for the palace (the rules are the service's reading)."""
+    rules = services.eligibility_of(call)
+    levels = rules["levels"]
     if levels and set(levels) != set(Palace.Level.values):
-        lines.append(
+        lines = [
             _("Open to %(levels)s palaces.")
             % {"levels": "、".join(str(Palace.Level(lvl).label) for lvl in levels)}
-        )
+        ]
     else:
-        lines.append(_("Open to city-level and county-level palaces."))
-    if rules.get("in_service", True):
+        lines = [_("Open to city-level and county-level palaces.")]
+    if rules["in_service"]:
         lines.append(_("The palace is in service."))
-    if rules.get("member", True):
+    if rules["member"]:
         lines.append(_("The palace is an alliance member."))
-    if rules.get("min_capacity"):
+    if rules["min_capacity"]:
         lines.append(_("The event takes at least %(n)s people.") % {"n": rules["min_capacity"]})
     return lines
 

@@ -144,18 +144,15 @@ def call_close(request, pk: int):
 
 
 def eligibility_lines(call: HostingCall) -> list[str]:
-    """The call's rules in words, as the page shows them."""
-    rules = call.eligibility or {}
-    levels = rules.get("levels") or Palace.Level.values
-    lines = [
-        _("Levels: %(levels)s")
-        % {"levels": "、".join(str(Palace.Level(v).label) for v in levels if v in Palace.Level.values)}
-    ]
-    if rules.get("in_service", True):
+    """The call's rules in words, as the workspace shows them (the service's reading of them)."""
+    rules = services.eligibility_of(call)
+    levels = "、".join(str(Palace.Level(v).label) for v in rules["levels"])
+    lines = [_("Levels: %(levels)s") % {"levels": levels}]
+    if rules["in_service"]:
         lines.append(_("The palace is in service."))
-    if rules.get("member", True):
+    if rules["member"]:
         lines.append(_("The palace is an alliance member."))
-    if rules.get("min_capacity"):
+    if rules["min_capacity"]:
         lines.append(_("An event for at least %(n)d people.") % {"n": rules["min_capacity"]})
     return lines
 

@@ -17,6 +17,7 @@ from .hosting import (
     call_ineligibility,
     call_open,
     call_save,
+    eligibility_of,
 )
 from .membership import is_member_on, membership_join, membership_leave
 from .rotation import rotation_save
@@ -35,6 +36,7 @@ __all__ = [
     "campaign_save",
     "campaign_tag",
     "campaign_untag",
+    "eligibility_of",
     "is_member_on",
     "membership_join",
     "membership_leave",

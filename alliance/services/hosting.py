@@ -76,6 +76,12 @@ def _eligibility(value) -> dict:
     }
 
 
+def eligibility_of(call: HostingCall) -> dict:
+    """The call's eligibility rules with their defaults filled in (every level, in service,
+    members only, no minimum capacity): what `call_ineligibility` applies and pages describe."""
+    return _eligibility(call.eligibility)
+
+
 def call_save(*, actor, call: HostingCall | None = None, **values: Any) -> HostingCall:
     """Create or change a hosting call (provincial staff). Eligibility and criteria are data.
 
@@ -152,7 +158,7 @@ def call_ineligibility(
     many calls reads it once).
     """
     today = today or local_today()
-    rules = _eligibility(call.eligibility)
+    rules = eligibility_of(call)
     reasons = []
     if palace.level not in rules["levels"]:
         levels = "、".join(str(Palace.Level(level).label) for level in rules["levels"])
@@ -178,7 +184,7 @@ def _application_values(*, call: HostingCall, palace: Palace, values: dict[str, 
     capacity = values.get("capacity")
     if not isinstance(capacity, int) or capacity < 1:
         errors["capacity"] = [_("Give the number of people the event can take.")]
-    minimum = _eligibility(call.eligibility)["min_capacity"]
+    minimum = eligibility_of(call)["min_capacity"]
     if isinstance(capacity, int) and minimum and capacity < minimum:
         errors["capacity"] = [_("The call asks for at least %(n)d people.") % {"n": minimum}]
     event_date = values.get("event_date")
