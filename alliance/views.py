@@ -3,8 +3,8 @@
 - `/alliance/calendar/` (and `calendar.ics`): the public provincial event calendar, approved
   hosting applications by month with their host; filters by year, month and city.
 - `/alliance/palace/<palace_id>/...`: a palace's alliance work for its own staff
-  (`alliance.access.palaces_applying_for`; anyone else, provincial officers included, gets 404: they review
-  applications and do not apply): membership, open calls and whether the palace may apply,
+  (`alliance.access.palaces_applying_for`; anyone else, provincial officers included, gets 404:
+  they review applications and do not apply): membership, open calls and whether the palace may apply,
   its applications and decisions, subsidies, applying and withdrawing, and tagging the palace's
   activities, courses and events to the campaigns it takes part in.
 
