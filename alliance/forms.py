@@ -11,21 +11,11 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, Course, Event
+from palace_portal.months import format_month
+from palace_portal.service_forms import ServiceErrorsMixin
 from venues.models import Region, Venue
 
 from .models import HostingCall
-
-
-class ServiceErrorsMixin:
-    def add_service_errors(self, fields: dict, message: str = "") -> None:
-        """Put a service's `InvalidInput.fields` on the matching fields (others: on the form)."""
-        if not fields and message:
-            self.add_error(None, message)
-        for name, messages in fields.items():
-            target = name if name in self.fields else None
-            for text in messages:
-                self.add_error(target, str(text))
-
 
 # --- The public calendar -------------------------------------------------------------------------
 
@@ -125,7 +115,7 @@ class TagMonthForm(forms.Form):
 
     def __init__(self, *args, months: list[date], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["month"].choices = [(m.strftime("%Y-%m"), m.strftime("%Y-%m")) for m in months]
+        self.fields["month"].choices = [(format_month(m), format_month(m)) for m in months]
 
 
 class _RowChoiceField(forms.ModelMultipleChoiceField):

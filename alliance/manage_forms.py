@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import ActivityKind
+from palace_portal.service_forms import ServiceErrorsMixin
 from venues.models import Palace
 
 from .models import Campaign, HostingCall, Membership, RotationTerm
@@ -46,19 +47,6 @@ class PalaceChoiceField(forms.ModelChoiceField):
 
 class PalacesField(forms.ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
-
-
-class ServiceErrorsMixin:
-    """Put a service's `InvalidInput.fields` on the form: known fields, else the form's top."""
-
-    def add_service_errors(self, fields: dict) -> None:
-        for name, messages in fields.items():
-            target = name if name in self.fields else None
-            for message in messages:
-                self.add_error(target, message)
-
-    def values(self) -> dict[str, Any]:
-        return dict(self.cleaned_data)
 
 
 def member_palaces_with(*chosen: QuerySet | list) -> QuerySet[Palace]:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from activities.models import Activity
 from bookings.models import Attendance
+from palace_portal.months import format_month, months_of_year
 from venues.models import Palace, Region
 
 from .models import Campaign, CampaignTag, HostingApplication, HostingCall, Membership, RotationTerm, Subsidy
@@ -216,7 +217,7 @@ def alliance_summary(year: int, palaces: QuerySet[Palace] | None = None) -> dict
         .order_by()
     }
     nothing = {"n": 0, "people": 0, "viewers": 0}
-    months = [date(year, month, 1) for month in range(1, 13)]
+    months = months_of_year(year)
     return {
         "members": sum(members_by_city.values()),
         "activities": sum(row["n"] for row in work_by_city.values()),
@@ -234,7 +235,7 @@ def alliance_summary(year: int, palaces: QuerySet[Palace] | None = None) -> dict
         ],
         "by_month": [
             {
-                "month": month.strftime("%Y-%m"),
+                "month": format_month(month),
                 "activities": work_by_month.get(month, nothing)["n"],
                 "person_times": work_by_month.get(month, nothing)["people"] or 0,
                 "online_viewers": work_by_month.get(month, nothing)["viewers"] or 0,

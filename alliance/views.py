@@ -3,8 +3,8 @@
 - `/alliance/calendar/` (and `calendar.ics`): the public provincial event calendar, approved
   hosting applications by month with their host; filters by year, month and city.
 - `/alliance/palace/<palace_id>/...`: a palace's alliance work for its own staff
-  (`access.palaces_applying_for`; anyone else, provincial officers included, gets 404: they review
-  applications and do not apply): membership, open calls and whether the palace may apply,
+  (`alliance.access.palaces_applying_for`; anyone else, provincial officers included, gets 404:
+  they review applications and do not apply): membership, open calls and whether the palace may apply,
   its applications and decisions, subsidies, applying and withdrawing, and tagging the palace's
   activities, courses and events to the campaigns it takes part in.
 
@@ -14,11 +14,10 @@ The rules are the services'; the views parse, call and render.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from itertools import groupby
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
@@ -30,11 +29,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from activities.models import Activity, Course, Event
-from palace_portal.errors import InvalidInput, PortalError
-from venues import access
+from palace_portal.errors import PortalError
+from palace_portal.months import format_month, last_day, month_of, months_between
+from palace_portal.service_forms import add_refusal
 from venues.models import Palace, Venue
+from venues.pages import palace_or_404, staff_page
 
-from . import selectors, services
+from . import access, selectors, services
 from .calendars import calendar_ics
 from .forms import ApplicationForm, CalendarFilterForm, TagForm, TagMonthForm
 from .models import Campaign, CampaignTag, HostingApplication, HostingCall, Membership, Subsidy
@@ -64,11 +65,11 @@ def _calendar_query(request):
         year = timezone.localdate().year
     if year:
         first = date(year, month or 1, 1)
-        last = (date(year + (month or 12) // 12, (month or 12) % 12 + 1, 1)) - timedelta(days=1)
+        last = last_day(date(year, month or 12, 1))
         upcoming = False
     else:
         # No year: what is coming, from the first of this month on.
-        first, last, upcoming = timezone.localdate().replace(day=1), None, True
+        first, last, upcoming = month_of(timezone.localdate()), None, True
     events = selectors.calendar_events(first=first, last=last).select_related("palace__region__parent")
     if data.get("city"):
         events = events.filter(palace__in=Palace.objects.in_city(data["city"]))
@@ -86,7 +87,7 @@ def calendar(request):
         shown = len(rows)
         months = [
             (first_of_month, list(group))
-            for first_of_month, group in groupby(rows, key=lambda a: a.event_date.replace(day=1))
+            for first_of_month, group in groupby(rows, key=lambda a: month_of(a.event_date))
         ]
     params = form.params() if events is not None else {}
     return render(
@@ -118,9 +119,7 @@ def calendar_file(request):
 
 def _palace(request, palace_id: int) -> Palace:
     """A palace the user is staff of; 404 for every other palace and every other user."""
-    return get_object_or_404(
-        access.palaces_applying_for(request.user).select_related("region", "region__parent"), pk=palace_id
-    )
+    return palace_or_404(request, palace_id, scope=access.palaces_applying_for)
 
 
 def _may_withdraw(application: HostingApplication, now) -> bool:
@@ -128,27 +127,26 @@ def _may_withdraw(application: HostingApplication, now) -> bool:
 
 
 def _eligibility_rules(call: HostingCall) -> list[str]:
-    """The call's eligibility in words (the rules themselves are data the service reads)."""
-    rules = call.eligibility or {}
-    lines = []
-    levels = [lvl for lvl in rules.get("levels") or [] if lvl in Palace.Level.values]
+    """The call's eligibility in words for the palace (the rules are the service's reading)."""
+    rules = services.eligibility_of(call)
+    levels = rules["levels"]
     if levels and set(levels) != set(Palace.Level.values):
-        lines.append(
+        lines = [
             _("Open to %(levels)s palaces.")
             % {"levels": "、".join(str(Palace.Level(lvl).label) for lvl in levels)}
-        )
+        ]
     else:
-        lines.append(_("Open to city-level and county-level palaces."))
-    if rules.get("in_service", True):
+        lines = [_("Open to city-level and county-level palaces.")]
+    if rules["in_service"]:
         lines.append(_("The palace is in service."))
-    if rules.get("member", True):
+    if rules["member"]:
         lines.append(_("The palace is an alliance member."))
-    if rules.get("min_capacity"):
+    if rules["min_capacity"]:
         lines.append(_("The event takes at least %(n)s people.") % {"n": rules["min_capacity"]})
     return lines
 
 
-@login_required
+@staff_page
 @require_GET
 def hub(request, palace_id: int):
     """Membership, open calls (with why not, when the palace may not apply), the palace's
@@ -217,16 +215,7 @@ def hub(request, palace_id: int):
 # --- Palace staff: applying and withdrawing -------------------------------------------------------------
 
 
-def _service_errors(form, error: PortalError) -> int:
-    """Put a service's refusal on the form; the status code the page answers with."""
-    if isinstance(error, InvalidInput) and error.fields:
-        form.add_service_errors(error.fields, str(error.message))
-    else:
-        form.add_error(None, str(error.message))
-    return error.status
-
-
-@login_required
+@staff_page
 @require_http_methods(["GET", "POST"])
 def apply(request, palace_id: int, call_id: int):
     """The call in full and the application form (or why the palace cannot apply)."""
@@ -243,7 +232,7 @@ def apply(request, palace_id: int, call_id: int):
             try:
                 services.application_submit(actor=request.user, call=call, palace=palace, **form.cleaned_data)
             except PortalError as error:
-                status = _service_errors(form, error)
+                status = add_refusal(form, error)
             else:
                 messages.success(
                     request,
@@ -273,7 +262,7 @@ def apply(request, palace_id: int, call_id: int):
     )
 
 
-@login_required
+@staff_page
 @require_http_methods(["GET", "POST"])
 def withdraw(request, palace_id: int, application_id: int):
     """Confirm, then withdraw a submitted application before the deadline."""
@@ -305,18 +294,6 @@ def withdraw(request, palace_id: int, application_id: int):
 
 
 # --- Palace staff: tagging work to a campaign ------------------------------------------------------------
-
-
-def _months(first: date, last: date) -> list[date]:
-    months, day = [], first.replace(day=1)
-    while day <= last:
-        months.append(day)
-        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    return months
-
-
-def _month_end(month: date) -> date:
-    return date(month.year + month.month // 12, month.month % 12 + 1, 1) - timedelta(days=1)
 
 
 def _rows(palace: Palace, low: date, high: date):
@@ -369,7 +346,7 @@ def _apply_tags(
     return added, removed, errors
 
 
-@login_required
+@staff_page
 @require_http_methods(["GET", "POST"])
 def campaign_tags(request, palace_id: int, campaign_id: int):
     """One month of the palace's activities, courses and events within the campaign, as checkbox
@@ -378,18 +355,18 @@ def campaign_tags(request, palace_id: int, campaign_id: int):
     campaign = get_object_or_404(
         Campaign.objects.filter(participants=palace).select_related("organiser", "rotation"), pk=campaign_id
     )
-    months = _months(campaign.starts_on, campaign.ends_on)
+    months = list(months_between(campaign.starts_on, campaign.ends_on))
     today = timezone.localdate()
-    default = today.replace(day=1) if campaign.starts_on <= today <= campaign.ends_on else months[0]
+    default = month_of(today) if campaign.starts_on <= today <= campaign.ends_on else months[0]
     source = request.POST if request.method == "POST" else request.GET
     month_form = TagMonthForm(source if source.get("month") else None, months=months)
     month = default
     if month_form.is_bound and month_form.is_valid():
-        year, number = (int(part) for part in month_form.cleaned_data["month"].split("-"))
-        month = date(year, number, 1)
+        # One of the choices, so one of the campaign's months.
+        month = next(m for m in months if format_month(m) == month_form.cleaned_data["month"])
     elif not month_form.is_bound:
-        month_form = TagMonthForm(initial={"month": default.strftime("%Y-%m")}, months=months)
-    low, high = max(month, campaign.starts_on), min(_month_end(month), campaign.ends_on)
+        month_form = TagMonthForm(initial={"month": format_month(default)}, months=months)
+    low, high = max(month, campaign.starts_on), min(last_day(month), campaign.ends_on)
     activities, courses, events = _rows(palace, low, high)
     tags = CampaignTag.objects.filter(campaign=campaign, palace=palace).values_list(
         "activity_id", "course_id", "event_id"
@@ -421,7 +398,7 @@ def campaign_tags(request, palace_id: int, campaign_id: int):
             elif not errors:
                 messages.info(request, _("Nothing changed."))
             url = reverse("alliance:campaign", args=[palace.pk, campaign.pk])
-            return redirect(f"{url}?{urlencode({'month': month.strftime('%Y-%m')})}")
+            return redirect(f"{url}?{urlencode({'month': format_month(month)})}")
     index = months.index(month)
     return render(
         request,

@@ -105,6 +105,13 @@ def palaces_led_by(user) -> QuerySet[Palace]:
     return Palace.objects.filter(pk__in=ids) if ids else Palace.objects.none()
 
 
+def palaces_staffed_by(user) -> QuerySet[Palace]:
+    """Palaces where the user holds a staff or manager post, whatever wider role they also hold:
+    the palaces they speak for. A provincial officer's reach over every palace is not a post."""
+    ids = _palace_ids(user, StaffAssignment.PALACE_ROLES)
+    return Palace.objects.filter(pk__in=ids) if ids else Palace.objects.none()
+
+
 # --- Questions about one palace -------------------------------------------------------------------
 
 
@@ -121,6 +128,11 @@ def may_manage_palace(user, palace: Palace) -> bool:
     return is_province_officer(user) or palace.pk in _palace_ids(user, StaffAssignment.PALACE_ROLES)
 
 
+def is_staff_of(user, palace: Palace) -> bool:
+    """Whether the user holds a staff or manager post at `palace` (no query: roles are cached)."""
+    return palace.pk in _palace_ids(user, StaffAssignment.PALACE_ROLES)
+
+
 def may_assign_staff(user, palace: Palace) -> bool:
     return is_province_officer(user) or palace.pk in _palace_ids(user, {Role.PALACE_MANAGER})
 
@@ -130,7 +142,7 @@ def may_view_network_overview(user) -> bool:
 
 
 def may_administer_network(user) -> bool:
-    """Regions, palaces' creation and status, alliance flags: provincial work."""
+    """Regions, palaces' creation, status and network flags: provincial work."""
     return is_province_officer(user)
 
 
@@ -146,27 +158,3 @@ def role_label(user: User) -> str:
         if role in roles:
             return str(Role(role).label)
     return ""
-
-
-# --- The alliance -----------------------------------------------------------------------------------
-
-
-def may_run_alliance(user) -> bool:
-    """Roster, rotations, campaigns, hosting calls, reviews and subsidies: provincial work."""
-    return is_province_officer(user)
-
-
-def may_view_alliance_work(user) -> bool:
-    """The alliance's staff pages read-only: provincial and city officers."""
-    return is_province_officer(user) or is_city_officer(user)
-
-
-def palaces_applying_for(user) -> QuerySet[Palace]:
-    """Palaces the user may apply for and tag work of: their own, as palace staff. Provincial
-    officers review applications and so do not apply on a palace's behalf."""
-    ids = _palace_ids(user, StaffAssignment.PALACE_ROLES)
-    return Palace.objects.filter(pk__in=ids) if ids else Palace.objects.none()
-
-
-def may_apply_for_palace(user, palace: Palace) -> bool:
-    return palace.pk in _palace_ids(user, StaffAssignment.PALACE_ROLES)

@@ -18,6 +18,9 @@ from . import access
 from .models import Palace
 
 Scope = Literal["view", "manage", "lead"]
+# An upper app's own scope (built from `venues.access`'s, e.g. the palaces one applies for) may be
+# passed instead of a name: the lookup and its 404 stay written once, here.
+ScopeFunction = Callable[[object], QuerySet[Palace]]
 
 _SCOPES: dict[str, Callable[[object], QuerySet[Palace]]] = {
     "view": access.palaces_visible_to,
@@ -38,11 +41,12 @@ def staff_page(view):
     return wrapper
 
 
-def palaces_in_scope(user, scope: Scope = "manage") -> QuerySet[Palace]:
-    """The palaces `user` may read (`view`), act on (`manage`) or lead (`lead`)."""
-    return _SCOPES[scope](user)
+def palaces_in_scope(user, scope: Scope | ScopeFunction = "manage") -> QuerySet[Palace]:
+    """The palaces `user` may read (`view`), act on (`manage`) or lead (`lead`), or those of an
+    app's own scope function."""
+    return scope(user) if callable(scope) else _SCOPES[scope](user)
 
 
-def palace_or_404(request, palace_id: int, *, scope: Scope = "manage") -> Palace:
+def palace_or_404(request, palace_id: int, *, scope: Scope | ScopeFunction = "manage") -> Palace:
     """The palace if it is within the user's `scope`; 404 otherwise, so ids cannot be probed."""
     return get_object_or_404(palaces_in_scope(request.user, scope), pk=palace_id)

@@ -1,4 +1,5 @@
-"""What every page of the workspace shares: access, the header's context, handing forms to services."""
+"""What every page of the workspace shares: access, the header's context, and the form flow
+(a form's values handed to one service, its refusal shown on the form)."""
 
 from __future__ import annotations
 
@@ -7,41 +8,38 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
+from django.shortcuts import redirect, render
 
-from palace_portal.errors import InvalidInput, PortalError
-from venues import access
+from palace_portal.errors import PortalError
+from palace_portal.service_forms import save_with
+from venues.pages import staff_page
+
+from .. import access
 
 T = TypeVar("T")
 
 
-def workspace_page(view):
-    """Sign-in first; then provincial and city officers only (everyone else: 404)."""
+def _workspace(question: Callable[[Any], bool]):
+    """A decorator: sign-in first (`venues.pages.staff_page`), then `question(user)` or 404."""
 
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not access.may_view_alliance_work(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
+    def decorator(view):
+        @staff_page
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not question(request.user):
+                raise Http404
+            return view(request, *args, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorator
 
 
-def workspace_action(view):
-    """Sign-in first; then provincial officers only: city officers read, they do not act (404)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not access.may_run_alliance(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Provincial and city officers read the workspace; everyone else: 404.
+workspace_page = _workspace(access.may_view_alliance_work)
+# Provincial officers act; city officers read, they do not act (404).
+workspace_action = _workspace(access.may_run_alliance)
 
 
 def head(request, tab: str) -> dict[str, Any]:
@@ -49,17 +47,31 @@ def head(request, tab: str) -> dict[str, Any]:
     return {"tab": tab, "may_run": access.may_run_alliance(request.user)}
 
 
-def save_with(form, save: Callable[[dict[str, Any]], T]) -> T | None:
-    """Call `save(values)` when the form is valid; a refusal becomes the form's errors (None)."""
-    if not form.is_valid():
-        return None
-    try:
-        return save(form.values())
-    except InvalidInput as error:
-        form.add_service_errors(error.fields or {None: [str(error.message)]})
-    except PortalError as error:
-        form.add_error(None, str(error.message))
-    return None
+def form_page(
+    request,
+    form,
+    *,
+    template: str,
+    tab: str,
+    save: Callable[[dict[str, Any]], T],
+    saved: Callable[[T], tuple[str, str]],
+    context: dict[str, Any] | None = None,
+):
+    """The workspace's form flow: GET shows `form`; a POST hands its values to `save` (one
+    service call) and on success shows `saved(result)`'s message and redirects to its location; a
+    refusal shows the form again with its errors (400)."""
+    if request.method == "POST":
+        result = save_with(form, save)
+        if result is not None:
+            message, location = saved(result)
+            messages.success(request, message)
+            return redirect(location)
+    return render(
+        request,
+        template,
+        head(request, tab) | {"form": form, **(context or {})},
+        status=400 if form.errors else 200,
+    )
 
 
 def refuse(request, error: PortalError) -> None:

@@ -11,19 +11,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import selectors, services
+from palace_portal.service_forms import save_with
+
+from .. import access, selectors, services
 from ..manage_forms import ApproveForm, DeclineForm, GrantForm, PayForm, ReviewForm
 from ..models import ApplicationReview, HostingApplication, Subsidy
-from ._common import head, save_with, workspace_action, workspace_page
+from ._common import head, workspace_action, workspace_page
 from .calls import APPLICATION_BADGES, eligibility_lines
 from .roster import city_of
 
 AppStatus = HostingApplication.Status
 
 
-def _application(pk: int) -> HostingApplication:
+def _application(request, pk: int) -> HostingApplication:
+    """An application the user reads (`alliance.access.applications_visible_to`: a city officer
+    their city's palaces' only, as in the API); 404 for any other."""
     return get_object_or_404(
-        HostingApplication.objects.select_related(
+        access.applications_visible_to(request.user).select_related(
             "call", "palace", "palace__region", "palace__region__parent", "venue"
         ),
         pk=pk,
@@ -102,69 +106,78 @@ def _page(request, application: HostingApplication, *, status: int = 200, **form
 @require_GET
 def application(request, pk: int):
     """The review page: city officers read it; provincial officers score, decide and grant."""
-    return _page(request, _application(pk))
+    return _page(request, _application(request, pk))
+
+
+def _act(request, application: HostingApplication, form, *, name: str, save, done: str):
+    """A provincial officer's action on the review page: `form`'s values go to one service
+    (`save`); its refusal shows the page again with that form's errors (400)."""
+    if save_with(form, save) is None:
+        return _page(request, application, status=400, **{name: form})
+    messages.success(request, done)
+    return redirect("alliance_manage:application", application.pk)
 
 
 @workspace_action
 @require_POST
 def application_review(request, pk: int):
     """A provincial officer's scores against the call's criteria (a second review replaces the first)."""
-    application = _application(pk)
-    form = ReviewForm(request.POST, criteria=application.call.criteria)
-    review = save_with(
-        form, lambda v: services.application_review(actor=request.user, application=application, **v)
+    application = _application(request, pk)
+    return _act(
+        request,
+        application,
+        ReviewForm(request.POST, criteria=application.call.criteria),
+        name="review_form",
+        save=lambda v: services.application_review(actor=request.user, application=application, **v),
+        done=_("Your review is saved."),
     )
-    if review is None:
-        return _page(request, application, status=400, review_form=form)
-    messages.success(request, _("Your review is saved."))
-    return redirect("alliance_manage:application", application.pk)
 
 
 @workspace_action
 @require_POST
 def application_decide(request, pk: int):
-    application = _application(pk)
+    application = _application(request, pk)
     approve = request.POST.get("decision") == "approve"
-    form = ApproveForm(request.POST) if approve else DeclineForm(request.POST)
-    decided = save_with(
-        form,
-        lambda v: services.application_decide(
+    return _act(
+        request,
+        application,
+        ApproveForm(request.POST) if approve else DeclineForm(request.POST),
+        name="approve_form" if approve else "decline_form",
+        save=lambda v: services.application_decide(
             actor=request.user, application=application, approve=approve, **v
         ),
+        done=_("Approved: the event is on the provincial calendar.")
+        if approve
+        else _("Declined; the palace will see the reason."),
     )
-    if decided is None:
-        name = "approve_form" if approve else "decline_form"
-        return _page(request, application, status=400, **{name: form})
-    if approve:
-        messages.success(request, _("Approved: the event is on the provincial calendar."))
-    else:
-        messages.success(request, _("Declined; the palace will see the reason."))
-    return redirect("alliance_manage:application", application.pk)
 
 
 @workspace_action
 @require_POST
 def subsidy_grant(request, pk: int):
-    application = _application(pk)
-    form = GrantForm(request.POST)
-    subsidy = save_with(
-        form,
-        lambda v: services.subsidy_grant(actor=request.user, application=application, amount=v["amount"]),
+    application = _application(request, pk)
+    return _act(
+        request,
+        application,
+        GrantForm(request.POST),
+        name="grant_form",
+        save=lambda v: services.subsidy_grant(
+            actor=request.user, application=application, amount=v["amount"]
+        ),
+        done=_("The subsidy is granted."),
     )
-    if subsidy is None:
-        return _page(request, application, status=400, grant_form=form)
-    messages.success(request, _("The subsidy is granted."))
-    return redirect("alliance_manage:application", application.pk)
 
 
 @workspace_action
 @require_POST
 def subsidy_pay(request, pk: int):
-    application = _application(pk)
+    application = _application(request, pk)
     subsidy = get_object_or_404(Subsidy, application=application)
-    form = PayForm(request.POST)
-    paid = save_with(form, lambda v: services.subsidy_pay(actor=request.user, subsidy=subsidy, **v))
-    if paid is None:
-        return _page(request, application, status=400, pay_form=form)
-    messages.success(request, _("The payment is recorded."))
-    return redirect("alliance_manage:application", application.pk)
+    return _act(
+        request,
+        application,
+        PayForm(request.POST),
+        name="pay_form",
+        save=lambda v: services.subsidy_pay(actor=request.user, subsidy=subsidy, **v),
+        done=_("The payment is recorded."),
+    )

@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from palace_portal.errors import PortalError
+from palace_portal.service_forms import save_with
 from venues.models import Palace
 
-from .. import selectors, services
+from .. import access, selectors, services
 from ..manage_forms import CallForm, criteria_formset
 from ..models import HostingApplication, HostingCall, Subsidy
-from ._common import head, refuse, save_with, workspace_action, workspace_page
+from ._common import head, refuse, workspace_action, workspace_page
 from .charts import percent
 
 AppStatus = HostingApplication.Status
@@ -118,53 +119,50 @@ def call_edit(request, pk: int):
     return _form_page(request, form, formset, call)
 
 
-@workspace_action
-@require_POST
-def call_open(request, pk: int):
+def _act(request, pk: int, act, done: str):
+    """Open or close a call: the service decides; its refusal shows on the call's page."""
     call = get_object_or_404(HostingCall, pk=pk)
     try:
-        services.call_open(actor=request.user, call=call)
+        act(actor=request.user, call=call)
     except PortalError as error:
         refuse(request, error)
     else:
-        messages.success(request, _("The call is open for applications."))
+        messages.success(request, done)
     return redirect("alliance_manage:call", call.pk)
+
+
+@workspace_action
+@require_POST
+def call_open(request, pk: int):
+    return _act(request, pk, services.call_open, _("The call is open for applications."))
 
 
 @workspace_action
 @require_POST
 def call_close(request, pk: int):
-    call = get_object_or_404(HostingCall, pk=pk)
-    try:
-        services.call_close(actor=request.user, call=call)
-    except PortalError as error:
-        refuse(request, error)
-    else:
-        messages.success(request, _("The call is closed."))
-    return redirect("alliance_manage:call", call.pk)
+    return _act(request, pk, services.call_close, _("The call is closed."))
 
 
 def eligibility_lines(call: HostingCall) -> list[str]:
-    """The call's rules in words, as the page shows them."""
-    rules = call.eligibility or {}
-    levels = rules.get("levels") or Palace.Level.values
-    lines = [
-        _("Levels: %(levels)s")
-        % {"levels": "、".join(str(Palace.Level(v).label) for v in levels if v in Palace.Level.values)}
-    ]
-    if rules.get("in_service", True):
+    """The call's rules in words, as the workspace shows them (the service's reading of them)."""
+    rules = services.eligibility_of(call)
+    levels = "、".join(str(Palace.Level(v).label) for v in rules["levels"])
+    lines = [_("Levels: %(levels)s") % {"levels": levels}]
+    if rules["in_service"]:
         lines.append(_("The palace is in service."))
-    if rules.get("member", True):
+    if rules["member"]:
         lines.append(_("The palace is an alliance member."))
-    if rules.get("min_capacity"):
+    if rules["min_capacity"]:
         lines.append(_("An event for at least %(n)d people.") % {"n": rules["min_capacity"]})
     return lines
 
 
-def ranked_applications(call: HostingCall) -> tuple[list[dict], list[HostingApplication]]:
-    """Applications ranked by their average review total (unreviewed last); withdrawn ones apart."""
+def ranked_applications(call: HostingCall, user) -> tuple[list[dict], list[HostingApplication]]:
+    """The applications `user` reads (a city officer: their city's palaces'; `alliance.access`),
+    ranked among themselves by their average review total (unreviewed last); withdrawn ones apart."""
     applications = (
         selectors.applications_of(call)
+        .filter(palace__in=access.palaces_read_by(user))
         .select_related("subsidy", "palace__region__parent")
         .order_by(F("average").desc(nulls_last=True), "submitted_at", "pk")
     )
@@ -189,7 +187,7 @@ def ranked_applications(call: HostingCall) -> tuple[list[dict], list[HostingAppl
 def call(request, pk: int):
     call = get_object_or_404(HostingCall.objects.select_related("campaign"), pk=pk)
     budget = selectors.call_budget(call)
-    ranked, withdrawn = ranked_applications(call)
+    ranked, withdrawn = ranked_applications(call, request.user)
     now = timezone.now()
     return render(
         request,

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from django.contrib import messages
 from django.db.models import Count
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import selectors, services
 from ..manage_forms import CampaignForm
 from ..models import Campaign, CampaignTag
-from ._common import head, save_with, workspace_action, workspace_page
+from ._common import form_page, head, workspace_action, workspace_page
 
 
 @workspace_page
@@ -31,38 +31,32 @@ def campaigns(request):
     return render(request, "alliance/manage/campaigns.html", head(request, "campaigns") | {"campaigns": rows})
 
 
-def _form_page(request, form, campaign=None):
-    return render(
+def _form(request, form, campaign=None):
+    return form_page(
         request,
-        "alliance/manage/campaign_form.html",
-        head(request, "campaigns") | {"form": form, "campaign": campaign},
-        status=400 if form.errors else 200,
+        form,
+        template="alliance/manage/campaign_form.html",
+        tab="campaigns",
+        save=lambda v: services.campaign_save(actor=request.user, campaign=campaign, **v),
+        saved=lambda saved: (
+            _("The campaign is saved."),
+            reverse("alliance_manage:campaign", args=[saved.pk]),
+        ),
+        context={"campaign": campaign},
     )
 
 
 @workspace_action
 @require_http_methods(["GET", "POST"])
 def campaign_new(request):
-    form = CampaignForm(request.POST or None)
-    if request.method == "POST":
-        campaign = save_with(form, lambda v: services.campaign_save(actor=request.user, **v))
-        if campaign is not None:
-            messages.success(request, _("The campaign is saved."))
-            return redirect("alliance_manage:campaign", campaign.pk)
-    return _form_page(request, form)
+    return _form(request, CampaignForm(request.POST or None))
 
 
 @workspace_action
 @require_http_methods(["GET", "POST"])
 def campaign_edit(request, pk: int):
     campaign = get_object_or_404(Campaign.objects.select_related("organiser"), pk=pk)
-    form = CampaignForm(request.POST or None, campaign=campaign)
-    if request.method == "POST":
-        saved = save_with(form, lambda v: services.campaign_save(actor=request.user, campaign=campaign, **v))
-        if saved is not None:
-            messages.success(request, _("The campaign is saved."))
-            return redirect("alliance_manage:campaign", campaign.pk)
-    return _form_page(request, form, campaign)
+    return _form(request, CampaignForm(request.POST or None, campaign=campaign), campaign)
 
 
 def _tag_row(tag: CampaignTag) -> dict:

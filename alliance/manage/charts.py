@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
-
-from django.utils import timezone
 
 # The column chart's drawing box (viewBox units); the page scales it to the column's width.
 WIDTH, HEIGHT = 300, 180
@@ -97,15 +94,3 @@ def percent(part: Decimal | int, whole: Decimal | int) -> float:
     if not whole:
         return 0.0
     return round(min(max(float(part) / float(whole) * 100, 0.0), 100.0), 1)
-
-
-def month_ends(year: int) -> list[date]:
-    """The last day of each month of `year` that has begun, today for the current month."""
-    today = timezone.localdate()
-    points = []
-    for month in range(1, 13):
-        if date(year, month, 1) > today:
-            break
-        next_first = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
-        points.append(min(date.fromordinal(next_first.toordinal() - 1), today))
-    return points

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import csv
 
-from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from palace_portal.months import month_ends
 from venues.models import Palace, Region
 
 from .. import selectors, services
 from ..manage_forms import FIRST_YEAR, JoinForm, LeaveForm, RosterFilterForm
 from ..models import Membership
-from ._common import head, save_with, workspace_action, workspace_page
-from .charts import column_chart, month_ends
+from ._common import form_page, head, workspace_action, workspace_page
+from .charts import column_chart
 
 
 def city_of(palace: Palace) -> Region | None:
@@ -40,7 +41,7 @@ def roster(request):
     today = timezone.localdate()
     day, year = values["on"], values["year"]
     years = selectors.year_ends(FIRST_YEAR, today.year)
-    months = month_ends(year)
+    months = month_ends(year, until=today)
     counts = selectors.growth([*years, *months])
     by_year, by_month = counts[: len(years)], counts[len(years) :]
     rows = _rows(day)
@@ -93,23 +94,18 @@ def roster_csv(request):
 @require_http_methods(["GET", "POST"])
 def join(request):
     form = JoinForm(request.POST or None)
-    if request.method == "POST":
-        membership = save_with(
-            form,
-            lambda v: services.membership_join(
-                actor=request.user, palace=v["palace"], joined_on=v["joined_on"], founding=v["founding"]
-            ),
-        )
-        if membership is not None:
-            messages.success(
-                request, _("%(palace)s joined the alliance.") % {"palace": membership.palace.name}
-            )
-            return redirect("alliance_manage:roster")
-    return render(
+    return form_page(
         request,
-        "alliance/manage/join.html",
-        head(request, "roster") | {"form": form},
-        status=400 if form.errors else 200,
+        form,
+        template="alliance/manage/join.html",
+        tab="roster",
+        save=lambda v: services.membership_join(
+            actor=request.user, palace=v["palace"], joined_on=v["joined_on"], founding=v["founding"]
+        ),
+        saved=lambda membership: (
+            _("%(palace)s joined the alliance.") % {"palace": membership.palace.name},
+            reverse("alliance_manage:roster"),
+        ),
     )
 
 
@@ -121,15 +117,15 @@ def leave(request, palace_id: int):
         palace_id=palace_id,
     )
     palace = membership.palace
-    form = LeaveForm(request.POST or None)
-    if request.method == "POST":
-        done = save_with(form, lambda v: services.membership_leave(actor=request.user, palace=palace, **v))
-        if done is not None:
-            messages.success(request, _("%(palace)s has left the alliance.") % {"palace": palace.name})
-            return redirect("alliance_manage:roster")
-    return render(
+    return form_page(
         request,
-        "alliance/manage/leave.html",
-        head(request, "roster") | {"form": form, "membership": membership, "palace": palace},
-        status=400 if form.errors else 200,
+        LeaveForm(request.POST or None),
+        template="alliance/manage/leave.html",
+        tab="roster",
+        save=lambda v: services.membership_leave(actor=request.user, palace=palace, **v),
+        saved=lambda _done: (
+            _("%(palace)s has left the alliance.") % {"palace": palace.name},
+            reverse("alliance_manage:roster"),
+        ),
+        context={"membership": membership, "palace": palace},
     )

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from .. import selectors, services
 from ..manage_forms import RotationForm
 from ..models import Campaign, RotationTerm
-from ._common import head, save_with, workspace_action, workspace_page
+from ._common import form_page, head, workspace_action, workspace_page
 
 
 @workspace_page
@@ -31,38 +31,32 @@ def rotations(request):
     )
 
 
-def _form_page(request, form, rotation=None):
-    return render(
+def _form(request, form, rotation=None):
+    return form_page(
         request,
-        "alliance/manage/rotation_form.html",
-        head(request, "rotations") | {"form": form, "rotation": rotation},
-        status=400 if form.errors else 200,
+        form,
+        template="alliance/manage/rotation_form.html",
+        tab="rotations",
+        save=lambda v: services.rotation_save(actor=request.user, rotation=rotation, **v),
+        saved=lambda saved: (
+            _("The rotation is saved."),
+            reverse("alliance_manage:rotation", args=[saved.pk]),
+        ),
+        context={"rotation": rotation},
     )
 
 
 @workspace_action
 @require_http_methods(["GET", "POST"])
 def rotation_new(request):
-    form = RotationForm(request.POST or None)
-    if request.method == "POST":
-        rotation = save_with(form, lambda v: services.rotation_save(actor=request.user, **v))
-        if rotation is not None:
-            messages.success(request, _("The rotation is saved."))
-            return redirect("alliance_manage:rotation", rotation.pk)
-    return _form_page(request, form)
+    return _form(request, RotationForm(request.POST or None))
 
 
 @workspace_action
 @require_http_methods(["GET", "POST"])
 def rotation_edit(request, pk: int):
     rotation = get_object_or_404(RotationTerm, pk=pk)
-    form = RotationForm(request.POST or None, rotation=rotation)
-    if request.method == "POST":
-        saved = save_with(form, lambda v: services.rotation_save(actor=request.user, rotation=rotation, **v))
-        if saved is not None:
-            messages.success(request, _("The rotation is saved."))
-            return redirect("alliance_manage:rotation", rotation.pk)
-    return _form_page(request, form, rotation)
+    return _form(request, RotationForm(request.POST or None, rotation=rotation), rotation)
 
 
 @workspace_page

@@ -1,10 +1,10 @@
 """`{% may_view_alliance_work as flag %}`: whether the site's menu shows the alliance workspace
-(provincial and city officers; `venues.access.may_view_alliance_work`). No query: the user's roles
+(provincial and city officers; `alliance.access.may_view_alliance_work`). No query: the user's roles
 are cached on the request's user by the access module."""
 
 from django import template
 
-from venues import access
+from alliance import access
 
 register = template.Library()
 

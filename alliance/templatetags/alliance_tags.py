@@ -11,8 +11,7 @@
 from django import template
 from django.utils import timezone
 
-from venues import access
-
+from .. import access
 from ..models import Membership, RotationTerm
 from ..selectors import rotations_now
 

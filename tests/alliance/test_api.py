@@ -734,6 +734,26 @@ def test_an_application_of_another_palace_is_404(world):
     assert _client().get(url).status_code == 401
 
 
+def test_a_city_officer_reads_an_application_of_their_own_city_only(world, clock):
+    join(world, world.palace_a, world.palace_b)
+    call = open_call(world)
+    own, elsewhere = apply(world, call), apply(world, call, palace=world.palace_b)
+    clock(after_deadline(call))
+    for application in (own, elsewhere):
+        services.application_review(actor=world.province_officer, application=application, scores=[30, 20])
+    officer = _client(world.city_officer)  # city 1: palace A, not palace B (city 2)
+
+    _not_found(officer.get(f"{API}/applications/{elsewhere.pk}/"))
+    body = officer.get(f"{API}/applications/{own.pk}/").json()
+    assert (body["palace"]["id"], body["review_count"], body["average_score"]) == (
+        world.palace_a.pk,
+        1,
+        "50.00",
+    )
+    # Read only: a review from a city officer names nothing.
+    _not_found(officer.post(f"{API}/applications/{own.pk}/reviews/", {"scores": [1, 1]}, format="json"))
+
+
 def test_applications_filter_by_call_status_and_palace(world):
     join(world, world.palace_a, world.palace_b)
     first, second = open_call(world), open_call(world, title="第二个")

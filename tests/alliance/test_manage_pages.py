@@ -22,6 +22,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+from rest_framework.test import APIClient
 
 from alliance import services
 from alliance.models import (
@@ -107,6 +108,12 @@ def ws(world):
     return w
 
 
+def city_officer_of(city):
+    officer = UserFactory(phone="13800000098", real_name="陈晨")
+    StaffAssignmentFactory(user=officer, role=StaffAssignment.Role.CITY_OFFICER, region=city)
+    return officer
+
+
 def approve(w, application, *, grant=None):
     if not application.reviews.exists():
         services.application_review(actor=w.po, application=application, scores=[20, 20])
@@ -176,8 +183,10 @@ def action_urls(w) -> list[str]:
 )
 def test_it_opens_each_page_only_to_alliance_officers(ws, who, reads, forms):
     client = client_of(getattr(ws.world, who))
+    # A city officer reads their own city's applications only: palace B is in another city.
+    elsewhere = url("application", ws.app_b.pk) if who == "city_officer" else None
     for address in read_urls(ws):
-        assert client.get(address).status_code == reads, address
+        assert client.get(address).status_code == (404 if address == elsewhere else reads), address
     for address in form_urls(ws):
         assert client.get(address).status_code == forms, address
 
@@ -240,17 +249,53 @@ def test_city_officers_read_without_buttons(ws):
         url("campaign", ws.campaign.pk): [url("campaign_edit", ws.campaign.pk)],
         url("call", ws.open.pk): [url("call_edit", ws.open.pk), url("call_close", ws.open.pk)],
         url("application", ws.app_a.pk): [url("subsidy_grant", ws.app_a.pk), url("subsidy_pay", ws.app_a.pk)],
-        url("application", ws.app_b.pk): [url("application_review", ws.app_b.pk)],
     }
     for address, absent in pages.items():
         html = client.get(address).content.decode()
         assert "Read only" in html
         for link in absent:
             assert link not in html, (address, link)
+    # Palace B's application, read by its own city's officer: no review form either.
+    html = client_of(city_officer_of(ws.world.city2)).get(url("application", ws.app_b.pk)).content.decode()
+    assert "Read only" in html
+    assert url("application_review", ws.app_b.pk) not in html
     # Reviewers' names are not shown to city officers.
     html = client.get(url("application", ws.app_a.pk)).content.decode()
     assert ws.po.real_name not in html
     assert ws.po.masked_name in html
+
+
+def test_a_city_officer_reads_their_own_citys_applications_only_on_pages_and_api_alike(ws):
+    """One city scope (`alliance.access.applications_visible_to`) for the workspace and the API."""
+    officer = ws.world.city_officer  # of city 1: palace A; palace B is in city 2
+    page = client_of(officer)
+    api = APIClient()
+    api.force_authenticate(officer)
+
+    # Another city's application and its review scores: 404 on both surfaces.
+    assert page.get(url("application", ws.app_b.pk)).status_code == 404
+    assert api.get(f"/api/v1/alliance/applications/{ws.app_b.pk}/").status_code == 404
+    call_page = page.get(url("call", ws.past.pk))
+    assert [row["application"] for row in call_page.context["ranked"]] == [ws.app_a]
+    assert ws.b.name not in call_page.content.decode()
+
+    # Their own city's application: read, with its scores, and nothing to act on.
+    response = page.get(url("application", ws.app_a.pk))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Read only" in html
+    assert response.context["average"] == Decimal("60")
+    assert url("application_review", ws.app_a.pk) not in html
+    body = api.get(f"/api/v1/alliance/applications/{ws.app_a.pk}/").json()
+    assert (body["review_count"], body["average_score"]) == (1, "60.00")
+    assert (
+        client_of(officer).post(url("application_review", ws.app_a.pk), {"score_0": "1"}).status_code == 404
+    )
+    assert (
+        api.post(f"/api/v1/alliance/applications/{ws.app_a.pk}/reviews/", {"scores": [1, 1]}).status_code
+        == 404
+    )
+    assert ApplicationReview.objects.filter(application=ws.app_a).count() == 1
 
 
 def test_the_site_menu_links_the_workspace_for_officers_only(ws):

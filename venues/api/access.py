@@ -15,7 +15,7 @@ from palace_portal.errors import NotFound
 
 from .. import access
 from ..models import Palace
-from ..pages import Scope, palaces_in_scope
+from ..pages import Scope, ScopeFunction, palaces_in_scope
 
 
 class IsPalaceStaffOrOfficer(BasePermission):
@@ -33,20 +33,20 @@ class PalaceScopedApiMixin:
     palace_scope: Scope = "view"
     palace_field: str = "palace"
 
-    def palaces(self, scope: Scope | None = None) -> QuerySet[Palace]:
+    def palaces(self, scope: Scope | ScopeFunction | None = None) -> QuerySet[Palace]:
         return palaces_in_scope(self.request.user, scope or self.palace_scope)
 
-    def scope_queryset(self, queryset: QuerySet, scope: Scope | None = None) -> QuerySet:
+    def scope_queryset(self, queryset: QuerySet, scope: Scope | ScopeFunction | None = None) -> QuerySet:
         return queryset.filter(**{f"{self.palace_field}__in": self.palaces(scope)})
 
-    def palace_or_404(self, palace_id, scope: Scope | None = None) -> Palace:
+    def palace_or_404(self, palace_id, scope: Scope | ScopeFunction | None = None) -> Palace:
         """The palace named in the input if the caller may act on it (`scope`); 404 otherwise."""
         palace = self.palaces(scope).filter(pk=palace_id).first() if palace_id else None
         if palace is None:
             raise NotFound()
         return palace
 
-    def object_in_scope(self, queryset: QuerySet, pk, scope: Scope | None = None) -> Model:
+    def object_in_scope(self, queryset: QuerySet, pk, scope: Scope | ScopeFunction | None = None) -> Model:
         row = self.scope_queryset(queryset, scope).filter(pk=pk).first()
         if row is None:
             raise NotFound()

@@ -1,9 +1,4 @@
-"""Shapes of the alliance endpoints (`/api/v1/alliance/...`).
-
-Output serializers read what the views load (no query of their own); input serializers check the
-shape only (types, lengths, exactly one of a few fields): the rules are `alliance.services`'.
-Money is a decimal string with two places ("40000.00"), as the venues' fees.
-"""
+"""Hosting calls, applications, reviews, decisions and subsidies."""
 
 from __future__ import annotations
 
@@ -13,173 +8,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from activities.models import ActivityKind
-from venues.api.serializers import RegionRefSerializer
 from venues.models import Palace, Venue
 
-from ..models import (
-    ApplicationReview,
-    Campaign,
-    CampaignTag,
-    HostingApplication,
-    HostingCall,
-    Membership,
-    RotationTerm,
-    Subsidy,
-)
-
-ID = {"min_value": 1, "max_value": 2**63 - 1}
-MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0, "coerce_to_string": True}
-
-
-class AlliancePalaceRefSerializer(serializers.ModelSerializer):
-    """A palace by its id and name."""
-
-    class Meta:
-        model = Palace
-        fields = ["id", "name"]
-        read_only_fields = fields
-
-
-# --- Roster -----------------------------------------------------------------------------------------------
-
-
-class AllianceMemberSerializer(serializers.ModelSerializer):
-    """A member palace on the roster of a date (public: no reasons for leaving here)."""
-
-    palace = serializers.IntegerField(source="palace_id", read_only=True, help_text=_("Palace id"))
-    name = serializers.CharField(source="palace.name", read_only=True)
-    city = RegionRefSerializer(source="palace.city", read_only=True, help_text=_("The prefecture-level city"))
-    level = serializers.ChoiceField(source="palace.level", choices=Palace.Level.choices, read_only=True)
-    founding = serializers.BooleanField(read_only=True, help_text=_("A founding member (end of 2022)"))
-
-    class Meta:
-        model = Membership
-        fields = ["palace", "name", "city", "level", "joined_on", "founding"]
-        read_only_fields = fields
-
-
-class GrowthPointSerializer(serializers.Serializer):
-    date = serializers.DateField(read_only=True, help_text=_("A month's or a year's last day (or today)"))
-    members = serializers.IntegerField(read_only=True, help_text=_("Members on that day"))
-
-
-class AllianceGrowthSerializer(serializers.Serializer):
-    """Members over time: at each month's end of `year`, or at each year's end since the first."""
-
-    year = serializers.IntegerField(
-        read_only=True, allow_null=True, help_text=_("The year asked for, or null")
-    )
-    points = GrowthPointSerializer(many=True, read_only=True)
-
-
-class GrowthQuerySerializer(serializers.Serializer):
-    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
-
-
-# --- Rotations and campaigns ------------------------------------------------------------------------------
-
-
-class RotationSerializer(serializers.ModelSerializer):
-    """A council rotation term (轮值理事单位) with its lead units."""
-
-    leads = AlliancePalaceRefSerializer(many=True, read_only=True)
-    current = serializers.SerializerMethodField(help_text=_("The term leading today"))
-    next = serializers.SerializerMethodField(
-        help_text=_("The term after the current one (or the next to start)")
-    )
-
-    class Meta:
-        model = RotationTerm
-        fields = ["id", "name", "starts_on", "ends_on", "leads", "duties", "current", "next"]
-        read_only_fields = fields
-
-    def get_current(self, rotation: RotationTerm) -> bool:
-        return rotation.pk == self.context.get("current_id")
-
-    def get_next(self, rotation: RotationTerm) -> bool:
-        return rotation.pk == self.context.get("next_id")
-
-
-class CampaignSerializer(serializers.ModelSerializer):
-    """A themed province-wide series."""
-
-    organiser = AlliancePalaceRefSerializer(read_only=True, help_text=_("The organising council unit"))
-    rotation = serializers.PrimaryKeyRelatedField(
-        read_only=True, allow_null=True, help_text=_("The rotation term, if any")
-    )
-    participant_count = serializers.IntegerField(read_only=True, help_text=_("Palaces taking part"))
-
-    class Meta:
-        model = Campaign
-        fields = [
-            "id",
-            "title",
-            "description",
-            "starts_on",
-            "ends_on",
-            "organiser",
-            "rotation",
-            "participant_count",
-        ]
-        read_only_fields = fields
-
-
-class CampaignTotalsSerializer(serializers.Serializer):
-    activities = serializers.IntegerField(
-        read_only=True,
-        help_text=_("Tagged logged activities, plus sessions of tagged courses and events held"),
-    )
-    person_times = serializers.IntegerField(read_only=True)
-    online_viewers = serializers.IntegerField(read_only=True)
-    courses = serializers.IntegerField(read_only=True, help_text=_("Courses tagged"))
-    events = serializers.IntegerField(read_only=True, help_text=_("Events tagged"))
-
-
-class CampaignDetailSerializer(CampaignSerializer):
-    """The campaign with the palaces taking part and its totals from the tagged rows."""
-
-    participants = AlliancePalaceRefSerializer(many=True, read_only=True)
-    totals = CampaignTotalsSerializer(read_only=True)
-
-    class Meta(CampaignSerializer.Meta):
-        fields = [*CampaignSerializer.Meta.fields, "participants", "totals"]
-        read_only_fields = fields
-
-
-class CampaignTagSerializer(serializers.ModelSerializer):
-    """One activity, course or event counted towards a campaign (exactly one of the three is set)."""
-
-    campaign = serializers.PrimaryKeyRelatedField(read_only=True)
-    palace = serializers.PrimaryKeyRelatedField(read_only=True)
-    activity = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
-    course = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
-    event = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
-    title = serializers.SerializerMethodField(help_text=_("The tagged row's title"))
-
-    class Meta:
-        model = CampaignTag
-        fields = ["id", "campaign", "palace", "activity", "course", "event", "title", "tagged_at"]
-        read_only_fields = fields
-
-    def get_title(self, tag: CampaignTag) -> str:
-        row = tag.activity or tag.course or tag.event
-        return row.title if row is not None else ""
-
-
-class CampaignTagCreateSerializer(serializers.Serializer):
-    """Exactly one of `activity`, `course`, `event`: the id of a row of your palace."""
-
-    activity = serializers.IntegerField(required=False, **ID, help_text=_("A logged activity's id"))
-    course = serializers.IntegerField(required=False, **ID, help_text=_("A course's id"))
-    event = serializers.IntegerField(required=False, **ID, help_text=_("An event's id"))
-
-    def validate(self, attrs):
-        if len(attrs) != 1:
-            raise serializers.ValidationError(_("Give exactly one of activity, course and event."))
-        return attrs
-
-
-# --- Hosting calls ------------------------------------------------------------------------------------------
+from ...models import ApplicationReview, Campaign, HostingApplication, HostingCall, Subsidy
+from .common import ID, MONEY, AlliancePalaceRefSerializer, VenueRefSerializer
 
 
 class EligibilitySerializer(serializers.Serializer):
@@ -318,15 +150,6 @@ class ApplicationSubsidySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class VenueRefSerializer(serializers.ModelSerializer):
-    """A venue by its id and name."""
-
-    class Meta:
-        model = Venue
-        fields = ["id", "name"]
-        read_only_fields = fields
-
-
 class HostingApplicationSerializer(serializers.ModelSerializer):
     """An application to host. `review_count` and `average_score` are for the reviewers
     (provincial and city officers): null for the palace's own staff."""
@@ -445,63 +268,3 @@ class SubsidyGrantSerializer(serializers.Serializer):
 class PaymentSerializer(serializers.Serializer):
     amount = serializers.DecimalField(**MONEY, help_text=_("Yuan paid now"))
     paid_on = serializers.DateField()
-
-
-# --- Calendar and summary ----------------------------------------------------------------------------------
-
-
-class CalendarHostSerializer(serializers.ModelSerializer):
-    city = RegionRefSerializer(read_only=True)
-
-    class Meta:
-        model = Palace
-        fields = ["id", "name", "city"]
-        read_only_fields = fields
-
-
-class CalendarEventSerializer(serializers.ModelSerializer):
-    """An approved provincial event (public)."""
-
-    title = serializers.CharField(source="event_title", read_only=True)
-    date = serializers.DateField(source="event_date", read_only=True)
-    kind = serializers.ChoiceField(source="call.event_kind", choices=ActivityKind.choices, read_only=True)
-    call = serializers.PrimaryKeyRelatedField(read_only=True)
-    host = CalendarHostSerializer(source="palace", read_only=True)
-    venue = VenueRefSerializer(read_only=True)
-
-    class Meta:
-        model = HostingApplication
-        fields = ["id", "title", "date", "kind", "call", "host", "venue", "capacity"]
-        read_only_fields = fields
-
-
-class SummaryQuerySerializer(serializers.Serializer):
-    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
-
-
-class CitySummarySerializer(serializers.Serializer):
-    city = RegionRefSerializer(read_only=True)
-    members = serializers.IntegerField(read_only=True)
-    activities = serializers.IntegerField(read_only=True)
-    person_times = serializers.IntegerField(read_only=True)
-
-
-class MonthSummarySerializer(serializers.Serializer):
-    month = serializers.RegexField(r"^[0-9]{4}-(0[1-9]|1[0-2])$", read_only=True, help_text=_("YYYY-MM"))
-    activities = serializers.IntegerField(read_only=True)
-    person_times = serializers.IntegerField(read_only=True)
-    online_viewers = serializers.IntegerField(read_only=True)
-
-
-class AllianceSummarySerializer(serializers.Serializer):
-    """API.md's keys, exactly."""
-
-    members = serializers.IntegerField(
-        read_only=True, help_text=_("Members at the year's end (today, this year)")
-    )
-    activities = serializers.IntegerField(read_only=True, help_text=_("Logged activities of every palace"))
-    person_times = serializers.IntegerField(read_only=True)
-    online_viewers = serializers.IntegerField(read_only=True)
-    events_hosted = serializers.IntegerField(read_only=True, help_text=_("Approved provincial events held"))
-    by_city = CitySummarySerializer(many=True, read_only=True)
-    by_month = MonthSummarySerializer(many=True, read_only=True)
