@@ -130,9 +130,10 @@ def call_budget(call: HostingCall) -> Budget:
     return Budget(call.budget, totals["granted"], totals["paid"])
 
 
-def subsidies_by_palace_and_year(year: int | None = None) -> list[dict]:
-    """Granted and paid per palace and year (one query)."""
-    qs = Subsidy.objects.all()
+def subsidies_by_palace_and_year(year: int | None = None, *, subsidies=None) -> list[dict]:
+    """Granted and paid per palace and year (one query), over `subsidies` (default: all of them;
+    pages pass `alliance.access.subsidies_visible_to(user)`)."""
+    qs = Subsidy.objects.all() if subsidies is None else subsidies
     if year:
         qs = qs.filter(year=year)
     return list(

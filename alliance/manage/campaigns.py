@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .. import selectors, services
+from .. import access, selectors, services
 from ..manage_forms import CampaignForm
 from ..models import Campaign, CampaignTag
 from ._common import form_page, head, workspace_action, workspace_page
@@ -80,8 +80,11 @@ def _tag_row(tag: CampaignTag) -> dict:
 @require_GET
 def campaign(request, pk: int):
     campaign = get_object_or_404(Campaign.objects.select_related("organiser", "rotation"), pk=pk)
+    # The tagged work itself (titles, figures) of the palaces the user reads: a city officer their
+    # city's (alliance.access, as in the API); who took part at all is the campaign's public fact.
     tags = (
-        CampaignTag.objects.filter(campaign=campaign)
+        access.campaign_tags_visible_to(request.user)
+        .filter(campaign=campaign)
         .select_related("palace", "activity", "course", "course__term", "event")
         .order_by("palace__name", "palace_id", "tagged_at", "pk")
     )
@@ -100,7 +103,7 @@ def campaign(request, pk: int):
             }
         )
     by_palace.sort(key=lambda g: -len(g["rows"]))  # the busiest palaces first (a stable sort)
-    tagged_ids = {group["palace"].pk for group in by_palace}
+    tagged_ids = set(CampaignTag.objects.filter(campaign=campaign).values_list("palace_id", flat=True))
     participants = list(campaign.participants.select_related("region").order_by("region__code", "name"))
     return render(
         request,

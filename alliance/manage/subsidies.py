@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from .. import selectors
+from .. import access, selectors
 from ..manage_forms import FIRST_YEAR, YearForm
 from ._common import head, workspace_page
 from .calls import calls_with_money
@@ -21,7 +21,10 @@ def subsidies(request):
     form = YearForm(request.GET or None)
     year = form.chosen_year()
     by_palace = [
-        row | {"to_pay": row["granted"] - row["paid"]} for row in selectors.subsidies_by_palace_and_year(year)
+        row | {"to_pay": row["granted"] - row["paid"]}
+        for row in selectors.subsidies_by_palace_and_year(
+            year, subsidies=access.subsidies_visible_to(request.user)
+        )
     ]
     calls = calls_with_money().order_by("starts_on", "pk")
     if year:

@@ -793,16 +793,22 @@ def test_subsidies_page_totals_per_palace_and_against_each_budget(ws):
     services.subsidy_pay(
         actor=ws.po, subsidy=Subsidy.objects.get(application=ws.app_a), amount="10000", paid_on=TODAY
     )
-    response = client_of(ws.world.city_officer).get(url("subsidies") + f"?year={ws.app_a.event_date.year}")
+    year = f"?year={ws.app_a.event_date.year}"
+    response = client_of(ws.po).get(url("subsidies") + year)
     rows = {r["palace_id"]: r for r in response.context["by_palace"]}
     assert rows[ws.a.pk]["granted"] == Decimal("40000")
     assert rows[ws.a.pk]["paid"] == Decimal("10000")
     assert rows[ws.a.pk]["to_pay"] == Decimal("30000")
     assert response.context["palace_totals"]["granted"] == Decimal("70000")
-    calls = {r["call"].pk: r for r in response.context["calls"]}
+    # A city officer reads their own city's palaces only (alliance.access, as in the API); the
+    # calls' budgets stay whole, since a call's money is the province's.
+    city = client_of(ws.world.city_officer).get(url("subsidies") + year)
+    assert {r["palace_id"] for r in city.context["by_palace"]} == {ws.a.pk}
+    assert city.context["palace_totals"]["granted"] == Decimal("40000")
+    calls = {r["call"].pk: r for r in city.context["calls"]}
     assert calls[ws.past.pk]["left"] == Decimal("30000")
     assert calls[ws.past.pk]["granted_percent"] == 70.0
-    assert response.context["call_totals"]["paid"] == Decimal("10000")
+    assert city.context["call_totals"]["paid"] == Decimal("10000")
 
 
 # --- Query counts -----------------------------------------------------------------------------------
