@@ -62,6 +62,13 @@ from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from activities.classes.models import Course, LotteryDraw, PriorityRound, Term
+from activities.classes.services.courses import PlannedSession, draw_order
+from activities.events.models import Event
+from activities.ledger.models import ActivityKind, PartnerKind
+from activities.offerings.models import PublishState
+from activities.ratings.models import Rating
+from activities.voice.models import Wish, WishStatus, WishVote
 from bookings.demo import DEMO_HOUR, GIVEN_FIRST, GIVEN_SECOND, POOL_PHONE_PREFIX, SURNAMES
 from bookings.models import Attendance, Booking, Notification, Occurrence, Offering
 from bookings.services.booking import CODE_ALPHABET
@@ -70,11 +77,6 @@ from venues.demo.accounts import DEMO_PALACE_NAME
 from venues.demo.builder import DemoContext, Step
 from venues.kinds import Centre
 from venues.models import Closure, Palace, Venue
-
-from ..models import ActivityKind, Course, Event, LotteryDraw, PartnerKind, PriorityRound, PublishState, Term
-from ..rating_models import Rating
-from ..services.classes import PlannedSession, draw_order
-from ..voice_models import Wish, WishStatus, WishVote
 
 Status = Booking.Status
 E, C, H, S = (c.value for c in (Centre.EDUCATION, Centre.CULTURE, Centre.HEALTH, Centre.SERVICE))
