@@ -7,17 +7,27 @@ stay what they were.
 
 from django.urls import include, path
 
+from activities.classes import staff_urls as classes_staff
+from activities.classes import urls as classes
+from activities.events import staff_urls as events_staff
+from activities.events import urls as events
+
+# The workers' pages of classes and events, and their staff pages, have always shared a namespace
+# each (`classes:`, `classes_staff:`): the two sub-domains' URL lists are joined under it here.
+_CLASSES = ([*classes.urlpatterns, *events.urlpatterns], "classes")
+_CLASSES_STAFF = ([*classes_staff.urlpatterns, *events_staff.urlpatterns], "classes_staff")
+
 urlpatterns = [
     # The activity ledger of a palace's staff: /staff/ledger/<palace_id>/...
     path("staff/ledger/", include("activities.ledger.urls")),
     # Worker voice for staff: the wish inbox, survey builder, results (/staff/voice/<palace_id>/...).
     path("staff/voice/", include("activities.voice.staff_urls")),
     # Classes and events for staff: /staff/classes/<palace_id>/..., /staff/events/<palace_id>/...
-    path("staff/", include("activities.classes.staff_urls")),
+    path("staff/", include(_CLASSES_STAFF)),
     # Ratings: /ratings/ for workers, /staff/ratings/<palace_id>/ for the palace's staff.
     path("", include("activities.ratings.urls")),
     # Worker voice: wishes and demand surveys (/voice/...).
     path("voice/", include("activities.voice.urls")),
     # The night school and events for workers: /classes/..., /events/...
-    path("", include("activities.classes.urls")),
+    path("", include(_CLASSES)),
 ]

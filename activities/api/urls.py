@@ -7,11 +7,24 @@ and events"), `ratings_api` and `voice_api`.
 
 from django.urls import include, path
 
-from activities.classes.api import urls as classes_api
+from activities.classes.api import urls as courses_api
+from activities.events.api import urls as events_api
 from activities.ledger.api import urls as ledger_api
+from activities.offerings.api import urls as enrolments_api
+
+# One namespace, as the API has always had, over four sub-domains' endpoints.
+_ACTIVITIES_API = (
+    [
+        *ledger_api.urlpatterns,
+        *courses_api.urlpatterns,
+        *events_api.urlpatterns,
+        *enrolments_api.urlpatterns,
+    ],
+    "activities_api",
+)
 
 urlpatterns = [
-    path("", include(([*ledger_api.urlpatterns, *classes_api.urlpatterns], "activities_api"))),
+    path("", include(_ACTIVITIES_API)),
     # Ratings: /ratings/ (own, create), /ratings/summary/, /ratings/pending/, /ratings/{id}/.
     path("", include("activities.ratings.api.urls")),
     # Worker voice: /wishes/ (vote, answer) and /surveys/ (responses, results).

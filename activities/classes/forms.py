@@ -1,7 +1,7 @@
-"""Filters of the workers' class catalogue and event list (activities.class_views).
+"""Filters of the course catalogue (the workers' side).
 
 Each form filters a queryset with what it cleaned (`apply`); an invalid value is shown beside its
-field and the page lists nothing rather than everything, as the palace directory does.
+field and the list is empty rather than unfiltered.
 """
 
 from __future__ import annotations
@@ -12,46 +12,18 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from activities.classes.models import Course
-from activities.events.models import Event
-from activities.ledger.models import ActivityKind
+from activities.offerings.forms import CityField, in_city, palace_field
 from bookings.models import Occurrence
 from venues.kinds import Centre
-from venues.models import OpeningHours, Palace, Region
+from venues.models import OpeningHours, Palace
+
+from .models import Course
 
 EVENING_FROM = time(17, 0)
+
+
 # Django's iso_week_day: 1 = Monday … 7 = Sunday; our weekdays: 0 = Monday … 6 = Sunday.
 WEEKEND = (6, 7)
-
-
-class _CityField(forms.ModelChoiceField):
-    def __init__(self, **kwargs):
-        super().__init__(
-            queryset=Region.objects.filter(level=Region.Level.CITY).order_by("code"),
-            to_field_name="code",
-            required=False,
-            label=_("City"),
-            empty_label=_("All cities"),
-            **kwargs,
-        )
-
-
-def _palace_field(form: forms.Form, palaces: QuerySet[Palace]) -> forms.ModelChoiceField:
-    """The palaces that have something to list, plus the one asked for if it is listed (a link
-    from a palace's page keeps working when that palace has nothing at the moment)."""
-    raw = form.data.get("palace", "") if form.is_bound else ""
-    if raw.isdigit() and len(raw) < 19:
-        palaces = Palace.objects.listed().filter(Q(pk__in=palaces.values("pk")) | Q(pk=int(raw)))
-    return forms.ModelChoiceField(
-        queryset=palaces.order_by("region__code", "name"),
-        required=False,
-        label=_("Palace"),
-        empty_label=_("All palaces"),
-    )
-
-
-def _in_city(prefix: str, city: Region) -> Q:
-    return Q(**{f"{prefix}region": city}) | Q(**{f"{prefix}region__parent": city})
 
 
 def _meets_on(days: tuple[int, ...]) -> Exists:
@@ -69,7 +41,7 @@ class CourseFilterForm(forms.Form):
         ("after_work", _("Evenings or weekends")),
     ]
 
-    city = _CityField()
+    city = CityField()
     palace = forms.ModelChoiceField(queryset=Palace.objects.none())
     centre = forms.ChoiceField(
         label=_("Centre"), required=False, choices=[("", _("All centres")), *Centre.choices]
@@ -86,7 +58,7 @@ class CourseFilterForm(forms.Form):
 
     def __init__(self, *args, palaces: QuerySet[Palace], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["palace"] = _palace_field(self, palaces)
+        self.fields["palace"] = palace_field(self, palaces)
 
     def apply(self, courses: QuerySet[Course], *, now: datetime) -> QuerySet[Course]:
         """`courses` narrowed by the valid filters; with any invalid one, no course at all."""
@@ -94,7 +66,7 @@ class CourseFilterForm(forms.Form):
             return courses.none()
         data = self.cleaned_data
         if data["city"]:
-            courses = courses.filter(_in_city("palace__", data["city"]))
+            courses = courses.filter(in_city("palace__", data["city"]))
         if data["palace"]:
             courses = courses.filter(palace=data["palace"])
         if data["centre"]:
@@ -116,39 +88,3 @@ class CourseFilterForm(forms.Form):
                 offering__cancelled=False,
             )
         return courses
-
-
-class EventFilterForm(forms.Form):
-    PLACE_CHOICES = [("", _("On site or online")), ("online", _("Online")), ("on_site", _("On site"))]
-
-    city = _CityField()
-    palace = forms.ModelChoiceField(queryset=Palace.objects.none())
-    kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("All kinds")), *ActivityKind.choices]
-    )
-    centre = forms.ChoiceField(
-        label=_("Centre"), required=False, choices=[("", _("All centres")), *Centre.choices]
-    )
-    place = forms.ChoiceField(label=_("Where"), required=False, choices=PLACE_CHOICES)
-
-    def __init__(self, *args, palaces: QuerySet[Palace], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["palace"] = _palace_field(self, palaces)
-
-    def apply(self, events: QuerySet[Event]) -> QuerySet[Event]:
-        if not self.is_valid():
-            return events.none()
-        data = self.cleaned_data
-        if data["city"]:
-            events = events.filter(_in_city("palace__", data["city"]))
-        if data["palace"]:
-            events = events.filter(palace=data["palace"])
-        if data["kind"]:
-            events = events.filter(kind=data["kind"])
-        if data["centre"]:
-            events = events.filter(centre=data["centre"])
-        if data["place"] == "online":
-            events = events.exclude(online_url="")
-        elif data["place"] == "on_site":
-            events = events.filter(venue__isnull=False)
-        return events

@@ -1,8 +1,8 @@
-"""Forms of the staff pages for classes and events: they parse input into the services' values.
+"""Forms of the staff pages of the night school: they parse input into the services' values.
 
 The rules (dates in order, places, a venue of this palace, closures…) live in
-`activities.services.classes` and `activities.services.events`; their `InvalidInput` errors are put
-back on these forms' fields with `add_service_errors`.
+`activities.classes.services`; their `InvalidInput` errors are put back on these forms' fields with
+`add_service_errors`. The cancel and roll-call forms are shared with events (`activities.offerings.forms`).
 """
 
 from __future__ import annotations
@@ -13,12 +13,18 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from activities.classes.models import Course, PriorityRound, Term
-from activities.events.models import Event
-from activities.ledger.models import ActivityKind, PartnerKind
+from activities.offerings.forms import (
+    ServiceErrorsMixin,
+    VenueChoiceField,
+    datetime_input,
+    palace_venues,
+    time_input,
+)
 from bookings.models import Offering
 from venues.kinds import Centre
 from venues.models import Palace, Venue
+
+from .models import Course, PriorityRound, Term
 
 WEEKDAY_CHOICES = [
     (0, _("Mon")),
@@ -29,39 +35,6 @@ WEEKDAY_CHOICES = [
     (5, _("Sat")),
     (6, _("Sun")),
 ]
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-def _datetime_input():
-    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT)
-
-
-def _time_input():
-    return forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-
-
-class VenueChoiceField(forms.ModelChoiceField):
-    """A venue of the palace, labelled by its name alone (its `str` reads the palace)."""
-
-    def label_from_instance(self, obj: Venue) -> str:
-        return obj.name
-
-
-class ServiceErrorsMixin:
-    """Put a service's `InvalidInput.fields` on the form: known fields, else the form's top."""
-
-    def add_service_errors(self, fields: dict) -> None:
-        for name, messages in fields.items():
-            target = name if name in self.fields else None
-            for message in messages:
-                self.add_error(target, message)
-
-
-def _palace_venues(palace: Palace):
-    return Venue.objects.filter(palace=palace).order_by("centre", "name")
-
-
-# --- Terms -----------------------------------------------------------------------------------------
 
 
 class TermForm(ServiceErrorsMixin, forms.Form):
@@ -74,8 +47,8 @@ class TermForm(ServiceErrorsMixin, forms.Form):
     ends_on = forms.DateField(
         label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    enrolment_opens = forms.DateTimeField(label=_("Enrolment opens"), widget=_datetime_input())
-    enrolment_closes = forms.DateTimeField(label=_("Enrolment closes"), widget=_datetime_input())
+    enrolment_opens = forms.DateTimeField(label=_("Enrolment opens"), widget=datetime_input())
+    enrolment_closes = forms.DateTimeField(label=_("Enrolment closes"), widget=datetime_input())
     max_courses = forms.IntegerField(
         label=_("Courses per person"),
         min_value=1,
@@ -103,9 +76,6 @@ class TermForm(ServiceErrorsMixin, forms.Form):
         return dict(self.cleaned_data)
 
 
-# --- Courses ---------------------------------------------------------------------------------------
-
-
 class CourseForm(ServiceErrorsMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     centre = forms.ChoiceField(label=_("Centre"), choices=Centre.choices, initial=Centre.EDUCATION)
@@ -123,8 +93,8 @@ class CourseForm(ServiceErrorsMixin, forms.Form):
         coerce=int,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "weekday-choice"}),
     )
-    starts_at = forms.TimeField(label=_("From"), widget=_time_input(), initial=time(19))
-    ends_at = forms.TimeField(label=_("Until"), widget=_time_input(), initial=time(21))
+    starts_at = forms.TimeField(label=_("From"), widget=time_input(), initial=time(19))
+    ends_at = forms.TimeField(label=_("Until"), widget=time_input(), initial=time(21))
     capacity = forms.IntegerField(label=_("Places"), min_value=1, max_value=1000, initial=30)
     selection = forms.ChoiceField(
         label=_("Selection"),
@@ -171,7 +141,7 @@ class CourseForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args, palace: Palace, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["venue"].queryset = _palace_venues(palace)
+        self.fields["venue"].queryset = palace_venues(palace)
 
     @classmethod
     def initial_of(cls, course: Course) -> dict:
@@ -201,15 +171,6 @@ class CourseForm(ServiceErrorsMixin, forms.Form):
         return values
 
 
-class CourseCancelForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=300,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Everyone signed up is told, with this reason."),
-    )
-
-
 class SectionForm(ServiceErrorsMixin, forms.Form):
     """Another section of a course: same course, a new time or venue."""
 
@@ -219,8 +180,8 @@ class SectionForm(ServiceErrorsMixin, forms.Form):
         coerce=int,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "weekday-choice"}),
     )
-    starts_at = forms.TimeField(label=_("From"), widget=_time_input())
-    ends_at = forms.TimeField(label=_("Until"), widget=_time_input())
+    starts_at = forms.TimeField(label=_("From"), widget=time_input())
+    ends_at = forms.TimeField(label=_("Until"), widget=time_input())
     venue = VenueChoiceField(label=_("Venue"), queryset=Venue.objects.none(), empty_label=None)
     capacity = forms.IntegerField(label=_("Places"), min_value=1, max_value=1000)
     section_label = forms.CharField(
@@ -232,7 +193,7 @@ class SectionForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args, palace: Palace, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["venue"].queryset = _palace_venues(palace)
+        self.fields["venue"].queryset = palace_venues(palace)
 
     def clean(self):
         data = super().clean()
@@ -240,103 +201,3 @@ class SectionForm(ServiceErrorsMixin, forms.Form):
         if starts and ends and starts >= ends:
             self.add_error("ends_at", _("The end must be after the start."))
         return data
-
-
-class RollCallForm(forms.Form):
-    present = forms.TypedMultipleChoiceField(
-        label=_("Present"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
-    )
-
-    def __init__(self, *args, enrolments, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["present"].choices = [(b.pk, b.user.real_name) for b in enrolments]
-
-
-# --- Events ----------------------------------------------------------------------------------------
-
-
-class EventForm(ServiceErrorsMixin, forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    kind = forms.ChoiceField(label=_("Kind"), choices=ActivityKind.choices, initial=ActivityKind.LECTURE)
-    centre = forms.ChoiceField(label=_("Centre"), choices=Centre.choices, initial=Centre.EDUCATION)
-    starts_at = forms.DateTimeField(label=_("Starts"), widget=_datetime_input())
-    ends_at = forms.DateTimeField(label=_("Ends"), widget=_datetime_input())
-    venue = VenueChoiceField(
-        label=_("Venue"),
-        queryset=Venue.objects.none(),
-        required=False,
-        empty_label=_("— online only —"),
-    )
-    online_url = forms.URLField(
-        label=_("Online link"),
-        required=False,
-        assume_scheme="https",
-        help_text=_("A livestream or meeting link; needed when there is no venue."),
-    )
-    speaker = forms.CharField(label=_("Speaker or performers"), max_length=200, required=False)
-    partner_kind = forms.ChoiceField(
-        label=_("Partner kind"), choices=PartnerKind.choices, initial=PartnerKind.NONE
-    )
-    partner_name = forms.CharField(label=_("Partner name"), max_length=200, required=False)
-    programme = forms.CharField(label=_("Programme"), max_length=100, required=False)
-    description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 5})
-    )
-    registration = forms.BooleanField(
-        label=_("People register"),
-        required=False,
-        initial=True,
-        help_text=_("Without registration the event is only announced: people just come."),
-    )
-    capacity = forms.IntegerField(
-        label=_("Places"),
-        min_value=1,
-        max_value=100000,
-        required=False,
-        help_text=_("Leave empty for no limit."),
-    )
-    members_only = forms.BooleanField(label=_("Trade-union members only"), required=False)
-    registration_closes = forms.DateTimeField(
-        label=_("Registration closes"),
-        required=False,
-        widget=_datetime_input(),
-        help_text=_("Leave empty: at the start."),
-    )
-
-    def __init__(self, *args, palace: Palace, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["venue"].queryset = _palace_venues(palace)
-
-    @classmethod
-    def initial_of(cls, event: Event) -> dict:
-        offering = event.offering
-        initial = {
-            name: getattr(event, name)
-            for name in (
-                "title",
-                "kind",
-                "centre",
-                "starts_at",
-                "ends_at",
-                "online_url",
-                "speaker",
-                "partner_kind",
-                "partner_name",
-                "programme",
-                "description",
-            )
-        }
-        initial["venue"] = event.venue_id
-        initial["registration"] = offering is not None
-        if offering is not None:
-            initial["capacity"] = offering.capacity
-            initial["members_only"] = offering.members_only
-            initial["registration_closes"] = offering.closes_at
-        return initial
-
-    def values(self) -> dict:
-        return dict(self.cleaned_data)
-
-
-# Cancelling an event asks the same: the reason the people registered will read.
-EventCancelForm = CourseCancelForm

@@ -1,14 +1,15 @@
-"""Staff pages of classes and events: `path("staff/", include("activities.staff_class_urls"))`,
-before the palace desk's own `staff/` include. Everything hangs off the palace in the URL."""
+"""Staff pages of the night school: `/staff/classes/<palace_id>/...`, in the `classes_staff`
+namespace with the events' staff pages (`activities.events.staff_urls`); `activities.urls` mounts
+both under `staff/`, before the palace desk's own `staff/` include. Everything hangs off the palace
+in the URL."""
 
 from django.urls import path
 
-from activities.classes import staff_views as views
+from activities.offerings import staff_views as sessions
 
-app_name = "classes_staff"
+from . import staff_views as views
 
 _course = "classes/<int:palace_id>/courses/<int:course_id>"
-_event = "events/<int:palace_id>/<int:event_id>"
 
 urlpatterns = [
     path("classes/<int:palace_id>/", views.terms, name="terms"),
@@ -23,12 +24,8 @@ urlpatterns = [
     path(f"{_course}/draw/", views.draw, name="draw"),
     path(f"{_course}/sections/new/", views.section_new, name="section_new"),
     path(
-        "classes/<int:palace_id>/sessions/<int:occurrence_id>/roll-call/", views.roll_call, name="roll_call"
+        "classes/<int:palace_id>/sessions/<int:occurrence_id>/roll-call/",
+        sessions.roll_call,
+        name="roll_call",
     ),
-    path("events/<int:palace_id>/", views.events, name="events"),
-    path("events/<int:palace_id>/new/", views.event_new, name="event_new"),
-    path(f"{_event}/", views.event_detail, name="event"),
-    path(f"{_event}/edit/", views.event_edit, name="event_edit"),
-    path(f"{_event}/publish/", views.event_publish, name="event_publish"),
-    path(f"{_event}/cancel/", views.event_cancel, name="event_cancel"),
 ]

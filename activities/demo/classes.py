@@ -63,7 +63,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.classes.models import Course, LotteryDraw, PriorityRound, Term
-from activities.classes.services.courses import PlannedSession, draw_order
+from activities.classes.services import PlannedSession, draw_order
 from activities.events.models import Event
 from activities.ledger.models import ActivityKind, PartnerKind
 from activities.offerings.models import PublishState

@@ -15,10 +15,12 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from activities.access import require_manager as _require_manager
 from activities.events.models import Event
 from activities.ledger.models import ActivityKind, PartnerKind
+from activities.offerings.services import Refusals, listing_cancel, listing_publish
 from bookings.models import Booking, Occurrence, Offering
 from bookings.services import offering as offerings
 from palace_portal.errors import InvalidInput, NotFound, RuleViolation
@@ -200,40 +202,21 @@ def event_update(*, actor, event: Event, now: datetime | None = None, **values: 
     return event
 
 
+_REFUSALS = Refusals(
+    cannot_publish=gettext_lazy("A cancelled event cannot be published."),
+    reason_required=gettext_lazy("Say why the event is cancelled; the people registered will see it."),
+    already_cancelled=gettext_lazy("The event is already cancelled."),
+)
+
+
 def event_publish(*, actor, event: Event) -> Event:
-    _require_manager(actor, event.palace)
-    with transaction.atomic():
-        event = Event.objects.select_for_update().get(pk=event.pk)
-        if event.state == Event.State.CANCELLED:
-            raise RuleViolation(_("A cancelled event cannot be published."), code="cancelled")
-        event.state = Event.State.PUBLISHED
-        event.save(update_fields=["state"])
-        if event.offering_id:
-            Offering.objects.filter(pk=event.offering_id).update(published=True)
-    return event
+    """Show the event to workers (and open its registration, if it has one)."""
+    return listing_publish(actor=actor, listing=event, refusals=_REFUSALS)
 
 
 def event_cancel(*, actor, event: Event, reason: str, now: datetime | None = None) -> Event:
     """Cancel the event; everyone registered is told why (reason required)."""
-    from bookings.services.booking import booking_cancel
-
-    now = now or timezone.now()
-    _require_manager(actor, event.palace)
-    reason = (reason or "").strip()
-    if not reason:
-        message = _("Say why the event is cancelled; the people registered will see it.")
-        raise InvalidInput(message, fields={"reason": [message]})
-    with transaction.atomic():
-        event = Event.objects.select_for_update().get(pk=event.pk)
-        if event.state == Event.State.CANCELLED:
-            raise RuleViolation(_("The event is already cancelled."), code="cancelled")
-        event.state = Event.State.CANCELLED
-        event.save(update_fields=["state"])
-        if event.offering_id:
-            Offering.objects.filter(pk=event.offering_id).update(cancelled=True)
-            for booking in Booking.objects.filter(offering_id=event.offering_id, status__in=Booking.OPEN):
-                booking_cancel(actor=actor, booking=booking, reason=reason, now=now)
-    return event
+    return listing_cancel(actor=actor, listing=event, reason=reason, refusals=_REFUSALS, now=now)
 
 
 def event_register(*, user, event: Event, now: datetime | None = None) -> Booking:

@@ -21,10 +21,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from activities.ledger import importing, services
 from activities.ledger.models import ActivityKind, PartnerKind
-from activities.ledger.views import _columns, _head, _managed_palace
-from bookings.staff_views._common import staff_page
+from activities.ledger.views import _columns, _head
 from palace_portal.errors import InvalidInput
 from venues.kinds import Centre
+from venues.pages import palace_or_404, staff_page
 
 _SESSION_PREFIX = "activities_import:"
 # Serialised size a pending import may take in the session.
@@ -34,7 +34,7 @@ SESSION_LIMIT = 2 * 1024 * 1024
 @staff_page
 @require_http_methods(["GET", "POST"])
 def import_upload(request, palace_id: int):
-    palace = _managed_palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="manage")
     context = {**_head(palace, "import"), "max_rows": importing.MAX_ROWS}
     if request.method == "POST":
         try:
@@ -66,7 +66,7 @@ def import_upload(request, palace_id: int):
 @staff_page
 @require_POST
 def import_commit(request, palace_id: int):
-    palace = _managed_palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="manage")
     key = _SESSION_PREFIX + request.POST.get("token", "")
     payload = request.session.get(key)
     data = json.loads(payload) if payload else None
@@ -94,7 +94,7 @@ def import_commit(request, palace_id: int):
 def import_template(request, palace_id: int):
     from openpyxl import Workbook
 
-    palace = _managed_palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="manage")
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_("Activities")[:31])
     sheet.append(_columns())

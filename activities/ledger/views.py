@@ -18,15 +18,14 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from activities.classes.selectors import counted_from_offerings, counted_totals
+from activities import access
 from activities.ledger import importing, services
 from activities.ledger.forms import ActivityForm, LedgerFilterForm
 from activities.ledger.models import Activity
-from activities.ratings import selectors as rating_selectors
-from bookings.staff_views._common import staff_page
+from activities.ledger.selectors import counted_from_offerings, counted_totals
 from palace_portal.errors import InvalidInput
-from venues import access
 from venues.models import Palace
+from venues.pages import palace_or_404, palaces_in_scope, staff_page
 
 PAGE_SIZE = 30
 # Sessions counted from check-ins listed on the ledger page (all of them are in the totals).
@@ -35,17 +34,9 @@ COUNTED_SHOWN = 50
 EXPORT_LIMIT = 20000
 
 
-def _visible_palace(request, palace_id: int) -> Palace:
-    return get_object_or_404(access.palaces_visible_to(request.user), pk=palace_id)
-
-
-def _managed_palace(request, palace_id: int) -> Palace:
-    return get_object_or_404(access.palaces_managed_by(request.user), pk=palace_id)
-
-
 def _managed_activity(request, activity_id: int) -> Activity:
     return get_object_or_404(
-        Activity.objects.select_related("palace").filter(palace__in=access.palaces_managed_by(request.user)),
+        Activity.objects.select_related("palace").filter(palace__in=palaces_in_scope(request.user, "manage")),
         pk=activity_id,
     )
 
@@ -63,7 +54,7 @@ def _head(palace: Palace, tab: str) -> dict:
 @staff_page
 @require_GET
 def ledger(request, palace_id: int):
-    palace = _visible_palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="view")
     form, queryset = _filtered(request, palace)
     totals = queryset.aggregate(
         activities=Count("pk"),
@@ -94,9 +85,10 @@ def ledger(request, palace_id: int):
             "counted_totals": counted_sums,
             "page_obj": page_obj,
             "query": urlencode(form.params()),
-            "may_manage": access.may_manage_palace(request.user, palace),
-            # Ratings feed the monthly ledger: the month filtered on, else this month.
-            "ratings": rating_selectors.ratings_month_summary(palace, form.params().get("month")),
+            "may_manage": access.may_manage(request.user, palace),
+            # Ratings feed the monthly ledger too: the template shows the month filtered on (else this
+            # month) through `activities.templatetags.ratings_tags`, as ratings sit above the ledger.
+            "month": form.params().get("month"),
         },
     )
 
@@ -116,7 +108,7 @@ def _save(request, form: ActivityForm, save) -> bool:
 @staff_page
 @require_http_methods(["GET", "POST"])
 def activity_new(request, palace_id: int):
-    palace = _managed_palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="manage")
     form = ActivityForm(request.POST or None, palace=palace)
     if request.method == "POST" and _save(
         request,
@@ -206,7 +198,7 @@ def _filename(palace: Palace, form: LedgerFilterForm, ext: str) -> str:
 def export_xlsx(request, palace_id: int):
     from openpyxl import Workbook
 
-    palace = _visible_palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="view")
     form, queryset = _filtered(request, palace)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_("Activities")[:31])
@@ -226,7 +218,7 @@ def export_xlsx(request, palace_id: int):
 @staff_page
 @require_GET
 def export_csv(request, palace_id: int):
-    palace = _visible_palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="view")
     form, queryset = _filtered(request, palace)
     # The BOM lets spreadsheet programs read the Chinese text as UTF-8.
     response = HttpResponse(content_type="text/csv; charset=utf-8")

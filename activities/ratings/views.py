@@ -23,13 +23,13 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from activities import access
 from activities.ratings import selectors, services
 from activities.ratings.forms import HideForm, RateForm, RatingEditForm, RatingFilterForm
 from activities.ratings.models import Rating
-from bookings.staff_views._common import staff_page
 from palace_portal.errors import InvalidInput, NotFound, PortalError
-from venues import access
 from venues.models import Palace
+from venues.pages import palace_or_404, palaces_in_scope, staff_page
 
 OWN_LIMIT = 20
 COMMENTS_PAGE_SIZE = 20
@@ -175,18 +175,10 @@ def rating_edit(request, rating_id: int):
 # --- Staff ----------------------------------------------------------------------------------------
 
 
-def _visible_palace(request, palace_id: int) -> Palace:
-    return get_object_or_404(access.palaces_visible_to(request.user), pk=palace_id)
-
-
-def _managed_palace(request, palace_id: int) -> Palace:
-    return get_object_or_404(access.palaces_managed_by(request.user), pk=palace_id)
-
-
 @staff_page
 @require_GET
 def staff_summary(request, palace_id: int):
-    palace = _visible_palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="view")
     form = RatingFilterForm(request.GET)
     start, end = form.period(today=timezone.localdate())
     summary = selectors.rating_summary(palace, start=start, end=end)
@@ -207,8 +199,8 @@ def staff_summary(request, palace_id: int):
             ],
             "query": urlencode(params),
             "params": params,
-            "may_manage": access.may_manage_palace(request.user, palace),
-            "desk": access.palaces_managed_by(request.user).exists(),
+            "may_manage": access.may_manage(request.user, palace),
+            "desk": palaces_in_scope(request.user, "manage").exists(),
         },
     )
 
@@ -228,7 +220,7 @@ def _back(palace: Palace, data) -> str:
 @staff_page
 @require_POST
 def rating_hide(request, palace_id: int, rating_id: int):
-    palace = _managed_palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="manage")
     rating = get_object_or_404(Rating.objects.for_palace(palace).select_related("palace"), pk=rating_id)
     form = HideForm(request.POST)
     if not form.is_valid():
@@ -248,7 +240,7 @@ def rating_hide(request, palace_id: int, rating_id: int):
 @staff_page
 @require_POST
 def rating_unhide(request, palace_id: int, rating_id: int):
-    palace = _managed_palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="manage")
     rating = get_object_or_404(Rating.objects.for_palace(palace).select_related("palace"), pk=rating_id)
     try:
         services.rating_unhide(actor=request.user, rating=rating)

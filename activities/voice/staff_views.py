@@ -13,7 +13,6 @@ import csv
 from io import BytesIO
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +21,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from activities import access
 from activities.classes.models import Course
 from activities.voice import selectors, services
 from activities.voice.forms import (
@@ -35,25 +35,17 @@ from activities.voice.forms import (
 )
 from activities.voice.models import Survey, SurveyChoice, SurveyQuestion, Wish
 from palace_portal.errors import InvalidInput, PortalError
-from venues import access
 from venues.models import Palace
+from venues.pages import palace_or_404, staff_page
 
 PAGE_SIZE = 30
-
-
-def _visible_palace(request, palace_id: int) -> Palace:
-    return get_object_or_404(access.palaces_visible_to(request.user), pk=palace_id)
-
-
-def _managed_palace(request, palace_id: int) -> Palace:
-    return get_object_or_404(access.palaces_managed_by(request.user), pk=palace_id)
 
 
 def _head(request, palace: Palace, tab: str) -> dict:
     return {
         "palace": palace,
         "tab": tab,
-        "may_manage": access.may_manage_palace(request.user, palace),
+        "may_manage": access.may_manage(request.user, palace),
         "open_count": Wish.objects.filter(palace=palace, status=Wish.Status.OPEN).count(),
     }
 
@@ -79,11 +71,11 @@ def _status_tabs(palace: Palace) -> list[dict]:
     return [*tabs, {"value": "", "label": _("All"), "count": sum(counts.values())}]
 
 
-@login_required
+@staff_page
 @require_GET
 def inbox(request, palace_id: int):
     """The palace's wishes, open ones first by default, most votes first."""
-    palace = _visible_palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="view")
     data = request.GET.copy()
     if "status" not in data:
         data["status"] = Wish.Status.OPEN
@@ -113,13 +105,13 @@ def inbox(request, palace_id: int):
     )
 
 
-@login_required
+@staff_page
 @require_http_methods(["GET", "POST"])
 def wish_detail(request, palace_id: int, wish_id: int):
     if request.method == "POST":
-        palace = _managed_palace(request, palace_id)
+        palace = palace_or_404(request, palace_id, scope="manage")
     else:
-        palace = _visible_palace(request, palace_id)
+        palace = palace_or_404(request, palace_id, scope="view")
     wish = get_object_or_404(
         Wish.objects.for_palace(palace).select_related("author", "answered_by", "course"),
         pk=wish_id,
@@ -161,10 +153,10 @@ def wish_detail(request, palace_id: int, wish_id: int):
 # --- Surveys: list and builder --------------------------------------------------------------------
 
 
-@login_required
+@staff_page
 @require_GET
 def survey_list(request, palace_id: int):
-    palace = _visible_palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="view")
     page_obj = Paginator(selectors.surveys_of_palace(palace), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -173,10 +165,10 @@ def survey_list(request, palace_id: int):
     )
 
 
-@login_required
+@staff_page
 @require_http_methods(["GET", "POST"])
 def survey_new(request, palace_id: int):
-    palace = _managed_palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="manage")
     form = SurveyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -195,7 +187,7 @@ def survey_new(request, palace_id: int):
 
 
 def _managed_survey(request, palace_id: int, survey_id: int) -> tuple[Palace, Survey]:
-    palace = _managed_palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="manage")
     try:
         survey = selectors.survey_with_questions(Survey.objects.for_palace(palace), survey_id)
     except Survey.DoesNotExist:
@@ -237,7 +229,7 @@ def _builder(request, palace: Palace, survey: Survey, *, status: int = 200, **fo
     )
 
 
-@login_required
+@staff_page
 @require_GET
 def survey_builder(request, palace_id: int, survey_id: int):
     palace, survey = _managed_survey(request, palace_id, survey_id)
@@ -264,7 +256,7 @@ def _after(request, palace: Palace, survey: Survey, call, *, form_key: str = "",
     return redirect("voice_staff:survey", palace.pk, survey.pk)
 
 
-@login_required
+@staff_page
 @require_POST
 def survey_edit(request, palace_id: int, survey_id: int):
     palace, survey = _managed_survey(request, palace_id, survey_id)
@@ -282,7 +274,7 @@ def survey_edit(request, palace_id: int, survey_id: int):
     )
 
 
-@login_required
+@staff_page
 @require_POST
 def question_add(request, palace_id: int, survey_id: int):
     palace, survey = _managed_survey(request, palace_id, survey_id)
@@ -320,7 +312,7 @@ def _choice(survey: Survey, choice_id: int) -> SurveyChoice:
     )
 
 
-@login_required
+@staff_page
 @require_POST
 def question_edit(request, palace_id: int, survey_id: int, question_id: int):
     palace, survey = _managed_survey(request, palace_id, survey_id)
@@ -345,7 +337,7 @@ def question_edit(request, palace_id: int, survey_id: int, question_id: int):
     )
 
 
-@login_required
+@staff_page
 @require_POST
 def question_delete(request, palace_id: int, survey_id: int, question_id: int):
     palace, survey = _managed_survey(request, palace_id, survey_id)
@@ -359,7 +351,7 @@ def question_delete(request, palace_id: int, survey_id: int, question_id: int):
     )
 
 
-@login_required
+@staff_page
 @require_POST
 def question_move(request, palace_id: int, survey_id: int, question_id: int):
     palace, survey = _managed_survey(request, palace_id, survey_id)
@@ -374,7 +366,7 @@ def question_move(request, palace_id: int, survey_id: int, question_id: int):
     )
 
 
-@login_required
+@staff_page
 @require_POST
 def choice_add(request, palace_id: int, survey_id: int, question_id: int):
     palace, survey = _managed_survey(request, palace_id, survey_id)
@@ -393,7 +385,7 @@ def choice_add(request, palace_id: int, survey_id: int, question_id: int):
     )
 
 
-@login_required
+@staff_page
 @require_POST
 def choice_delete(request, palace_id: int, survey_id: int, choice_id: int):
     palace, survey = _managed_survey(request, palace_id, survey_id)
@@ -401,7 +393,7 @@ def choice_delete(request, palace_id: int, survey_id: int, choice_id: int):
     return _after(request, palace, survey, lambda: services.choice_remove(actor=request.user, choice=choice))
 
 
-@login_required
+@staff_page
 @require_POST
 def choice_move(request, palace_id: int, survey_id: int, choice_id: int):
     palace, survey = _managed_survey(request, palace_id, survey_id)
@@ -416,7 +408,7 @@ def choice_move(request, palace_id: int, survey_id: int, choice_id: int):
     )
 
 
-@login_required
+@staff_page
 @require_POST
 def survey_publish(request, palace_id: int, survey_id: int):
     palace, survey = _managed_survey(request, palace_id, survey_id)
@@ -429,7 +421,7 @@ def survey_publish(request, palace_id: int, survey_id: int):
     )
 
 
-@login_required
+@staff_page
 @require_POST
 def survey_close(request, palace_id: int, survey_id: int):
     palace, survey = _managed_survey(request, palace_id, survey_id)
@@ -442,7 +434,7 @@ def survey_close(request, palace_id: int, survey_id: int):
     )
 
 
-@login_required
+@staff_page
 @require_POST
 def survey_delete(request, palace_id: int, survey_id: int):
     palace, survey = _managed_survey(request, palace_id, survey_id)
@@ -458,12 +450,12 @@ def survey_delete(request, palace_id: int, survey_id: int):
 
 
 def _visible_survey(request, palace_id: int, survey_id: int) -> tuple[Palace, Survey]:
-    palace = _visible_palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="view")
     survey = get_object_or_404(Survey.objects.for_palace(palace).select_related("palace"), pk=survey_id)
     return palace, survey
 
 
-@login_required
+@staff_page
 @require_GET
 def survey_results(request, palace_id: int, survey_id: int):
     palace, survey = _visible_survey(request, palace_id, survey_id)
@@ -524,7 +516,7 @@ def _filename(survey: Survey, ext: str) -> str:
     return f"survey-{survey.pk}-results-{timezone.localdate():%Y%m%d}.{ext}"
 
 
-@login_required
+@staff_page
 @require_GET
 def export_xlsx(request, palace_id: int, survey_id: int):
     """The results as a workbook: a summary sheet with a bar chart per choice question, and every
@@ -590,7 +582,7 @@ def export_xlsx(request, palace_id: int, survey_id: int):
     return response
 
 
-@login_required
+@staff_page
 @require_GET
 def export_csv(request, palace_id: int, survey_id: int):
     _palace, survey = _visible_survey(request, palace_id, survey_id)

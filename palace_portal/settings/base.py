@@ -275,7 +275,7 @@ SPECTACULAR_SETTINGS = {
         "SlotStateEnum": "bookings.api.serializers.SLOT_STATES",
         "ActivityKindEnum": "activities.models.ActivityKind",
         "PartnerKindEnum": "activities.models.PartnerKind",
-        "EnrolmentStatusEnum": "activities.classes.api.views.ENROLMENT_STATUSES",
+        "EnrolmentStatusEnum": "activities.offerings.api.common.ENROLMENT_STATUSES",
         "EnrolmentKindEnum": "bookings.models.Offering.Kind",
         "SelectionEnum": "bookings.models.Offering.Selection",
         # Worker voice (activities.voice.models, activities.voice.api).

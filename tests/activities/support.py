@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from activities.classes.services.courses import course_create, course_publish, term_create
+from activities.classes.services import course_create, course_publish, term_create
 from activities.events.services import event_create, event_publish
 from activities.models import Course, Event, Term
 from tests.bookings.support import NOW, SHANGHAI, TODAY, at

@@ -16,7 +16,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from activities.classes.services.courses import course_cancel, enrolment_create, lottery_draw
+from activities.classes.services import course_cancel, enrolment_create, lottery_draw
 from activities.events.services import event_cancel
 from bookings.models import Booking, Occurrence, Offering, Suspension
 from bookings.services.booking import booking_check_in

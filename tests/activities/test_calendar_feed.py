@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from activities.calendars import feed_class_events
-from activities.classes.services.courses import enrolment_create
+from activities.classes.services import enrolment_create
 from activities.events.services import event_register
 from bookings.calendars import FEED_PROVIDERS, calendar_feed_for, feed_ics
 from bookings.models import Booking, Occurrence

@@ -15,7 +15,7 @@ import icalendar
 import pytest
 from django.urls import reverse
 
-from activities.classes.services.courses import lottery_draw, section_open
+from activities.classes.services import lottery_draw, section_open
 from activities.events.services import event_register
 from bookings.models import Attendance, Booking, Occurrence
 from bookings.services.booking import booking_cancel

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from activities.classes.selectors import counted_from_offerings
-from activities.classes.services.courses import enrolment_create
+from activities.classes.services import enrolment_create
+from activities.ledger.selectors import counted_from_offerings
 from bookings.services.offering import attendance_roll_call
 from tests.activities.support import NOW, make_course, workers
 

@@ -14,7 +14,7 @@ from datetime import UTC, date, timedelta
 import pytest
 from django.db import IntegrityError, OperationalError, connection, transaction
 
-from activities.classes.services.courses import enrolment_create
+from activities.classes.services import enrolment_create
 from activities.events.services import event_register
 from activities.models import Rating
 from activities.ratings import services

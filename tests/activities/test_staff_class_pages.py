@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import translation
 from PIL import Image
 
-from activities.classes.services.courses import enrolment_create
+from activities.classes.services import enrolment_create
 from activities.events.services import event_register
 from activities.models import Course, Event, LotteryDraw, Term
 from bookings.models import Attendance, Booking, Occurrence

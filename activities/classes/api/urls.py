@@ -1,12 +1,10 @@
-"""Courses, events and enrolments endpoints, part of the `activities_api` namespace."""
+"""The courses' endpoints (`/courses/`), in the `activities_api` namespace (see `activities.api.urls`)."""
 
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from .views import CourseViewSet
 
 router = SimpleRouter()
-router.register("courses", views.CourseViewSet, basename="course")
-router.register("events", views.EventViewSet, basename="event")
-router.register("enrolments", views.EnrolmentViewSet, basename="enrolment")
+router.register("courses", CourseViewSet, basename="course")
 
 urlpatterns = router.urls

@@ -6,26 +6,24 @@ from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from activities.classes import selectors
-from activities.classes.models import Course, LotteryDraw, PriorityRound, Term
-from activities.classes.services import courses as services
-from activities.classes.staff_forms import CourseCancelForm, CourseForm
+from activities.classes import selectors, services
+from activities.classes.models import LotteryDraw, PriorityRound, Term
+from activities.classes.staff_forms import CourseForm
 from activities.classes.staff_views import reads
-from activities.classes.staff_views._common import (
+from activities.classes.staff_views._common import course_of, lottery_due
+from activities.offerings.staff import (
     STATE_BADGES,
-    course_of,
     head,
-    lottery_due,
-    managed_palace,
-    refuse,
+    listing_cancel_page,
+    listing_publish_page,
+    save_with,
 )
-from activities.classes.staff_views.forms_flow import save_with
-from bookings.staff_views._common import staff_page
-from palace_portal.errors import PortalError
+from venues.pages import palace_or_404, staff_page
 
 
 def _plan(term: Term, values: dict, *, now: datetime) -> list[services.PlannedSession]:
@@ -58,7 +56,7 @@ def _course_form_page(request, *, palace, term, form, course=None, plan=None, st
 @staff_page
 @require_http_methods(["GET", "POST"])
 def course_new(request, palace_id: int, term_id: int):
-    palace = managed_palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="manage")
     term = get_object_or_404(Term.objects.filter(palace=palace).select_related("palace"), pk=term_id)
     form = CourseForm(request.POST or None, request.FILES or None, palace=palace)
     if request.method == "POST":
@@ -77,7 +75,7 @@ def course_new(request, palace_id: int, term_id: int):
 @staff_page
 @require_http_methods(["GET", "POST"])
 def course_edit(request, palace_id: int, course_id: int):
-    palace = managed_palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="manage")
     course = course_of(palace, course_id)
     term = course.term
     form = CourseForm(
@@ -102,7 +100,7 @@ def course_edit(request, palace_id: int, course_id: int):
 @require_GET
 def course_detail(request, palace_id: int, course_id: int):
     """The course's staff page: sessions, the roster with attendance, the queues, sections."""
-    palace = managed_palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="manage")
     course = course_of(palace, course_id)
     now = timezone.now()
     records = selectors.course_attendance(course, now=now)
@@ -141,39 +139,30 @@ def course_detail(request, palace_id: int, course_id: int):
 @staff_page
 @require_POST
 def course_publish(request, palace_id: int, course_id: int):
-    palace = managed_palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="manage")
     course = course_of(palace, course_id)
-    try:
-        services.course_publish(actor=request.user, course=course)
-    except PortalError as error:
-        refuse(request, error)
-    else:
-        messages.success(request, _("Published: workers can see the course and sign up in its window."))
-    return redirect("classes_staff:course", palace.pk, course.pk)
+    return listing_publish_page(
+        request,
+        publish=lambda: services.course_publish(actor=request.user, course=course),
+        done=_("Published: workers can see the course and sign up in its window."),
+        back=reverse("classes_staff:course", args=[palace.pk, course.pk]),
+    )
 
 
 @staff_page
 @require_http_methods(["GET", "POST"])
 def course_cancel(request, palace_id: int, course_id: int):
     """A confirmation page: who will be told, and the reason they will read."""
-    palace = managed_palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="manage")
     course = course_of(palace, course_id)
-    if course.state == Course.State.CANCELLED:
-        messages.info(request, _("The course is already cancelled."))
-        return redirect("classes_staff:course", palace.pk, course.pk)
-    form = CourseCancelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.course_cancel(actor=request.user, course=course, reason=form.cleaned_data["reason"])
-        except PortalError as error:
-            form.add_error(None, str(error.message))
-        else:
-            messages.success(request, _("The course is cancelled; everyone signed up has been told."))
-            return redirect("classes_staff:course", palace.pk, course.pk)
-    context = head(request, palace, "classes") | {
-        "course": course,
-        "term": course.term,
-        "form": form,
-        "demand": selectors.course_demand(course),
-    }
-    return render(request, "activities/staff/course_cancel.html", context, status=400 if form.errors else 200)
+    return listing_cancel_page(
+        request,
+        listing=course,
+        cancel=lambda reason: services.course_cancel(actor=request.user, course=course, reason=reason),
+        already=_("The course is already cancelled."),
+        done=_("The course is cancelled; everyone signed up has been told."),
+        back=reverse("classes_staff:course", args=[palace.pk, course.pk]),
+        template="activities/staff/course_cancel.html",
+        context=head(request, palace, "classes")
+        | {"course": course, "term": course.term, "demand": selectors.course_demand(course)},
+    )

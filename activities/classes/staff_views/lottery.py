@@ -14,22 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from activities.classes import selectors
+from activities.classes import selectors, services
 from activities.classes.models import LotteryDraw, PriorityRound
-from activities.classes.services import courses as services
-from activities.classes.staff_views import reads
-from activities.classes.staff_views._common import (
-    course_of,
-    head,
-    lottery_due,
-    managed_palace,
-    refuse,
-    signup_status,
-    visible_palace,
-)
+from activities.classes.staff_views._common import course_of, lottery_due
+from activities.offerings import selectors as signup_reads
+from activities.offerings.staff import head, refuse, signup_status
 from bookings.models import Booking
-from bookings.staff_views._common import staff_page
 from palace_portal.errors import PortalError
+from venues.pages import palace_or_404, staff_page
 
 
 @dataclass(frozen=True)
@@ -51,7 +43,7 @@ def _round_labels(rounds: list[str]) -> list[str]:
 
 def _audit(draw: LotteryDraw, *, with_names: bool) -> list[DrawRow]:
     labels = _round_labels(draw.rounds)
-    signups = reads.signups_by_id(draw.course.offering_id) if with_names else {}
+    signups = signup_reads.signups_by_id(draw.course.offering_id) if with_names else {}
     rows = []
     for position, row in enumerate(draw.ordering, start=1):
         signup = signups.get(row["booking"])
@@ -74,7 +66,7 @@ def _audit(draw: LotteryDraw, *, with_names: bool) -> list[DrawRow]:
 @require_http_methods(["GET", "POST"])
 def draw(request, palace_id: int, course_id: int):
     if request.method == "POST":
-        palace = managed_palace(request, palace_id)
+        palace = palace_or_404(request, palace_id, scope="manage")
         course = course_of(palace, course_id)
         try:
             result = services.lottery_draw(actor=request.user, course=course)
@@ -88,7 +80,7 @@ def draw(request, palace_id: int, course_id: int):
             )
         return redirect("classes_staff:draw", palace.pk, course.pk)
 
-    palace = visible_palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="view")
     course = course_of(palace, course_id)
     context = head(request, palace, "classes")
     draw_row = LotteryDraw.objects.filter(course=course).select_related("drawn_by", "course").first()

@@ -1,7 +1,8 @@
-"""Reads for the staff pages of classes and events (selector-style: a fixed number of queries).
+"""Reads for the staff pages of the night school (selector-style: a fixed number of queries).
 
-The shared reads (counts, demand, attendance) are `activities.selectors`; these are the ones only
-the staff pages need: the terms of a palace, a course's sessions and queues, a session's roll.
+The shared reads (counts, demand, attendance) are `activities.classes.selectors` and
+`activities.offerings.selectors`; these are the ones only the staff pages need: the terms of a
+palace, the lotteries due, a course's sessions, queues and sections.
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ from datetime import datetime
 from django.db.models import Count, F, Q, QuerySet
 
 from activities.classes.models import Course, Term
-from activities.events.models import Event
-from bookings.models import Attendance, Booking, Occurrence, Offering
+from bookings.models import Booking, Occurrence, Offering
 from venues.models import Palace
 
 Status = Booking.Status
@@ -86,42 +86,3 @@ def course_family(course: Course) -> list[Course]:
         .select_related("venue")
         .order_by(F("section_of_id").asc(nulls_first=True), "pk")
     )
-
-
-def waiting_count(offering: Offering) -> int:
-    return Booking.objects.filter(offering=offering, status=Status.WAITLISTED).count()
-
-
-def open_count(offering_id: int | None) -> int:
-    """Sign-ups still open (applied, waiting, offered, enrolled): who a cancellation tells."""
-    if offering_id is None:
-        return 0
-    return Booking.objects.filter(offering_id=offering_id, status__in=Booking.OPEN).count()
-
-
-def roll_of(occurrence: Occurrence) -> tuple[list[Booking], set[int]]:
-    """The people enrolled in the session's offering and the ids of those recorded present."""
-    enrolments = list(
-        Booking.objects.filter(offering_id=occurrence.offering_id, status__in=ENROLLED)
-        .select_related("user")
-        .order_by("user__real_name", "pk")
-    )
-    present = set(Attendance.objects.filter(occurrence=occurrence).values_list("booking_id", flat=True))
-    return enrolments, present
-
-
-def event_registrations(event: Event) -> list[Booking]:
-    """Everyone who registered for the event, the ones holding places first (one query)."""
-    if event.offering_id is None:
-        return []
-    return list(
-        Booking.objects.filter(offering_id=event.offering_id)
-        .select_related("user")
-        .annotate(attended=Count("attendances"))
-        .order_by(F("queue_rank").asc(nulls_last=True), "created_at", "pk")
-    )
-
-
-def signups_by_id(offering_id: int) -> dict[int, Booking]:
-    """The offering's sign-ups by id, with their holders (a draw's audit beside names)."""
-    return {b.pk: b for b in Booking.objects.filter(offering_id=offering_id).select_related("user")}

@@ -13,25 +13,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from activities.classes import selectors
+from activities.classes import selectors, services
 from activities.classes.models import Course
-from activities.classes.services import courses as services
 from activities.classes.staff_forms import SectionForm
-from activities.classes.staff_views import reads
-from activities.classes.staff_views._common import course_of, head, managed_palace
+from activities.classes.staff_views._common import course_of
+from activities.offerings import selectors as signup_reads
+from activities.offerings.staff import head
 from bookings.models import Booking
-from bookings.staff_views._common import staff_page
 from palace_portal.errors import InvalidInput, PortalError
+from venues.pages import palace_or_404, staff_page
 
 
 @staff_page
 @require_http_methods(["GET", "POST"])
 def section_new(request, palace_id: int, course_id: int):
-    palace = managed_palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="manage")
     course = course_of(palace, course_id)
     root = course.root
     now = timezone.now()
-    waiting = reads.waiting_count(root.offering)
+    waiting = signup_reads.waiting_count(root.offering)
     context = head(request, palace, "classes") | {
         "course": course,
         "root": root,

@@ -12,27 +12,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from activities.classes import selectors
+from activities.classes import selectors, services
 from activities.classes.models import Course, Term
-from activities.classes.services import courses as services
-from activities.classes.services.courses import Demand
+from activities.classes.services import Demand
 from activities.classes.staff_forms import TermForm
 from activities.classes.staff_views import reads
-from activities.classes.staff_views._common import (
-    STATE_BADGES,
-    head,
-    lottery_due,
-    managed_palace,
-    visible_palace,
-)
-from activities.classes.staff_views.forms_flow import save_with
-from bookings.staff_views._common import staff_page
+from activities.classes.staff_views._common import lottery_due
+from activities.offerings.staff import STATE_BADGES, head, save_with
+from venues.pages import palace_or_404, staff_page
 
 
 @staff_page
 @require_GET
 def terms(request, palace_id: int):
-    palace = visible_palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="view")
     context = head(request, palace, "classes") | {
         "terms": list(reads.terms_of_palace(palace)),
         "due": list(reads.lotteries_due_in(palace, now=timezone.now())),
@@ -43,7 +36,7 @@ def terms(request, palace_id: int):
 @staff_page
 @require_http_methods(["GET", "POST"])
 def term_new(request, palace_id: int):
-    palace = managed_palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="manage")
     form = TermForm(request.POST or None)
     if request.method == "POST":
         term = save_with(
@@ -59,7 +52,7 @@ def term_new(request, palace_id: int):
 @staff_page
 @require_http_methods(["GET", "POST"])
 def term_edit(request, palace_id: int, term_id: int):
-    palace = managed_palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="manage")
     term = get_object_or_404(Term.objects.filter(palace=palace), pk=term_id)
     form = TermForm(request.POST or None, initial=TermForm.initial_of(term))
     if request.method == "POST":
@@ -87,7 +80,7 @@ class CourseRow:
 @require_GET
 def term_courses(request, palace_id: int, term_id: int):
     """The term's courses with their figures, lotteries to draw and overflowing demand."""
-    palace = visible_palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="view")
     term = get_object_or_404(Term.objects.filter(palace=palace), pk=term_id)
     now = timezone.now()
     courses = selectors.courses_with_counts(Course.objects.filter(term=term)).order_by(

@@ -11,24 +11,24 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from activities.classes.models import Course
-from activities.classes.staff_forms import RollCallForm
-from activities.classes.staff_views import reads
-from activities.classes.staff_views._common import head, managed_palace, occurrence_of
-from activities.events.models import Event
 from bookings.services.offering import attendance_roll_call
-from bookings.staff_views._common import staff_page
 from palace_portal.errors import InvalidInput, PortalError
+from venues.pages import palace_or_404, staff_page
+
+from .forms import RollCallForm
+from .selectors import roll_of
+from .staff import head, occurrence_of
 
 
 @staff_page
 @require_http_methods(["GET", "POST"])
 def roll_call(request, palace_id: int, occurrence_id: int):
-    palace = managed_palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="manage")
     occurrence = occurrence_of(palace, occurrence_id)
-    course = Course.objects.filter(offering_id=occurrence.offering_id).select_related("term").first()
-    event = None if course else Event.objects.filter(offering_id=occurrence.offering_id).first()
-    enrolments, present = reads.roll_of(occurrence)
+    # The session's course or event, through the offering's reverse one-to-ones (one is absent).
+    course = getattr(occurrence.offering, "course", None)
+    event = None if course else getattr(occurrence.offering, "event", None)
+    enrolments, present = roll_of(occurrence)
     form = RollCallForm(request.POST or None, enrolments=enrolments, initial={"present": sorted(present)})
     refusal = None
     status = 200

@@ -1,40 +1,48 @@
-"""Events: the list (upcoming and past), create and edit, publish, cancel, registrations."""
+"""Staff pages of events: the list (upcoming and past), create and edit, publish, cancel, and
+the registrations with their check-ins (`/staff/events/<palace_id>/...`, namespace
+`classes_staff`). The list is for palaces the user may read; everything else for palaces they
+manage (`venues.pages.palace_or_404`); any other palace or event answers 404."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from activities.classes import selectors
-from activities.classes.staff_forms import EventCancelForm, EventForm
-from activities.classes.staff_views import reads
-from activities.classes.staff_views._common import (
+from activities.offerings import selectors as signup_reads
+from activities.offerings.staff import (
     STATE_BADGES,
-    event_of,
     head,
-    managed_palace,
-    refuse,
+    listing_cancel_page,
+    listing_publish_page,
+    save_with,
     signup_status,
-    visible_palace,
 )
-from activities.classes.staff_views.forms_flow import save_with
-from activities.events import services
-from activities.events.models import Event
 from bookings.models import Occurrence
-from bookings.staff_views._common import staff_page
-from palace_portal.errors import PortalError
+from venues.models import Palace
+from venues.pages import palace_or_404, staff_page
+
+from . import selectors, services
+from .forms import EventForm
+from .models import Event
 
 PAGE_SIZE = 30
+
+
+def event_of(palace: Palace, event_id: int) -> Event:
+    return get_object_or_404(
+        Event.objects.filter(palace=palace).select_related("offering", "venue", "palace"), pk=event_id
+    )
 
 
 @staff_page
 @require_GET
 def events(request, palace_id: int):
-    palace = visible_palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="view")
     past = request.GET.get("when") == "past"
     now = timezone.now()
     queryset = selectors.events_with_counts(Event.objects.filter(palace=palace))
@@ -55,7 +63,7 @@ def events(request, palace_id: int):
 @staff_page
 @require_http_methods(["GET", "POST"])
 def event_new(request, palace_id: int):
-    palace = managed_palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="manage")
     form = EventForm(request.POST or None, palace=palace)
     if request.method == "POST":
         event = save_with(
@@ -71,7 +79,7 @@ def event_new(request, palace_id: int):
 @staff_page
 @require_http_methods(["GET", "POST"])
 def event_edit(request, palace_id: int, event_id: int):
-    palace = managed_palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="manage")
     event = event_of(palace, event_id)
     form = EventForm(request.POST or None, palace=palace, initial=EventForm.initial_of(event))
     if request.method == "POST":
@@ -89,9 +97,9 @@ def event_edit(request, palace_id: int, event_id: int):
 @require_GET
 def event_detail(request, palace_id: int, event_id: int):
     """The event and everyone registered, with their check-in."""
-    palace = managed_palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="manage")
     event = event_of(palace, event_id)
-    registrations = reads.event_registrations(event)
+    registrations = selectors.event_registrations(event)
     occurrence = (
         Occurrence.objects.filter(offering_id=event.offering_id).order_by("start").first()
         if event.offering_id
@@ -103,9 +111,9 @@ def event_detail(request, palace_id: int, event_id: int):
         "offering": event.offering,
         "badge": STATE_BADGES[event.state],
         "rows": rows,
-        "holding": sum(1 for b in registrations if b.status in reads.ENROLLED),
+        "holding": sum(1 for b in registrations if b.status in signup_reads.ENROLLED),
         "attended": sum(1 for b in registrations if b.attended),
-        "waiting": sum(1 for b in registrations if b.status == reads.Status.WAITLISTED),
+        "waiting": sum(1 for b in registrations if b.status == signup_reads.Status.WAITLISTED),
         "occurrence": occurrence,
         "now": timezone.now(),
     }
@@ -115,37 +123,30 @@ def event_detail(request, palace_id: int, event_id: int):
 @staff_page
 @require_POST
 def event_publish(request, palace_id: int, event_id: int):
-    palace = managed_palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="manage")
     event = event_of(palace, event_id)
-    try:
-        services.event_publish(actor=request.user, event=event)
-    except PortalError as error:
-        refuse(request, error)
-    else:
-        messages.success(request, _("Published: workers can see the event."))
-    return redirect("classes_staff:event", palace.pk, event.pk)
+    return listing_publish_page(
+        request,
+        publish=lambda: services.event_publish(actor=request.user, event=event),
+        done=_("Published: workers can see the event."),
+        back=reverse("classes_staff:event", args=[palace.pk, event.pk]),
+    )
 
 
 @staff_page
 @require_http_methods(["GET", "POST"])
 def event_cancel(request, palace_id: int, event_id: int):
-    palace = managed_palace(request, palace_id)
+    """A confirmation page: who will be told, and the reason they will read."""
+    palace = palace_or_404(request, palace_id, scope="manage")
     event = event_of(palace, event_id)
-    if event.state == Event.State.CANCELLED:
-        messages.info(request, _("The event is already cancelled."))
-        return redirect("classes_staff:event", palace.pk, event.pk)
-    form = EventCancelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.event_cancel(actor=request.user, event=event, reason=form.cleaned_data["reason"])
-        except PortalError as error:
-            form.add_error(None, str(error.message))
-        else:
-            messages.success(request, _("The event is cancelled; everyone registered has been told."))
-            return redirect("classes_staff:event", palace.pk, event.pk)
-    context = head(request, palace, "events") | {
-        "event": event,
-        "form": form,
-        "told": reads.open_count(event.offering_id),
-    }
-    return render(request, "activities/staff/event_cancel.html", context, status=400 if form.errors else 200)
+    return listing_cancel_page(
+        request,
+        listing=event,
+        cancel=lambda reason: services.event_cancel(actor=request.user, event=event, reason=reason),
+        already=_("The event is already cancelled."),
+        done=_("The event is cancelled; everyone registered has been told."),
+        back=reverse("classes_staff:event", args=[palace.pk, event.pk]),
+        template="activities/staff/event_cancel.html",
+        context=head(request, palace, "events")
+        | {"event": event, "told": signup_reads.open_count(event.offering_id)},
+    )
