@@ -17,13 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,14 +40,13 @@ from activities.offerings.pages import (
     listing_or_404,
     mine_by_offering,
     places_of,
-    refused,
+    sign_up_page,
     signup_context,
     status_label,
     when,
 )
 from bookings.models import Attendance, Booking, Occurrence, Offering
 from bookings.services.offering import offering_waitlist_position
-from palace_portal.errors import PortalError
 
 from . import selectors
 from .forms import CourseFilterForm
@@ -208,18 +205,7 @@ def course_detail(request, pk: int):
     )
 
 
-@require_POST
-def course_enrol(request, pk: int):
-    """Enrol, apply for the lottery or join the waitlist: the service decides which."""
-    course_url = reverse("classes:course", args=[pk])
-    if not request.user.is_authenticated:
-        return redirect_to_login(course_url)
-    course = _course_or_404(request, pk)
-    try:
-        booking = enrolment_create(user=request.user, course=course)
-    except PortalError as exc:
-        refused(request, exc)
-        return redirect(course_url)
+def _enrolled_message(course: Course, booking: Booking) -> str:
     values = {"course": str(course)}
     if booking.status == Status.PENDING:
         values["closes"] = when(course.offering.closes_at)
@@ -235,8 +221,20 @@ def course_enrol(request, pk: int):
         )
     else:
         message = _("You are enrolled in %(course)s. Your sessions are in My classes.")
-    messages.success(request, message % values)
-    return redirect(course_url)
+    return message % values
+
+
+@require_POST
+def course_enrol(request, pk: int):
+    """Enrol, apply for the lottery or join the waitlist: the service decides which."""
+
+    def enrol():
+        course = _course_or_404(request, pk)
+        return enrolment_create(user=request.user, course=course), course
+
+    return sign_up_page(
+        request, back=reverse("classes:course", args=[pk]), sign_up=enrol, message=_enrolled_message
+    )
 
 
 def certificate_number(booking: Booking) -> str:

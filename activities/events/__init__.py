@@ -1,1 +1,2 @@
-"""events"""
+"""Events with sign-up: lectures, performances, competitions, job fairs, mixers…
+(`/events/...`, `/staff/events/...`, `/api/v1/events/`)."""

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,11 +20,11 @@ from activities.offerings.pages import (
     listing_or_404,
     mine_by_offering,
     places_of,
-    refused,
+    sign_up_page,
     signup_context,
 )
+from bookings.models import Booking
 from bookings.services.offering import offering_waitlist_position
-from palace_portal.errors import PortalError
 
 from . import selectors
 from .forms import EventFilterForm
@@ -95,25 +93,23 @@ def event_detail(request, pk: int):
     return render(request, "activities/events/event_detail.html", context)
 
 
-@require_POST
-def event_signup(request, pk: int):
-    event_url = reverse("classes:event", args=[pk])
-    if not request.user.is_authenticated:
-        return redirect_to_login(event_url)
-    event = _event_or_404(request, pk)
-    try:
-        booking = event_register(user=request.user, event=event)
-    except PortalError as exc:
-        refused(request, exc)
-        return redirect(event_url)
+def _registered_message(event: Event, booking: Booking) -> str:
     if booking.status == Status.WAITLISTED:
-        message = _(
+        return _(
             "%(event)s is full: you are number %(position)d on the waitlist. If a place frees up, "
             "it is offered to you."
         ) % {"event": event.title, "position": offering_waitlist_position(booking) or 1}
-    else:
-        message = _("You are registered for %(event)s. Show your check-in code at the door.") % {
-            "event": event.title
-        }
-    messages.success(request, message)
-    return redirect(event_url)
+    return _("You are registered for %(event)s. Show your check-in code at the door.") % {
+        "event": event.title
+    }
+
+
+@require_POST
+def event_signup(request, pk: int):
+    def register():
+        event = _event_or_404(request, pk)
+        return event_register(user=request.user, event=event), event
+
+    return sign_up_page(
+        request, back=reverse("classes:event", args=[pk]), sign_up=register, message=_registered_message
+    )

@@ -1,23 +1,21 @@
 """Forms of the activity ledger's staff pages: the list filters and the activity form."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django import forms
-from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from activities.ledger.models import Activity, ActivityKind
+from palace_portal.months import month_bounds, month_range, parse_month
 from venues.kinds import Centre
 from venues.models import Palace, SatellitePoint, Venue
-
-MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 
 
 class LedgerFilterForm(forms.Form):
     month = forms.CharField(
         label=_("Month"),
         required=False,
-        validators=[RegexValidator(MONTH_PATTERN, _("Enter a month as YYYY-MM."))],
+        validators=[parse_month],  # YYYY-MM of a year the portal accepts
         widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
     )
     kind = forms.ChoiceField(
@@ -32,9 +30,7 @@ class LedgerFilterForm(forms.Form):
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         if data.get("month"):
-            year, month = (int(part) for part in data["month"].split("-"))
-            first = date(year, month, 1)
-            following = date(year + month // 12, month % 12 + 1, 1)
+            first, following = month_range(parse_month(data["month"]))
             # A month is a range of the indexed date column.
             queryset = queryset.filter(date__gte=first, date__lt=following)
         if data.get("kind"):
@@ -48,9 +44,7 @@ class LedgerFilterForm(forms.Form):
         data = getattr(self, "cleaned_data", {})
         if not data.get("month"):
             return date.min, date.max
-        year, month = (int(part) for part in data["month"].split("-"))
-        following = date(year + month // 12, month % 12 + 1, 1)
-        return date(year, month, 1), following - timedelta(days=1)
+        return month_bounds(parse_month(data["month"]))
 
     def params(self) -> dict:
         data = getattr(self, "cleaned_data", {})

@@ -1,6 +1,6 @@
 """State changes of the activity ledger: log, correct and remove an activity.
 
-Only staff who may manage the palace (`venues.access.may_manage_palace`) may do any of these;
+Only staff who may manage the palace (`activities.access.require_manager`) may do any of these;
 everyone else gets `NotFound`, so a palace's ledger cannot be probed.
 """
 

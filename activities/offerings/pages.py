@@ -7,14 +7,17 @@ these, so a sign-up reads and behaves the same in both.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import QuerySet
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -208,3 +211,25 @@ def listing_or_404(request, queryset: QuerySet):
     if listing.palace.status in (Palace.Status.PLANNED, Palace.Status.CLOSED):
         raise Http404
     return listing
+
+
+def sign_up_page(
+    request,
+    *,
+    back: str,
+    sign_up: Callable[[], tuple[Booking, Any]],
+    message: Callable[[Any, Booking], str],
+) -> HttpResponse:
+    """The sign-up button of a course or an event: sign in first; then the service decides
+    (enrolled, applied for the lottery, waitlisted) and the page says which. `sign_up()` finds the
+    listing (404 if out of reach) and signs up, returning the sign-up and the listing; a refusal is
+    shown with nothing changed. Back to `back` either way."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(back)
+    try:
+        booking, listing = sign_up()
+    except PortalError as exc:
+        refused(request, exc)
+    else:
+        messages.success(request, message(listing, booking))
+    return redirect(back)

@@ -3,17 +3,15 @@ rules live in `activities.services.ratings`."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django import forms
-from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from activities.ratings.models import COMMENT_MAX
-from activities.ratings.selectors import month_range
 from activities.ratings.services import REASON_MAX
+from palace_portal.months import add_months, month_bounds, month_of, parse_month
 
-MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 # The staff page without filters: the last twelve months.
 DEFAULT_MONTHS = 12
 # Ids fit a signed 64-bit column; a larger number would overflow the database driver.
@@ -65,7 +63,7 @@ class RatingFilterForm(forms.Form):
     month = forms.CharField(
         label=_("Month"),
         required=False,
-        validators=[RegexValidator(MONTH_PATTERN, _("Enter a month as YYYY-MM."))],
+        validators=[parse_month],  # YYYY-MM of a year the portal accepts
         widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
     )
     start = forms.DateField(
@@ -88,12 +86,8 @@ class RatingFilterForm(forms.Form):
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         if data.get("month"):
-            year, month = (int(part) for part in data["month"].split("-"))
-            first, following = month_range(date(year, month, 1))
-            return first, following - timedelta(days=1)
-        default_start = month_range(today)[0]
-        for _i in range(DEFAULT_MONTHS - 1):
-            default_start = month_range(default_start - timedelta(days=1))[0]
+            return month_bounds(parse_month(data["month"]))
+        default_start = add_months(month_of(today), -(DEFAULT_MONTHS - 1))
         start = data.get("start") or default_start
         end = data.get("end") or today
         if "end" in self.errors:

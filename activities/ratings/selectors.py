@@ -18,6 +18,7 @@ from activities.ratings.models import Rating
 from activities.ratings.services import EDIT_WITHIN_DAYS, RATE_WITHIN_DAYS
 from bookings.models import Attendance, Booking, Occurrence, Offering
 from palace_portal.errors import InvalidInput, NotFound
+from palace_portal.months import month_range, parse_month
 from venues.models import Palace
 
 Subject = Rating.Subject
@@ -309,13 +310,6 @@ class MonthFigures:
     average: float | None
 
 
-def month_range(month: date) -> tuple[date, date]:
-    """The first day of `month`'s month and the first day of the next."""
-    first = month.replace(day=1)
-    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    return first, following
-
-
 def ratings_month_summary(palace: Palace, month: date | str | None = None) -> MonthFigures:
     """How many ratings `palace` got for things held in `month` and their average stars: what the
     monthly ledger counts. `month` is any day of it, "YYYY-MM", or None for this (local) month.
@@ -323,7 +317,7 @@ def ratings_month_summary(palace: Palace, month: date | str | None = None) -> Mo
     if month is None or month == "":
         month = timezone.localdate()
     elif isinstance(month, str):
-        month = date.fromisoformat(f"{month}-01")
+        month = parse_month(month)
     first, following = month_range(month)
     figures = Rating.objects.filter(palace=palace, local_date__gte=first, local_date__lt=following).aggregate(
         **_figures()

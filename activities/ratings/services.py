@@ -17,12 +17,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from activities import access
 from activities.classes.models import Course
 from activities.events.models import Event
 from activities.ratings.models import COMMENT_MAX, Rating
 from bookings.models import Attendance, Booking, Occurrence, Offering
 from palace_portal.errors import InvalidInput, NotFound, RuleViolation
-from venues import access
 
 RATE_WITHIN_DAYS = 30
 EDIT_WITHIN_DAYS = 14
@@ -221,7 +221,7 @@ def rating_hide(*, actor, rating: Rating, reason: str, now: datetime | None = No
     `already_hidden`.
     """
     now = now or timezone.now()
-    if not access.may_manage_palace(actor, rating.palace):
+    if not access.may_manage(actor, rating.palace):
         raise NotFound()
     reason = (reason or "").strip()
     if not reason:
@@ -245,7 +245,7 @@ def rating_hide(*, actor, rating: Rating, reason: str, now: datetime | None = No
 
 def rating_unhide(*, actor, rating: Rating) -> Rating:
     """Staff of the palace show a hidden comment again (a hide made by mistake). Others: `NotFound`."""
-    if not access.may_manage_palace(actor, rating.palace):
+    if not access.may_manage(actor, rating.palace):
         raise NotFound()
     with transaction.atomic():
         Rating.objects.filter(pk=rating.pk).update(hidden_at=None, hidden_by=None, hidden_reason="")

@@ -280,7 +280,7 @@ SPECTACULAR_SETTINGS = {
         "SelectionEnum": "bookings.models.Offering.Selection",
         # Worker voice (activities.voice.models, activities.voice.api).
         "WishStatusEnum": "activities.models.WishStatus",
-        "WishAnswerStatusEnum": "activities.voice.api.views.ANSWER_STATUSES",
+        "WishAnswerStatusEnum": "activities.voice.api.serializers.ANSWER_STATUSES",
         "SurveyStatusEnum": "activities.models.SurveyStatus",
         "QuestionKindEnum": "activities.models.QuestionKind",
         # The alliance (alliance.models, alliance.api).

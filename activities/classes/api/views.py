@@ -21,7 +21,7 @@ Shapes decided here (promised once published; see the serializers' docstrings an
   that ended with the course or event).
 
 Who sees what: the catalogue is public; enrolling needs a signed-in user; an enrolment is seen
-and acted on by its owner, and by staff of its palace (`venues.access.palaces_managed_by`), who
+and acted on by its owner, and by staff of its palace (`PalaceScopedApiMixin`, scope `manage`), who
 may withdraw it; for anyone else it does not exist (404). Views only translate: the rules live in
 `activities.services` and `bookings.services`, the counts in `activities.selectors`.
 """

@@ -5,7 +5,7 @@ A course's places, sign-ups (enrolments), waitlist, offers, check-in and message
 to classes: the term and its limit, the weekly schedule turned into sessions (skipping the
 palace's closures), priority rounds and the auditable draw, overflow and new sections.
 
-Staff of the course's palace (`venues.access.may_manage_palace`) may do all of this; for anyone
+Staff of the course's palace (`activities.access.require_manager`) may do all of this; for anyone
 else the course does not exist (`NotFound`).
 """
 

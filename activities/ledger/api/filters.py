@@ -1,16 +1,11 @@
 """Filters of the activity list: palace, month (YYYY-MM) and kind."""
 
-from datetime import date
-
 import django_filters
 from django import forms
-from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from activities.ledger.models import Activity, ActivityKind
-
-MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
-_MONTH = RegexValidator(MONTH_PATTERN, _("Enter a month as YYYY-MM."))
+from palace_portal.months import month_range, parse_month
 
 
 class _IdField(forms.IntegerField):
@@ -28,7 +23,7 @@ class _IdFilter(django_filters.NumberFilter):
 class ActivityFilter(django_filters.FilterSet):
     palace = _IdFilter(field_name="palace_id", help_text=_("Palace id"))
     month = django_filters.CharFilter(
-        method="filter_month", validators=[_MONTH], help_text=_("Month of the start date, YYYY-MM")
+        method="filter_month", validators=[parse_month], help_text=_("Month of the start date, YYYY-MM")
     )
     kind = django_filters.ChoiceFilter(choices=ActivityKind.choices)
 
@@ -38,7 +33,5 @@ class ActivityFilter(django_filters.FilterSet):
 
     def filter_month(self, queryset, name, value):
         # A month is a range of the indexed local date column, never a conversion per row.
-        year, month = (int(part) for part in value.split("-"))
-        first = date(year, month, 1)
-        following = date(year + month // 12, month % 12 + 1, 1)
+        first, following = month_range(parse_month(value))
         return queryset.filter(date__gte=first, date__lt=following)

@@ -1,7 +1,8 @@
 """The activity ledger endpoint (API.md, "Staff"): staff log activities, officers read them.
 
-Reads are scoped by `access.palaces_visible_to` (workers see an empty list); writes go through
-`activities.services`, which answers 404 for a palace the caller may not manage.
+Reads are scoped to the palaces the caller may read (`PalaceScopedApiMixin`, scope `view`;
+workers see an empty list); writes to a palace the caller may manage (404 otherwise), through
+`activities.ledger.services`, which asks again.
 """
 
 from django.db.models import QuerySet
@@ -11,14 +12,13 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from activities.ledger.api.filters import MONTH_PATTERN, ActivityFilter
+from activities.ledger.api.filters import ActivityFilter
 from activities.ledger.api.serializers import ActivityCreateSerializer, ActivitySerializer
 from activities.ledger.models import Activity
 from activities.ledger.services import activity_create
 from palace_portal.api import ErrorSerializer
-from palace_portal.errors import NotFound
-from venues import access
-from venues.models import Palace
+from palace_portal.months import MONTH_PATTERN
+from venues.api.access import PalaceScopedApiMixin
 
 _BAD_INPUT = OpenApiResponse(ErrorSerializer, description="Invalid input or filter.")
 _NOT_SIGNED_IN = OpenApiResponse(ErrorSerializer, description="Not signed in.")
@@ -61,23 +61,21 @@ _NOT_SIGNED_IN = OpenApiResponse(ErrorSerializer, description="Not signed in.")
         },
     ),
 )
-class ActivityListCreateApi(generics.ListCreateAPIView):
+class ActivityListCreateApi(PalaceScopedApiMixin, generics.ListCreateAPIView):
     permission_classes = [IsAuthenticated]
+    palace_scope = "view"  # reads; logging asks for `manage` below
     serializer_class = ActivitySerializer
     filterset_class = ActivityFilter
     queryset = Activity.objects.none()  # for the schema's model; the real one is below
 
     def get_queryset(self) -> QuerySet[Activity]:
-        return Activity.objects.filter(palace__in=access.palaces_visible_to(self.request.user)).order_by(
-            "-date", "-pk"
-        )
+        return self.scope_queryset(Activity.objects.all()).order_by("-date", "-pk")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         incoming = ActivityCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         fields = dict(incoming.validated_data)
-        palace = Palace.objects.filter(pk=fields.pop("palace")).first()
-        if palace is None:
-            raise NotFound()
+        # A palace the caller may not log for does not exist for them (404), as in the service.
+        palace = self.palace_or_404(fields.pop("palace"), scope="manage")
         activity = activity_create(actor=request.user, palace=palace, **fields)
         return Response(ActivitySerializer(activity).data, status=status.HTTP_201_CREATED)

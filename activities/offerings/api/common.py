@@ -5,13 +5,10 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import (
-    OpenApiResponse,
-)
 from rest_framework import serializers
 
+from activities.api.responses import api_error
 from bookings.models import Booking
-from palace_portal.api import ErrorSerializer
 
 Status = Booking.Status
 
@@ -86,10 +83,6 @@ def open_now(prefix: str, now) -> Q:
             f"{prefix}closes_at__gt": now,
         }
     ) & (Q(**{f"{prefix}opens_at__isnull": True}) | Q(**{f"{prefix}opens_at__lte": now}))
-
-
-def api_error(description: str) -> OpenApiResponse:
-    return OpenApiResponse(ErrorSerializer, description=description)
 
 
 BAD_INPUT = api_error("`invalid`: bad input or filter; `fields` says which.")

@@ -1,7 +1,7 @@
 """The caller's enrolments (courses) and registrations (events) over the API: `/enrolments/`.
 
 An enrolment is seen and acted on by its owner, and by staff of its palace
-(`venues.access.palaces_managed_by`), who may withdraw it; for anyone else it does not exist (404).
+(`PalaceScopedApiMixin`, scope `manage`), who may withdraw it; for anyone else it does not exist (404).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from activities.offerings.services import enrolment_withdraw
 from bookings.models import Attendance, Booking, Occurrence, Offering
 from bookings.services.booking import offer_accept
 from bookings.services.offering import offering_waitlist_position
-from venues import access
+from venues.api.access import PalaceScopedApiMixin
 from venues.filters import IdFilter
 
 Status = Booking.Status
@@ -229,7 +229,7 @@ def _waitlist_positions(enrolments: list[Booking]) -> dict[int, int]:
         },
     ),
 )
-class EnrolmentViewSet(viewsets.ReadOnlyModelViewSet):
+class EnrolmentViewSet(PalaceScopedApiMixin, viewsets.ReadOnlyModelViewSet):
     """Sign-ups for courses and events: the caller's own; staff of the palace may withdraw them."""
 
     permission_classes = [IsAuthenticated]
@@ -245,7 +245,7 @@ class EnrolmentViewSet(viewsets.ReadOnlyModelViewSet):
         if self.action == "list":
             qs = enrolments_of_user(user)
         else:
-            visible = Q(user=user) | Q(palace__in=access.palaces_managed_by(user))
+            visible = Q(user=user) | Q(palace__in=self.palaces("manage"))
             qs = (
                 Booking.objects.filter(visible, offering__isnull=False)
                 .select_related("offering", "offering__course", "offering__event", "palace", "user")

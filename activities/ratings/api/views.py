@@ -14,38 +14,33 @@ Views only translate: rules live in `activities.services.ratings`, reads in `act
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from activities.api.responses import api_error
 from activities.ratings import selectors, services
 from activities.ratings.models import COMMENT_MAX, Rating
 from bookings.models import Booking
-from palace_portal.api import ErrorSerializer
-from palace_portal.errors import NotFound
-from venues import access
+from palace_portal.months import MONTH_PATTERN, month_bounds, month_of, parse_month
+from venues.api.access import PalaceScopedApiMixin
 
-MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 ID_MAX = 2**63 - 1
 
 
-def _error(description: str) -> OpenApiResponse:
-    return OpenApiResponse(ErrorSerializer, description=description)
-
-
-_BAD_INPUT = _error("`invalid`: bad input; `fields` says which.")
-_SIGN_IN = _error("`not_authenticated`: sign in (a token or a session).")
-_NOT_FOUND = _error("`not_found`: no such rating or booking, or not yours.")
-_REFUSED = _error("A rule said no: `not_attended`, `too_early`, `too_late` or `already_rated`.")
+_BAD_INPUT = api_error("`invalid`: bad input; `fields` says which.")
+_SIGN_IN = api_error("`not_authenticated`: sign in (a token or a session).")
+_NOT_FOUND = api_error("`not_found`: no such rating or booking, or not yours.")
+_REFUSED = api_error("A rule said no: `not_attended`, `too_early`, `too_late` or `already_rated`.")
 
 
 def _rounded(value: float | None) -> float | None:
@@ -130,6 +125,10 @@ class SummaryQuerySerializer(serializers.Serializer):
     month = serializers.RegexField(
         MONTH_PATTERN, required=False, help_text=_("YYYY-MM (default: this month)")
     )
+
+    def validate_month(self, value: str) -> date:
+        # The shape is the field's pattern; the year's range (and the date) is `parse_month`'s.
+        return parse_month(value)
 
 
 class _Figures(serializers.Serializer):
@@ -285,26 +284,20 @@ class RatingPendingApi(generics.ListAPIView):
         200: RatingSummarySerializer,
         400: _BAD_INPUT,
         401: _SIGN_IN,
-        404: _error("`not_found`: no such palace, or not yours to read."),
+        404: api_error("`not_found`: no such palace, or not yours to read."),
     },
 )
-class RatingSummaryApi(APIView):
+class RatingSummaryApi(PalaceScopedApiMixin, APIView):
     permission_classes = [IsAuthenticated]
 
     def get(self, request: Request) -> Response:
         query = SummaryQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        palace = access.palaces_visible_to(request.user).filter(pk=query.validated_data["palace"]).first()
-        if palace is None:
-            raise NotFound()
+        palace = self.palace_or_404(query.validated_data["palace"], scope="view")
         month = query.validated_data.get("month")
-        if month:
-            year, number = (int(part) for part in month.split("-"))
-            first = date(year, number, 1)
-        else:
-            first = timezone.localdate().replace(day=1)
-        start, following = selectors.month_range(first)
-        summary = selectors.rating_summary(palace, start=start, end=following - timedelta(days=1))
+        first = month or month_of(timezone.localdate())
+        start, end = month_bounds(first)
+        summary = selectors.rating_summary(palace, start=start, end=end)
         return Response(_summary_data(palace.pk, first, summary))
 
 

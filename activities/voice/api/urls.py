@@ -2,12 +2,12 @@
 
 from rest_framework.routers import SimpleRouter
 
-from activities.voice.api import views as voice
+from . import surveys, wishes
 
 app_name = "voice_api"
 
 router = SimpleRouter()
-router.register("wishes", voice.WishViewSet, basename="wish")
-router.register("surveys", voice.SurveyViewSet, basename="survey")
+router.register("wishes", wishes.WishViewSet, basename="wish")
+router.register("surveys", surveys.SurveyViewSet, basename="survey")
 
 urlpatterns = router.urls
