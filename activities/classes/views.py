@@ -31,7 +31,6 @@ from activities import access
 from activities.offerings import selectors as signup_reads
 from activities.offerings.pages import (
     ACTIVE,
-    ENROLLED,
     STATUS_BADGES,
     Status,
     filter_context,
@@ -45,6 +44,7 @@ from activities.offerings.pages import (
     status_label,
     when,
 )
+from activities.offerings.selectors import ENROLLED
 from bookings.models import Attendance, Booking, Occurrence, Offering
 from bookings.services.offering import offering_waitlist_position
 

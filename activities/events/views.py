@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from activities.offerings.pages import (
-    ENROLLED,
     Status,
     filter_context,
     listed_palaces,
@@ -23,6 +22,7 @@ from activities.offerings.pages import (
     sign_up_page,
     signup_context,
 )
+from activities.offerings.selectors import ENROLLED
 from bookings.models import Booking
 from bookings.services.offering import offering_waitlist_position
 

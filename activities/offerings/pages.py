@@ -73,9 +73,6 @@ WITHDRAW_LABELS = {
 }
 
 
-ENROLLED = (Status.CONFIRMED, Status.CHECKED_IN)
-
-
 ACTIVE = (*Booking.OPEN, Status.CHECKED_IN)
 
 

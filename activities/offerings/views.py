@@ -22,7 +22,8 @@ from bookings.models import Booking
 from bookings.services import booking as booking_services
 from palace_portal.errors import PortalError
 
-from .pages import ENROLLED, WITHDRAW_LABELS, Status, is_course, refused, status_label
+from .pages import WITHDRAW_LABELS, Status, is_course, refused, status_label
+from .selectors import ENROLLED
 from .services import enrolment_withdraw
 
 

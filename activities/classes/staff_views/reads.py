@@ -17,7 +17,6 @@ from bookings.models import Booking, Occurrence, Offering
 from venues.models import Palace
 
 Status = Booking.Status
-ENROLLED = (Status.CONFIRMED, Status.CHECKED_IN)
 
 
 def terms_of_palace(palace: Palace) -> QuerySet[Term]:
