@@ -52,7 +52,7 @@ class LedgerFilterForm(forms.Form):
 
 
 class ActivityForm(forms.ModelForm):
-    """Parses the input; the rules live in `activities.services` and its errors land on the fields."""
+    """Parses the input; the rules live in `activities.ledger.services` and its errors land on the fields."""
 
     class Meta:
         model = Activity

@@ -1,5 +1,5 @@
 """Forms of the rating pages: the star form, the staff filters, the hide form. Shape only: the
-rules live in `activities.services.ratings`."""
+rules live in `activities.ratings.services`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Rating pages, mounted at the site root: `path("", include("activities.rating_urls"))`.
+"""Rating pages (namespace `ratings`), mounted at the site root by `activities.urls`.
 
 Workers: /ratings/ (rate, see and change their own). Staff: /staff/ratings/<palace_id>/ (averages,
 comments, hiding). Before the palace desk's `staff/` include and the venues' catch-all.

@@ -5,7 +5,7 @@ comments, which staff of the palace may hide.
 
 Reads of a palace: `access.palaces_visible_to` (officers included, read-only); hiding:
 `access.palaces_managed_by`. Anything else answers 404. The rules live in
-`activities.services.ratings`.
+`activities.ratings.services`.
 """
 
 from __future__ import annotations

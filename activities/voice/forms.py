@@ -1,4 +1,4 @@
-"""Forms of the worker-voice pages. They parse input; the rules live in `activities.voice_services`,
+"""Forms of the worker-voice pages. They parse input; the rules live in `activities.voice.services`,
 whose errors the views put back on the fields (`add_service_errors`)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Worker voice, the workers' pages: `path("voice/", include("activities.voice_urls"))`."""
+"""Worker voice, the workers' pages: `path("voice/", include("activities.voice.urls"))`."""
 
 from django.urls import path
 

@@ -4,7 +4,7 @@ answer form.
 
 Anyone may read the wishes of a listed palace (authors shown masked); proposing, voting and
 answering surveys need an account (surveys: a member's). Every write is a POST with CSRF through
-`voice_services`; a refusal comes back as a `PortalError` whose message the page shows, with
+`activities.voice.services`; a refusal comes back as a `PortalError` whose message the page shows, with
 nothing changed. The vote button works as a plain form; with htmx it swaps itself in place.
 """
 

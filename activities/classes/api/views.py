@@ -23,7 +23,7 @@ Shapes decided here (promised once published; see the serializers' docstrings an
 Who sees what: the catalogue is public; enrolling needs a signed-in user; an enrolment is seen
 and acted on by its owner, and by staff of its palace (`PalaceScopedApiMixin`, scope `manage`), who
 may withdraw it; for anyone else it does not exist (404). Views only translate: the rules live in
-`activities.services` and `bookings.services`, the counts in `activities.selectors`.
+`activities.classes.services` and `bookings.services`, the counts in `activities.classes.selectors`.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@
   distribution, and per course, teacher, venue and event (anyone who may read the palace:
   `access.palaces_visible_to`; others 404).
 
-Views only translate: rules live in `activities.services.ratings`, reads in `activities.rating_selectors`.
+Views only translate: rules live in `activities.ratings.services`, reads in `activities.ratings.selectors`.
 """
 
 from __future__ import annotations
