@@ -2,10 +2,13 @@
 
 from django.contrib import admin
 
+from activities.classes.models import Course, LotteryDraw, Term
+from activities.events.models import Event
+from activities.ledger.models import Activity
+from activities.ratings.models import Rating
+from activities.voice.models import Survey, Wish
 from palace_portal.admin_mixins import ReadOnlyMixin
 from venues.admin.scoping import PalaceScopedAdmin
-
-from .models import Activity, Course, Event, LotteryDraw, Rating, Survey, Term, Wish
 
 
 @admin.register(Activity)

@@ -13,6 +13,6 @@ from django.db import DatabaseError
 def draw_due_lotteries() -> int:
     """Beat, every 5 minutes: draw the lotteries whose enrolment has closed. Safe to run twice:
     a drawn course is no longer due, and the draw itself refuses a second run."""
-    from .services.classes import lotteries_draw_due
+    from activities.classes.services import lotteries_draw_due
 
     return lotteries_draw_due(now=None)

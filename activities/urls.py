@@ -1,17 +1,33 @@
-from django.urls import path
+"""Every page of activities, mounted once at the site root by `palace_portal.urls`.
 
-from . import import_views, views
+Each sub-domain keeps its own URL module and namespace; this module only places them under their
+prefixes, so the addresses and the names (`activities:ledger`, `classes:course`, `voice:wishes`…)
+stay what they were.
+"""
 
-app_name = "activities"
+from django.urls import include, path
+
+from activities.classes import staff_urls as classes_staff
+from activities.classes import urls as classes
+from activities.events import staff_urls as events_staff
+from activities.events import urls as events
+
+# The workers' pages of classes and events, and their staff pages, have always shared a namespace
+# each (`classes:`, `classes_staff:`): the two sub-domains' URL lists are joined under it here.
+_CLASSES = ([*classes.urlpatterns, *events.urlpatterns], "classes")
+_CLASSES_STAFF = ([*classes_staff.urlpatterns, *events_staff.urlpatterns], "classes_staff")
 
 urlpatterns = [
-    path("<int:palace_id>/", views.ledger, name="ledger"),
-    path("<int:palace_id>/new/", views.activity_new, name="new"),
-    path("<int:palace_id>/export.xlsx", views.export_xlsx, name="export_xlsx"),
-    path("<int:palace_id>/export.csv", views.export_csv, name="export_csv"),
-    path("<int:palace_id>/import/", import_views.import_upload, name="import"),
-    path("<int:palace_id>/import/commit/", import_views.import_commit, name="import_commit"),
-    path("<int:palace_id>/import/template.xlsx", import_views.import_template, name="import_template"),
-    path("activity/<int:activity_id>/edit/", views.activity_edit, name="edit"),
-    path("activity/<int:activity_id>/delete/", views.activity_remove, name="delete"),
+    # The activity ledger of a palace's staff: /staff/ledger/<palace_id>/...
+    path("staff/ledger/", include("activities.ledger.urls")),
+    # Worker voice for staff: the wish inbox, survey builder, results (/staff/voice/<palace_id>/...).
+    path("staff/voice/", include("activities.voice.staff_urls")),
+    # Classes and events for staff: /staff/classes/<palace_id>/..., /staff/events/<palace_id>/...
+    path("staff/", include(_CLASSES_STAFF)),
+    # Ratings: /ratings/ for workers, /staff/ratings/<palace_id>/ for the palace's staff.
+    path("", include("activities.ratings.urls")),
+    # Worker voice: wishes and demand surveys (/voice/...).
+    path("voice/", include("activities.voice.urls")),
+    # The night school and events for workers: /classes/..., /events/...
+    path("", include(_CLASSES)),
 ]

@@ -14,11 +14,8 @@ api_v1 = [
     # Before venues: the bookings API answers /venues/{id}/availability/ (it counts bookings).
     path("", include("bookings.api.urls")),
     path("", include("venues.api.urls")),
+    # Activities: /activities/, /courses/, /events/, /enrolments/, /ratings/, /wishes/, /surveys/.
     path("", include("activities.api.urls")),
-    # Ratings: /ratings/ (own, create), /ratings/summary/, /ratings/pending/, /ratings/{id}/.
-    path("", include("activities.api.ratings")),
-    # Worker voice: /wishes/ (vote, answer) and /surveys/ (responses, results).
-    path("", include("activities.api.voice_urls")),
     # The alliance: /alliance/members/, rotations, campaigns, calls, applications, subsidies,
     # calendar, growth, summary.
     path("", include("alliance.api.urls")),
@@ -48,19 +45,12 @@ urlpatterns = [
     path("", include("bookings.urls_calendar")),
     # The worker's booking pages: /venues/<id>/book/, /venues/<id>/availability/, /my/...
     path("", include("bookings.urls")),
+    # What palaces run (activities.urls): the activity ledger (/staff/ledger/...), classes and
+    # events (/classes/..., /events/..., /staff/classes/..., /staff/events/...), worker voice
+    # (/voice/..., /staff/voice/...) and ratings (/ratings/..., /staff/ratings/...).
+    path("", include("activities.urls")),
     # The palace desk: today's bookings, check-in, requests, duty roster, rules, suspensions.
-    path("staff/ledger/", include("activities.urls")),
-    # Worker voice for staff: the wish inbox, survey builder, results (/staff/voice/<palace_id>/...).
-    path("staff/voice/", include("activities.voice_staff_urls")),
-    # Classes and events for staff: /staff/classes/<palace_id>/..., /staff/events/<palace_id>/...
-    path("staff/", include("activities.staff_class_urls")),
-    # Ratings: /ratings/ for workers, /staff/ratings/<palace_id>/ for the palace's staff.
-    path("", include("activities.rating_urls")),
     path("staff/", include("bookings.staff_urls")),
-    # Worker voice: wishes and demand surveys (/voice/...).
-    path("voice/", include("activities.voice_urls")),
-    # The night school and events for workers: /classes/..., /events/... (activities.class_urls).
-    path("", include("activities.class_urls")),
     # The alliance workspace of provincial (and, read-only, city) officers: roster, rotations,
     # campaigns, hosting calls, reviews, subsidies (/alliance/manage/...).
     path("alliance/manage/", include("alliance.manage_urls")),

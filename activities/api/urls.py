@@ -1,19 +1,32 @@
-"""Activities endpoints, included under `/api/v1/`: the activity ledger; courses, events and
-enrolments (API.md, "Classes and events")."""
+"""Every endpoint of activities, included once under `/api/v1/` by `palace_portal.urls`.
 
-from django.urls import path
-from rest_framework.routers import SimpleRouter
+Each sub-domain keeps its URL module; this module gathers them under the namespaces the API has
+always had: `activities_api` (the activity ledger; courses, events and enrolments, API.md "Classes
+and events"), `ratings_api` and `voice_api`.
+"""
 
-from . import classes, views
+from django.urls import include, path
 
-app_name = "activities_api"
+from activities.classes.api import urls as courses_api
+from activities.events.api import urls as events_api
+from activities.ledger.api import urls as ledger_api
+from activities.offerings.api import urls as enrolments_api
 
-router = SimpleRouter()
-router.register("courses", classes.CourseViewSet, basename="course")
-router.register("events", classes.EventViewSet, basename="event")
-router.register("enrolments", classes.EnrolmentViewSet, basename="enrolment")
+# One namespace, as the API has always had, over four sub-domains' endpoints.
+_ACTIVITIES_API = (
+    [
+        *ledger_api.urlpatterns,
+        *courses_api.urlpatterns,
+        *events_api.urlpatterns,
+        *enrolments_api.urlpatterns,
+    ],
+    "activities_api",
+)
 
 urlpatterns = [
-    path("activities/", views.ActivityListCreateApi.as_view(), name="activity-list"),
-    *router.urls,
+    path("", include(_ACTIVITIES_API)),
+    # Ratings: /ratings/ (own, create), /ratings/summary/, /ratings/pending/, /ratings/{id}/.
+    path("", include("activities.ratings.api.urls")),
+    # Worker voice: /wishes/ (vote, answer) and /surveys/ (responses, results).
+    path("", include("activities.voice.api.urls")),
 ]

@@ -1,6 +1,6 @@
 """Demo data of the activities app, loaded by `manage.py seed_demo` (see `venues.demo.builder`)."""
 
-from .classes import CLASSES_STEP
-from .ledger import LEDGER_STEP
+from activities.demo.classes import CLASSES_STEP
+from activities.demo.ledger import LEDGER_STEP
 
 DEMO_STEPS = [LEDGER_STEP, CLASSES_STEP]

@@ -2,7 +2,7 @@
 
 One demo step (see `venues.demo.builder`), written with bulk inserts rather than through the
 services (tens of thousands of rows), but every row is one the services could have written
-(`activities.services.classes` and `.events`, `bookings.services.offering`):
+(`activities.classes.services` and `activities.events.services`, `bookings.services.offering`):
 
 - the city-level palaces in service, `COUNTY_PALACES` county ones that have a classroom, and
   always the demo palace run a night school at their own venues (classrooms and training rooms for
@@ -62,6 +62,13 @@ from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from activities.classes.models import Course, LotteryDraw, PriorityRound, Term
+from activities.classes.services import PlannedSession, draw_order
+from activities.events.models import Event
+from activities.ledger.models import ActivityKind, PartnerKind
+from activities.offerings.models import PublishState
+from activities.ratings.models import Rating
+from activities.voice.models import Wish, WishStatus, WishVote
 from bookings.demo import DEMO_HOUR, GIVEN_FIRST, GIVEN_SECOND, POOL_PHONE_PREFIX, SURNAMES
 from bookings.models import Attendance, Booking, Notification, Occurrence, Offering
 from bookings.services.booking import CODE_ALPHABET
@@ -70,11 +77,6 @@ from venues.demo.accounts import DEMO_PALACE_NAME
 from venues.demo.builder import DemoContext, Step
 from venues.kinds import Centre
 from venues.models import Closure, Palace, Venue
-
-from ..models import ActivityKind, Course, Event, LotteryDraw, PartnerKind, PriorityRound, PublishState, Term
-from ..rating_models import Rating
-from ..services.classes import PlannedSession, draw_order
-from ..voice_models import Wish, WishStatus, WishVote
 
 Status = Booking.Status
 E, C, H, S = (c.value for c in (Centre.EDUCATION, Centre.CULTURE, Centre.HEALTH, Centre.SERVICE))
@@ -807,7 +809,7 @@ def _sessions_plan(
     plan: _Planner, *, palace: Palace, venue: Venue, weekdays, starts_at: time, ends_at: time, first: date,
     last: date,
 ) -> list[PlannedSession]:  # fmt: skip
-    """`activities.services.classes.sessions_plan`, on the closures read once: every weekly meeting
+    """`activities.classes.services.sessions_plan`, on the closures read once: every weekly meeting
     from `first` to `last`, marked with the reason of the first closure (by start) of the palace or
     the venue covering its day."""
     closures = [
@@ -1002,7 +1004,7 @@ def _sign_ups(
 
 
 def _round_of(person: _Person, rounds: list[str]) -> int:
-    """`activities.services.classes._round_of` (no first-timer round in the drawn demo lotteries)."""
+    """`activities.classes.services.lottery._round_of` (no first-timer round in the drawn demo lotteries)."""
     for index, key in enumerate(rounds):
         if key == PriorityRound.NEW_FORM_WORKER and person.new_form:
             return index

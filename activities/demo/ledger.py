@@ -41,13 +41,12 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from activities.ledger.models import Activity, ActivityKind, PartnerKind
 from venues.demo.accounts import DEMO_PALACE_NAME
 from venues.demo.builder import DemoContext, Step
 from venues.demo.vocabulary import SECOND_CITY_PALACES
 from venues.kinds import Centre
 from venues.models import Closure, Palace, SatellitePoint, Venue
-
-from ..models import Activity, ActivityKind, PartnerKind
 
 Kind = ActivityKind
 # Plain strings: the rows go to the database cursor as they are (see `_insert`).

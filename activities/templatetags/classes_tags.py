@@ -11,9 +11,9 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import pgettext
 
+from activities.classes.models import Course
+from activities.events.models import Event
 from venues.models import OpeningHours
-
-from ..models import Course, Event
 
 register = template.Library()
 

@@ -7,7 +7,7 @@ the most-voted open wishes and the surveys taking answers (two queries).
 from django import template
 from django.utils import timezone
 
-from activities.voice_models import Survey, Wish
+from activities.voice.models import Survey, Wish
 
 register = template.Library()
 

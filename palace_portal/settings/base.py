@@ -283,14 +283,14 @@ SPECTACULAR_SETTINGS = {
         "SlotStateEnum": "bookings.api.serializers.SLOT_STATES",
         "ActivityKindEnum": "activities.models.ActivityKind",
         "PartnerKindEnum": "activities.models.PartnerKind",
-        "EnrolmentStatusEnum": "activities.api.classes.ENROLMENT_STATUSES",
+        "EnrolmentStatusEnum": "activities.offerings.api.common.ENROLMENT_STATUSES",
         "EnrolmentKindEnum": "bookings.models.Offering.Kind",
         "SelectionEnum": "bookings.models.Offering.Selection",
-        # Worker voice (activities.voice_models, activities.api.voice).
-        "WishStatusEnum": "activities.voice_models.WishStatus",
-        "WishAnswerStatusEnum": "activities.api.voice.ANSWER_STATUSES",
-        "SurveyStatusEnum": "activities.voice_models.SurveyStatus",
-        "QuestionKindEnum": "activities.voice_models.QuestionKind",
+        # Worker voice (activities.voice.models, activities.voice.api).
+        "WishStatusEnum": "activities.models.WishStatus",
+        "WishAnswerStatusEnum": "activities.voice.api.serializers.ANSWER_STATUSES",
+        "SurveyStatusEnum": "activities.models.SurveyStatus",
+        "QuestionKindEnum": "activities.models.QuestionKind",
         # The alliance (alliance.models, alliance.api).
         "HostingCallStatusEnum": "alliance.models.HostingCall.Status",
         "HostingApplicationStatusEnum": "alliance.models.HostingApplication.Status",

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
+from activities.classes.services import course_create, course_publish, term_create
+from activities.events.services import event_create, event_publish
 from activities.models import Course, Event, Term
-from activities.services.classes import course_create, course_publish, term_create
-from activities.services.events import event_create, event_publish
 from tests.bookings.support import NOW, SHANGHAI, TODAY, at
 from tests.factories import UserFactory, VenueFactory
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from activities.services.classes import enrolment_create, lottery_draw
+from activities.classes.services import enrolment_create, lottery_draw
 from tests.activities.support import NOW, make_course, make_event, make_term, workers
 
 pytestmark = pytest.mark.django_db

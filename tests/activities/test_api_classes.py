@@ -16,8 +16,8 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from activities.services.classes import course_cancel, enrolment_create, lottery_draw
-from activities.services.events import event_cancel
+from activities.classes.services import course_cancel, enrolment_create, lottery_draw
+from activities.events.services import event_cancel
 from bookings.models import Booking, Occurrence, Offering, Suspension
 from bookings.services.booking import booking_check_in
 from bookings.services.offering import attendance_roll_call

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from activities.calendars import feed_class_events
-from activities.services.classes import enrolment_create
-from activities.services.events import event_register
+from activities.classes.services import enrolment_create
+from activities.events.services import event_register
 from bookings.calendars import FEED_PROVIDERS, calendar_feed_for, feed_ics
 from bookings.models import Booking, Occurrence
 from bookings.services.booking import booking_cancel

@@ -15,8 +15,8 @@ import icalendar
 import pytest
 from django.urls import reverse
 
-from activities.services.classes import lottery_draw, section_open
-from activities.services.events import event_register
+from activities.classes.services import lottery_draw, section_open
+from activities.events.services import event_register
 from bookings.models import Attendance, Booking, Occurrence
 from bookings.services.booking import booking_cancel
 from bookings.services.offering import attendance_roll_call

@@ -7,18 +7,18 @@ from datetime import time, timedelta
 
 import pytest
 
-from activities.models import Course, LotteryDraw, PriorityRound
-from activities.selectors import course_attendance, course_demand
-from activities.services.classes import (
+from activities.classes.selectors import course_attendance, course_demand
+from activities.classes.services import (
     course_cancel,
     course_update,
     draw_order,
     enrolment_create,
-    enrolment_withdraw,
     lottery_draw,
     section_open,
     sessions_plan,
 )
+from activities.models import Course, LotteryDraw, PriorityRound
+from activities.offerings.services import enrolment_withdraw
 from bookings.models import Attendance, Booking, Notification, Occurrence
 from bookings.services.booking import booking_check_in, offer_accept, offers_expire
 from bookings.services.offering import attendance_roll_call, offering_waitlist_position
@@ -458,7 +458,7 @@ def test_the_schedule_is_local_time(world):
 
 
 def test_the_beat_draws_lotteries_whose_enrolment_closed(world):
-    from activities.services.classes import lotteries_draw_due
+    from activities.classes.services import lotteries_draw_due
 
     course = lottery_course(world, capacity=1)
     enrol_all(course, workers(3))

@@ -17,12 +17,13 @@ from django.utils import timezone
 
 import bookings.demo
 import venues.demo
+from activities.classes.selectors import course_demand
+from activities.classes.services import draw_order, sessions_plan
 from activities.demo.classes import CLASSES_STEP, LOSERS
 from activities.models import Course, Event, LotteryDraw, PriorityRound, Term
-from activities.rating_models import Rating
-from activities.selectors import course_demand, enrolment_record
-from activities.services.classes import draw_order, sessions_plan
-from activities.voice_models import Wish, WishStatus, WishVote
+from activities.offerings.selectors import enrolment_record
+from activities.ratings.models import Rating
+from activities.voice.models import Wish, WishStatus, WishVote
 from bookings.demo import DEMO_HOUR
 from bookings.models import Attendance, Booking, Occurrence, Offering
 from palace_portal.users.models import User

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
+from activities.events.services import event_cancel, event_create, event_register, event_update
 from activities.models import Event
-from activities.services.classes import enrolment_withdraw
-from activities.services.events import event_cancel, event_create, event_register, event_update
+from activities.offerings.services import enrolment_withdraw
 from bookings.models import Attendance, Booking
 from bookings.services.booking import booking_check_in
 from palace_portal.errors import InvalidInput, NotFound, RuleViolation

@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
-from activities import importing, services
+from activities.ledger import importing, services
 from activities.models import Activity
 from palace_portal.errors import InvalidInput
 

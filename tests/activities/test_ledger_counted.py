@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from activities.selectors import counted_from_offerings
-from activities.services.classes import enrolment_create
+from activities.classes.services import enrolment_create
+from activities.ledger.selectors import counted_from_offerings
 from bookings.services.offering import attendance_roll_call
 from tests.activities.support import NOW, make_course, workers
 
@@ -48,10 +48,10 @@ def test_the_ledger_page_shows_them_beside_the_logged_activities(client, world, 
 
 
 def test_the_totals_count_every_session_when_the_page_lists_only_the_latest(client, world, monkeypatch):
-    import activities.views
+    import activities.ledger.views
 
     _course, sessions = attended_course(world)
-    monkeypatch.setattr(activities.views, "COUNTED_SHOWN", 1)
+    monkeypatch.setattr(activities.ledger.views, "COUNTED_SHOWN", 1)
     client.force_login(world.staff_a)
     response = client.get(reverse("activities:ledger", args=[world.palace_a.pk]))
     assert len(response.context["counted"]) == 1

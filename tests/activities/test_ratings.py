@@ -14,16 +14,16 @@ from datetime import UTC, date, timedelta
 import pytest
 from django.db import IntegrityError, OperationalError, connection, transaction
 
+from activities.classes.services import enrolment_create
+from activities.events.services import event_register
 from activities.models import Rating
-from activities.rating_selectors import (
+from activities.ratings import services
+from activities.ratings.selectors import (
     ratables_of_user,
     rating_comments,
     rating_summary,
     ratings_month_summary,
 )
-from activities.services import ratings as services
-from activities.services.classes import enrolment_create
-from activities.services.events import event_register
 from bookings.models import Attendance, Booking, Occurrence
 from bookings.services.booking import booking_check_in
 from bookings.services.offering import attendance_roll_call

@@ -9,7 +9,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from activities.models import Rating
-from activities.services import ratings as services
+from activities.ratings import services
 from tests.activities.test_ratings import attended_course, attended_event, checked_in_booking
 from tests.bookings.support import at
 

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from activities.models import Rating
-from activities.services import ratings as services
+from activities.ratings import services
 from tests.activities.test_ratings import attended_course, attended_event, checked_in_booking
 from tests.bookings.support import at, write_booking
 from tests.factories import UserFactory, VenueFactory

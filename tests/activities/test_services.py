@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
+from activities.ledger.services import activity_create, activity_delete, activity_update
 from activities.models import Activity
-from activities.services import activity_create, activity_delete, activity_update
 from palace_portal.errors import InvalidInput, NotFound
 from tests.factories import SatellitePointFactory
 

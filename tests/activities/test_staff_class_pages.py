@@ -21,9 +21,9 @@ from django.urls import reverse
 from django.utils import translation
 from PIL import Image
 
+from activities.classes.services import enrolment_create
+from activities.events.services import event_register
 from activities.models import Course, Event, LotteryDraw, Term
-from activities.services.classes import enrolment_create
-from activities.services.events import event_register
 from bookings.models import Attendance, Booking, Occurrence
 from bookings.services.booking import booking_check_in
 from tests.activities.support import NOW, TODAY, at, classroom, make_course, make_event, make_term, workers

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from activities.voice_models import SurveyResponse, Wish, WishVote
+from activities.voice.models import SurveyResponse, Wish, WishVote
 from tests.factories import UserFactory
 from venues.models import Palace
 

@@ -11,8 +11,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
-from activities import voice_services as services
-from activities.voice_models import (
+from activities.voice import services
+from activities.voice.models import (
     Survey,
     SurveyAnswer,
     SurveyChoice,

@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from activities.voice_models import Survey, SurveyChoice, SurveyQuestion, SurveyResponse, Wish, WishVote
+from activities.voice.models import Survey, SurveyChoice, SurveyQuestion, SurveyResponse, Wish, WishVote
 from tests.factories import UserFactory
 from venues.models import Palace
 

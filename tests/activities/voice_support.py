@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from activities.voice_models import (
+from activities.voice.models import (
     Survey,
     SurveyAnswer,
     SurveyChoice,

@@ -521,7 +521,7 @@ def test_a_campaign_ending_before_it_starts_is_refused(ws):
 
 
 def test_a_campaigns_page_shows_totals_and_tagged_rows_by_palace(ws):
-    from activities.services.ledger import activity_create
+    from activities.ledger.services import activity_create
 
     activity = activity_create(
         actor=ws.world.staff_a,

@@ -15,7 +15,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from activities.services.ledger import activity_create
+from activities.ledger.services import activity_create
 from alliance import services
 from alliance.models import CampaignTag, HostingApplication, HostingCall
 from tests.alliance.support import after_deadline, apply, court, join, open_call

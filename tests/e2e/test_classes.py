@@ -6,7 +6,7 @@ from datetime import time, timedelta
 import pytest
 from django.utils import timezone
 
-from activities.services.classes import course_create, course_publish, term_create
+from activities.classes.services import course_create, course_publish, term_create
 from bookings.models import Booking
 from tests.factories import (
     OpeningHoursFactory,

@@ -1,0 +1,71 @@
+"""Reads of the night school: the catalogue's counts, a course's demand, attendance and completion."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from activities.offerings.selectors import ENROLLED, AttendanceRecord, Status
+from bookings.models import Booking, Occurrence
+
+from .models import Course
+from .services.sections import Demand
+
+
+def courses_with_counts(qs: QuerySet[Course]) -> QuerySet[Course]:
+    """Courses with `enrolled`, `applied`, `waitlisted`, `offered` and `session_count` annotated."""
+    return qs.select_related("offering", "term", "venue", "palace", "palace__region").annotate(
+        enrolled=Count(
+            "offering__bookings", filter=Q(offering__bookings__status__in=ENROLLED), distinct=True
+        ),
+        applied=Count(
+            "offering__bookings", filter=Q(offering__bookings__status=Status.PENDING), distinct=True
+        ),
+        waitlisted=Count(
+            "offering__bookings", filter=Q(offering__bookings__status=Status.WAITLISTED), distinct=True
+        ),
+        offered=Count(
+            "offering__bookings", filter=Q(offering__bookings__status=Status.OFFERED), distinct=True
+        ),
+        session_count=Count(
+            "offering__occurrences", filter=Q(offering__occurrences__cancelled=False), distinct=True
+        ),
+    )
+
+
+def course_demand(course: Course) -> Demand:
+    """Holders, applicants and waiting people against the places (one query)."""
+    counts = Booking.objects.filter(offering_id=course.offering_id).aggregate(
+        enrolled=Count("pk", filter=Q(status__in=(*ENROLLED, Status.OFFERED))),
+        applied=Count("pk", filter=Q(status=Status.PENDING)),
+        waitlisted=Count("pk", filter=Q(status=Status.WAITLISTED)),
+    )
+    return Demand(capacity=course.offering.capacity or 0, factor=course.term.overflow_factor, **counts)
+
+
+def demand_of(course: Course) -> Demand:
+    """The same from a course annotated by `courses_with_counts` (no query)."""
+    return Demand(
+        capacity=course.offering.capacity or 0,
+        enrolled=course.enrolled + course.offered,
+        applied=course.applied,
+        waitlisted=course.waitlisted,
+        factor=course.term.overflow_factor,
+    )
+
+
+def course_attendance(course: Course, *, now: datetime | None = None) -> list[AttendanceRecord]:
+    """Every enrolled person's attendance and completion (three queries whatever the size)."""
+    now = now or timezone.now()
+    sessions = Occurrence.objects.filter(offering_id=course.offering_id, cancelled=False)
+    total = sessions.count()
+    held = sessions.filter(start__lte=now).count()
+    enrolments = list(
+        Booking.objects.filter(offering_id=course.offering_id, status__in=ENROLLED)
+        .select_related("user")
+        .annotate(attended=Count("attendances", filter=Q(attendances__occurrence__cancelled=False)))
+        .order_by("created_at", "pk")
+    )
+    return [AttendanceRecord(b, b.attended, total, held, course.completion_percent) for b in enrolments]

@@ -1,0 +1,123 @@
+"""Bulk import pages of the activity ledger: upload → preview (every row, bad ones with reasons) →
+commit all or nothing. Managers of the palace only; anyone else gets 404.
+
+Between preview and commit the raw rows wait in the session under a random token (the session is
+server-side, so the browser cannot alter them); commit cleans them again before the service
+re-validates and writes them in one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from io import BytesIO
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from activities.ledger import importing, services
+from activities.ledger.models import ActivityKind, PartnerKind
+from activities.ledger.views import _columns, _head
+from palace_portal.errors import InvalidInput
+from venues.kinds import Centre
+from venues.pages import palace_or_404, staff_page
+
+_SESSION_PREFIX = "activities_import:"
+# Serialised size a pending import may take in the session.
+SESSION_LIMIT = 2 * 1024 * 1024
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def import_upload(request, palace_id: int):
+    palace = palace_or_404(request, palace_id, scope="manage")
+    context = {**_head(palace, "import"), "max_rows": importing.MAX_ROWS}
+    if request.method == "POST":
+        try:
+            raw_rows = importing.parse_upload(request.FILES.get("file"))
+        except InvalidInput as error:
+            context["error"] = error.message
+            return render(request, "activities/import_upload.html", context, status=400)
+        results = importing.clean_rows(palace=palace, raw_rows=raw_rows)
+        bad = [r for r in results if not r.ok]
+        token = ""
+        if not bad:
+            payload = json.dumps({"palace": palace.pk, "rows": raw_rows})
+            if len(payload) > SESSION_LIMIT:
+                context["error"] = _("The file holds too much text to import at once; split it.")
+                return render(request, "activities/import_upload.html", context, status=400)
+            # Only the latest pending import is kept.
+            for key in [k for k in request.session.keys() if k.startswith(_SESSION_PREFIX)]:  # noqa: SIM118
+                del request.session[key]
+            token = secrets.token_urlsafe(16)
+            request.session[_SESSION_PREFIX + token] = payload
+        return render(
+            request,
+            "activities/import_preview.html",
+            {**context, "results": results, "bad": bad, "token": token, "columns": _columns()},
+        )
+    return render(request, "activities/import_upload.html", context)
+
+
+@staff_page
+@require_POST
+def import_commit(request, palace_id: int):
+    palace = palace_or_404(request, palace_id, scope="manage")
+    key = _SESSION_PREFIX + request.POST.get("token", "")
+    payload = request.session.get(key)
+    data = json.loads(payload) if payload else None
+    if not data or data.get("palace") != palace.pk:
+        messages.error(request, _("This import has expired; upload the file again."))
+        return redirect("activities:import", palace.pk)
+    results = importing.clean_rows(palace=palace, raw_rows=data["rows"])
+    try:
+        if any(not r.ok for r in results):
+            raise InvalidInput(_("Nothing was imported: some rows are not valid."))
+        count = services.activities_import(
+            actor=request.user, palace=palace, rows=[r.values for r in results]
+        )
+    except InvalidInput as error:
+        del request.session[key]
+        messages.error(request, error.message)
+        return redirect("activities:import", palace.pk)
+    del request.session[key]
+    messages.success(request, _("Imported %(count)d activities.") % {"count": count})
+    return redirect("activities:ledger", palace.pk)
+
+
+@staff_page
+@require_GET
+def import_template(request, palace_id: int):
+    from openpyxl import Workbook
+
+    palace = palace_or_404(request, palace_id, scope="manage")
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_("Activities")[:31])
+    sheet.append(_columns())
+    example = {
+        "date": timezone.localdate(),
+        "end_date": None,
+        "title": _("Reading exchange"),
+        "kind": str(ActivityKind.READING_EXCHANGE.label),
+        "centre": str(Centre.EDUCATION.label),
+        "place": "",
+        "participants": 30,
+        "online_viewers": 0,
+        "likes": 0,
+        "partner_kind": str(PartnerKind.NONE.label),
+        "partner_name": "",
+        "programme": "",
+    }
+    sheet.append([example[name] for name in importing.FIELDS])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="activities-import-{palace.pk}.xlsx"'
+    return response

@@ -1,0 +1,92 @@
+"""Form parts that the pages of courses and of events share: the catalogue filters' city and
+palace fields, and on the staff side the venue field, the service-error hand-over, the cancel and
+the roll-call forms."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from venues.models import Palace, Region, Venue
+
+
+class CityField(forms.ModelChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            queryset=Region.objects.filter(level=Region.Level.CITY).order_by("code"),
+            to_field_name="code",
+            required=False,
+            label=_("City"),
+            empty_label=_("All cities"),
+            **kwargs,
+        )
+
+
+def palace_field(form: forms.Form, palaces: QuerySet[Palace]) -> forms.ModelChoiceField:
+    """The palaces that have something to list, plus the one asked for if it is listed (a link
+    from a palace's page keeps working when that palace has nothing at the moment)."""
+    raw = form.data.get("palace", "") if form.is_bound else ""
+    if raw.isdigit() and len(raw) < 19:
+        palaces = Palace.objects.listed().filter(Q(pk__in=palaces.values("pk")) | Q(pk=int(raw)))
+    return forms.ModelChoiceField(
+        queryset=palaces.order_by("region__code", "name"),
+        required=False,
+        label=_("Palace"),
+        empty_label=_("All palaces"),
+    )
+
+
+def in_city(prefix: str, city: Region) -> Q:
+    return Q(**{f"{prefix}region": city}) | Q(**{f"{prefix}region__parent": city})
+
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def datetime_input():
+    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT)
+
+
+def time_input():
+    return forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class VenueChoiceField(forms.ModelChoiceField):
+    """A venue of the palace, labelled by its name alone (its `str` reads the palace)."""
+
+    def label_from_instance(self, obj: Venue) -> str:
+        return obj.name
+
+
+class ServiceErrorsMixin:
+    """Put a service's `InvalidInput.fields` on the form: known fields, else the form's top."""
+
+    def add_service_errors(self, fields: dict) -> None:
+        for name, messages in fields.items():
+            target = name if name in self.fields else None
+            for message in messages:
+                self.add_error(target, message)
+
+
+def palace_venues(palace: Palace):
+    return Venue.objects.filter(palace=palace).order_by("centre", "name")
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Everyone signed up is told, with this reason."),
+    )
+
+
+class RollCallForm(forms.Form):
+    present = forms.TypedMultipleChoiceField(
+        label=_("Present"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, enrolments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].choices = [(b.pk, b.user.real_name) for b in enrolments]
