@@ -110,6 +110,20 @@ class _ListFiltersOnly:
         return super().filter_queryset(queryset)
 
 
+def _provincial_only(user) -> None:
+    """Provincial work answers 404 to anyone else before the input is read: a 400 would show them
+    the form of a door they may not open (the services check again)."""
+    if not access.may_run_alliance(user):
+        raise NotFound()
+
+
+def _acting_for_a_palace(user) -> None:
+    """Applying and tagging are done for one of the user's palaces (named in the body): 404,
+    before the input is read, for anyone who runs none."""
+    if not access.palaces_applying_for(user).exists():
+        raise NotFound()
+
+
 def _whole_number(value: str) -> int:
     """A path id as a number; anything else is an id that names nothing (404)."""
     if not value.isdigit() or len(value) > 18:
@@ -307,6 +321,7 @@ class CampaignViewSet(_ListFiltersOnly, viewsets.ReadOnlyModelViewSet):
     @tags.mapping.post
     def tag_create(self, request: Request, pk=None) -> Response:
         campaign = self.get_object()
+        _acting_for_a_palace(request.user)
         incoming = CampaignTagCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         ((kind, row_id),) = incoming.validated_data.items()
@@ -460,6 +475,7 @@ class CallViewSet(
         return Response(HostingCallDetailSerializer(call).data, status=status_code)
 
     def _write(self, request: Request, call: HostingCall | None) -> HostingCall:
+        _provincial_only(request.user)
         incoming = HostingCallWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         values = dict(incoming.validated_data)
@@ -546,6 +562,7 @@ class CallViewSet(
     @action(detail=True, methods=["post"], filterset_class=None, pagination_class=None)
     def applications(self, request: Request, pk=None) -> Response:
         call = self.get_object()
+        _acting_for_a_palace(request.user)
         incoming = ApplicationCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         values = dict(incoming.validated_data)
@@ -641,6 +658,7 @@ class ApplicationViewSet(_ListFiltersOnly, viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["post"], filterset_class=None, pagination_class=None)
     def reviews(self, request: Request, pk=None) -> Response:
+        _provincial_only(request.user)
         application = self.get_object()
         incoming = ReviewCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -670,6 +688,7 @@ class ApplicationViewSet(_ListFiltersOnly, viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["post"], filterset_class=None, pagination_class=None)
     def decide(self, request: Request, pk=None) -> Response:
+        _provincial_only(request.user)
         incoming = ApplicationDecisionSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         application = services.application_decide(
@@ -697,6 +716,7 @@ class ApplicationViewSet(_ListFiltersOnly, viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["post"], filterset_class=None, pagination_class=None)
     def subsidy(self, request: Request, pk=None) -> Response:
+        _provincial_only(request.user)
         incoming = SubsidyGrantSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         subsidy = services.subsidy_grant(
@@ -745,6 +765,7 @@ class SubsidyViewSet(_ListFiltersOnly, mixins.ListModelMixin, viewsets.GenericVi
     )
     @action(detail=True, methods=["post"], filterset_class=None, pagination_class=None)
     def payments(self, request: Request, pk=None) -> Response:
+        _provincial_only(request.user)
         incoming = PaymentSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         subsidy = services.subsidy_pay(
