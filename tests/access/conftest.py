@@ -3,10 +3,14 @@ savepoint, so whatever a request writes is rolled back before the next one."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from unittest import mock
+
 import pytest
 from django.conf import settings
 from django.db import transaction
 from django.test import Client
+from drf_spectacular.generators import SchemaGenerator
 
 from tests.access.matrix import ROLES
 from tests.access.world import build_access_world, frozen
@@ -14,7 +18,7 @@ from tests.access.world import build_access_world, frozen
 
 @pytest.fixture(scope="module")
 def access_world(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), frozen():
+    with django_db_blocker.unblock(), frozen(), _schema_built_once():
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
@@ -32,6 +36,22 @@ def access_world(django_db_setup, django_db_blocker):
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+@contextmanager
+def _schema_built_once():
+    """The OpenAPI schema is the same for everyone (SERVE_PUBLIC) and takes a good second to
+    build: build it once for the module. Its view still answers each role itself."""
+    built = {}
+    original = SchemaGenerator.get_schema
+
+    def get_schema(self, request=None, public=False):
+        if public not in built:
+            built[public] = original(self, request=request, public=public)
+        return built[public]
+
+    with mock.patch.object(SchemaGenerator, "get_schema", get_schema):
+        yield
 
 
 @pytest.fixture

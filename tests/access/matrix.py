@@ -117,8 +117,10 @@ class Route:
     are read from its views. `unsafe` is who is let in for the unsafe methods when that differs
     from GET (a page city officers read and only staff post to). `ok` is the GET answer to those
     let in when it is not 200: a status, or one per role. `path` is the URL of a route without a
-    name; `query` its query string ({name: world attribute or Literal}). `known_bugs` maps a role
-    to the reason its answer is wrong today (xfail, strict: it fails once fixed).
+    name; `query` its query string ({name: world attribute or Literal}). `shows` is for the API's
+    lists: (an object of the world, the class of those whose list includes it); everyone else's
+    list must leave it out. `known_bugs` maps a role to the reason its answer is wrong today
+    (xfail, strict: it fails once fixed).
     """
 
     access: Access
@@ -127,6 +129,7 @@ class Route:
     ok: int | dict[str, int] = 200
     path: str | None = None
     query: dict[str, object] = field(default_factory=dict)
+    shows: tuple[str, Access] | None = None
     args: dict[str, object] = field(default_factory=dict)
     known_bugs: dict[str, str] = field(default_factory=dict)
 
@@ -146,11 +149,12 @@ def R(
     ok: int | dict[str, int] = 200,
     path: str | None = None,
     query: dict[str, object] | None = None,
+    shows: tuple[str, Access] | None = None,
     known_bugs: dict[str, str] | None = None,
     **args: object,
 ) -> Route:
     assert methods in ("GET", "POST", "FORM"), methods
-    return Route(access, methods, unsafe, ok, path, query or {}, args, known_bugs or {})
+    return Route(access, methods, unsafe, ok, path, query or {}, shows, args, known_bugs or {})
 
 
 # Sign-in and sign-up pages send whoever is signed in already on to the portal.
@@ -198,7 +202,7 @@ ROUTES: dict[str, Route] = {
     "bookings:accept": R(OWNER_ONLY, "POST", pk="booking"),
     "bookings:calendar_reset": R(SIGNED_IN, "POST"),
     "bookings:suspension": R(SIGNED_IN, "FORM", unsafe=OWNER_ONLY),
-    "bookings_api:booking-list": R(SIGNED_IN),
+    "bookings_api:booking-list": R(SIGNED_IN, shows=("booking", OWNER_OR_STAFF)),
     "bookings_api:booking-check-in": R(ANY_PALACE_STAFF),
     "bookings_api:booking-detail": R(OWNER_OR_STAFF, pk="booking"),
     "bookings_api:booking-accept-offer": R(OWNER_ONLY, pk="booking"),
@@ -237,7 +241,7 @@ ROUTES: dict[str, Route] = {
     "activities:import_template": R(STAFF_MANAGE, palace_id=A),
     "activities:edit": R(STAFF_MANAGE, "FORM", activity_id="activity"),
     "activities:delete": R(STAFF_MANAGE, "FORM", activity_id="activity"),
-    "activities_api:activity-list": R(SIGNED_IN),
+    "activities_api:activity-list": R(SIGNED_IN, shows=("activity", STAFF_VIEW)),
     # --- Activities: classes and events --------------------------------------------------------------
     "classes:catalogue": R(PUBLIC),
     "classes:mine": R(SIGNED_IN),
@@ -279,7 +283,7 @@ ROUTES: dict[str, Route] = {
     "activities_api:event-list": R(PUBLIC),
     "activities_api:event-detail": R(PUBLIC, pk="event"),
     "activities_api:event-register": R(SIGNED_IN, pk="event"),
-    "activities_api:enrolment-list": R(SIGNED_IN),
+    "activities_api:enrolment-list": R(SIGNED_IN, shows=("enrolment", OWNER_ONLY)),
     "activities_api:enrolment-detail": R(OWNER_OR_STAFF, pk="enrolment"),
     "activities_api:enrolment-accept": R(OWNER_ONLY, pk="enrolment"),
     "activities_api:enrolment-withdraw": R(OWNER_OR_STAFF, pk="enrolment"),
@@ -289,7 +293,7 @@ ROUTES: dict[str, Route] = {
     "ratings:staff": R(STAFF_VIEW, palace_id=A),
     "ratings:hide": R(STAFF_MANAGE, "POST", palace_id=A, rating_id="rating"),
     "ratings:unhide": R(STAFF_MANAGE, "POST", palace_id=A, rating_id="rating"),
-    "ratings_api:list": R(SIGNED_IN),
+    "ratings_api:list": R(SIGNED_IN, shows=("rating", OWNER_ONLY)),
     "ratings_api:pending": R(SIGNED_IN),
     "ratings_api:summary": R(STAFF_VIEW, query={"palace": A}),
     "ratings_api:detail": R(OWNER_ONLY, pk="rating"),
@@ -378,20 +382,22 @@ ROUTES: dict[str, Route] = {
     "alliance_api:rotation-detail": R(PUBLIC, pk="rotation"),
     "alliance_api:campaign-list": R(PUBLIC),
     "alliance_api:campaign-detail": R(PUBLIC, pk="campaign"),
-    "alliance_api:campaign-tags": R(SIGNED_IN, unsafe=ANY_PALACE_TEAM, pk="campaign"),
+    "alliance_api:campaign-tags": R(
+        SIGNED_IN, unsafe=ANY_PALACE_TEAM, shows=("tag", STAFF_VIEW), pk="campaign"
+    ),
     "alliance_api:campaign-tag-detail": R(STAFF_MANAGE, pk="campaign", tag_id="tag"),
-    "alliance_api:call-list": R(SIGNED_IN, unsafe=PROVINCE),
+    "alliance_api:call-list": R(SIGNED_IN, unsafe=PROVINCE, shows=("call", NETWORK_STAFF)),
     "alliance_api:call-detail": R(NETWORK_STAFF, unsafe=PROVINCE, pk="call"),
     "alliance_api:call-applications": R(ANY_PALACE_TEAM, pk="open_call"),
     "alliance_api:call-close": R(PROVINCE, pk="open_call"),
     "alliance_api:call-open": R(PROVINCE, pk="open_call"),
-    "alliance_api:application-list": R(SIGNED_IN),
+    "alliance_api:application-list": R(SIGNED_IN, shows=("application", STAFF_VIEW)),
     "alliance_api:application-detail": R(STAFF_VIEW, pk="application"),
     "alliance_api:application-decide": R(PROVINCE, pk="application"),
     "alliance_api:application-reviews": R(PROVINCE, pk="application"),
     "alliance_api:application-subsidy": R(PROVINCE, pk="application"),
     "alliance_api:application-withdraw": R(PALACE_TEAM, pk="application"),
-    "alliance_api:subsidy-list": R(SIGNED_IN),
+    "alliance_api:subsidy-list": R(SIGNED_IN, shows=("subsidy", STAFF_VIEW)),
     "alliance_api:subsidy-payments": R(PROVINCE, pk="subsidy"),
     "alliance_api:calendar-list": R(PUBLIC),
     "alliance_api:growth": R(PUBLIC),
