@@ -74,6 +74,9 @@ class ActivityListCreateApi(generics.ListCreateAPIView):
         )
 
     def create(self, request: Request, *args, **kwargs) -> Response:
+        # Staff only, and 404 to others before the input is read (a 400 would show them the form).
+        if not access.palaces_managed_by(request.user).exists():
+            raise NotFound()
         incoming = ActivityCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         fields = dict(incoming.validated_data)

@@ -16,9 +16,14 @@ answers them 401; everyone else signed in gets 404 (never 403, never a 400 that 
 never a 500), so ids cannot be probed.
 
 Adding a route: one line in ROUTES, e.g.
-    "performance:ledger": Route(STAFF_VIEW, palace_id="palace_a", month="month"),
+    "performance:ledger": R(STAFF_VIEW, "FORM", unsafe=MANAGER, palace_id=A, month=Literal("2026-10")),
 where each keyword is a URL argument and its value names an object of the world whose pk it takes
-("booking"), an attribute ("feed.token"), or is a `Literal(...)` used as is.
+("booking"), an attribute ("feed.token"), or is a `Literal(...)` used as is. Objects a new route
+needs are added to tests/access/world.py (owned by palace A, or by `worker`).
+
+Left out, by rule (tests/access/routes.py): the Django admin, guarded as a whole by
+`venues.access.may_use_admin` and tested in tests/<app>/test_admin.py, and the DEBUG-only
+uploads route.
 """
 
 from __future__ import annotations
@@ -67,9 +72,9 @@ STAFF_VIEW = _access("STAFF_VIEW", "staff_a", "manager_a", "city_officer", "prov
 STAFF_MANAGE = _access("STAFF_MANAGE", "staff_a", "manager_a", "province_officer")
 # The worker who owns it, or those acting on its palace (its staff and managers, the province).
 OWNER_OR_STAFF = _access("OWNER_OR_STAFF", "worker", "staff_a", "manager_a", "province_officer")
-# What a palace's managers see and its staff do not (who read which confidential matter), and the province.
+# A palace's managers (not its staff) and the province: who read which confidential matter.
 MANAGER = _access("MANAGER", "manager_a", "province_officer")
-# A palace's own team only: applying for the palace, tagging its work (officers review, not apply).
+# A palace's own team only: its alliance pages, applying and withdrawing (officers review, not apply).
 PALACE_TEAM = _access("PALACE_TEAM", "staff_a", "manager_a")
 # Staff of any palace acting for one of their own palaces, which the request's body names.
 ANY_PALACE_TEAM = _access("ANY_PALACE_TEAM", "staff_a", "manager_a", "staff_b")
@@ -193,7 +198,7 @@ ROUTES: dict[str, Route] = {
     "venues_api:network-summary": R(PUBLIC),
     # --- Bookings: the worker's side ---------------------------------------------------------------
     "bookings_calendar:feed": R(PUBLIC, token="feed.token"),
-    "bookings:venue_book": R(PUBLIC, "FORM", pk="venue_a"),
+    "bookings:venue_book": R(PUBLIC, "FORM", unsafe=SIGNED_IN, pk="venue_a"),
     "bookings:availability": R(PUBLIC, ok=302, pk="venue_a"),
     "bookings:my_bookings": R(SIGNED_IN),
     "bookings:detail": R(OWNER_ONLY, pk="booking"),
@@ -241,7 +246,7 @@ ROUTES: dict[str, Route] = {
     "activities:import_template": R(STAFF_MANAGE, palace_id=A),
     "activities:edit": R(STAFF_MANAGE, "FORM", activity_id="activity"),
     "activities:delete": R(STAFF_MANAGE, "FORM", activity_id="activity"),
-    "activities_api:activity-list": R(SIGNED_IN, shows=("activity", STAFF_VIEW)),
+    "activities_api:activity-list": R(SIGNED_IN, unsafe=ANY_PALACE_STAFF, shows=("activity", STAFF_VIEW)),
     # --- Activities: classes and events --------------------------------------------------------------
     "classes:catalogue": R(PUBLIC),
     "classes:mine": R(SIGNED_IN),
@@ -305,7 +310,7 @@ ROUTES: dict[str, Route] = {
     "voice:palace_wishes": R(PUBLIC, palace_id=A),
     "voice:palace_wish_new": R(SIGNED_IN, "FORM", palace_id=A),
     "voice:surveys": R(PUBLIC),
-    "voice:survey": R(PUBLIC, "FORM", pk="survey"),
+    "voice:survey": R(PUBLIC, "FORM", unsafe=SIGNED_IN, pk="survey"),
     "voice_staff:inbox": R(STAFF_VIEW, palace_id=A),
     "voice_staff:wish": R(STAFF_VIEW, "FORM", unsafe=STAFF_MANAGE, palace_id=A, wish_id="wish"),
     "voice_staff:surveys": R(STAFF_VIEW, palace_id=A),
@@ -331,7 +336,7 @@ ROUTES: dict[str, Route] = {
     "voice_staff:results": R(STAFF_VIEW, palace_id=A, survey_id="survey"),
     "voice_staff:export_xlsx": R(STAFF_VIEW, palace_id=A, survey_id="survey"),
     "voice_staff:export_csv": R(STAFF_VIEW, palace_id=A, survey_id="survey"),
-    "voice_api:wish-list": R(PUBLIC),
+    "voice_api:wish-list": R(PUBLIC, unsafe=SIGNED_IN),
     "voice_api:wish-detail": R(PUBLIC, pk="wish"),
     "voice_api:wish-answer": R(STAFF_MANAGE, pk="wish"),
     "voice_api:wish-vote": R(SIGNED_IN, pk="wish"),
