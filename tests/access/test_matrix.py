@@ -73,12 +73,16 @@ def refusal_problem(response, *, role: str, api: bool, accepted: bool) -> str | 
     return None
 
 
-def list_problem(response, route: Route, role: str, world) -> str | None:
-    """Whether an API list includes the object exactly for the roles that may see it."""
+def list_problem(response, route: Route, role: str, world, *, api: bool) -> str | None:
+    """Whether a list shows palace A's object exactly to the roles that may see it: an API list
+    by the object's id, a page by a text of the world's that only that object puts there."""
     name, sees = route.shows
-    data = response.json()
-    rows = data["results"] if isinstance(data, dict) else data
-    listed = getattr(world, name).pk in {row["id"] for row in rows}
+    if api:
+        data = response.json()
+        rows = data["results"] if isinstance(data, dict) else data
+        listed = getattr(world, name).pk in {row["id"] for row in rows}
+    else:
+        listed = getattr(world, name) in response.content.decode()
     if listed == (role in sees.allowed):
         return None
     return f"the list {'includes' if listed else 'leaves out'} the {name} (seen by {sees!r})"
@@ -96,7 +100,7 @@ def role_problems(client, url: str, key: str, route: Route, resolved: ResolvedRo
             expected = route.ok_for(role) if accepted else 405
             problem = None if status == expected else f"{status}, expected {expected}"
             if problem is None and route.shows is not None:
-                problem = list_problem(response, route, role, world)
+                problem = list_problem(response, route, role, world, api=resolved.is_api)
         else:
             refused = status in (403, 404, 405) or status >= 500
             problem = f"{status}, expected the route's own answer" if refused else None

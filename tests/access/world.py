@@ -15,6 +15,8 @@ from datetime import date, time, timedelta
 from types import SimpleNamespace
 from unittest import mock
 
+from django.urls import reverse
+
 from activities.services.classes import enrolment_create
 from activities.services.events import event_register
 from activities.services.ledger import activity_create
@@ -131,6 +133,9 @@ def build_access_world() -> SimpleNamespace:
     w.application = alliance.application_decide(actor=po, application=w.application, approve=True)
     w.subsidy = alliance.subsidy_grant(actor=po, application=w.application, amount="30000")
     w.open_call = open_call(w, title="全省职工演讲比赛", event_kind="performance", budget="50000")
+    # Texts only palace A's rows put on a page (for the matrix's `shows` on pages).
+    w.application_link = reverse("alliance_manage:application", args=[w.application.pk])
+    w.palace_a_name = w.palace_a.name
 
     w.feed = calendar_feed_for(w.worker)
 
