@@ -34,6 +34,11 @@ def _clear_cache():
 
 @pytest.fixture
 def world(db):
+    return build_world()
+
+
+def build_world() -> SimpleNamespace:
+    """The standard world as a plain function, for fixtures of a wider scope (tests/access)."""
     province = RegionFactory(code="360000", name="江西省", level=Region.Level.PROVINCE)
     city1 = RegionFactory(code="360100", name="南昌市", level=Region.Level.CITY, parent=province)
     city2 = RegionFactory(code="360400", name="九江市", level=Region.Level.CITY, parent=province)

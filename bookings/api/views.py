@@ -29,6 +29,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from palace_portal.api import ErrorSerializer
+from palace_portal.errors import NotFound
 from venues import access
 from venues.models import Venue
 
@@ -296,6 +297,9 @@ class BookingViewSet(viewsets.GenericViewSet):
     )
     @action(detail=False, methods=["post"], url_path="check-in", url_name="check-in")
     def check_in(self, request: Request) -> Response:
+        # Staff only, and 404 to others before the code is read (a 400 would show them the form).
+        if not access.palaces_managed_by(request.user).exists():
+            raise NotFound()
         serializer = CheckInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         booking = booking_check_in(actor=request.user, code=serializer.validated_data["code"])

@@ -17,6 +17,7 @@ from activities.ledger.api.serializers import ActivityCreateSerializer, Activity
 from activities.ledger.models import Activity
 from activities.ledger.services import activity_create
 from palace_portal.api import ErrorSerializer
+from palace_portal.errors import NotFound
 from palace_portal.months import MONTH_PATTERN
 from venues.api.access import PalaceScopedApiMixin
 
@@ -72,6 +73,9 @@ class ActivityListCreateApi(PalaceScopedApiMixin, generics.ListCreateAPIView):
         return self.scope_queryset(Activity.objects.all()).order_by("-date", "-pk")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
+        # Staff only, and 404 to others before the input is read (a 400 would show them the form).
+        if not self.palaces(scope="manage").exists():
+            raise NotFound()
         incoming = ActivityCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         fields = dict(incoming.validated_data)

@@ -21,7 +21,16 @@ from ..serializers import (
     SubsidyGrantSerializer,
     SubsidySerializer,
 )
-from .common import BAD_INPUT, NO_SUCH_PAGE, NOT_YOURS, PROVINCIAL, SIGN_IN, ListFiltersOnly, error_response
+from .common import (
+    BAD_INPUT,
+    NO_SUCH_PAGE,
+    NOT_YOURS,
+    PROVINCIAL,
+    SIGN_IN,
+    ListFiltersOnly,
+    error_response,
+    provincial_only,
+)
 
 
 def _visible_applications(user) -> QuerySet[HostingApplication]:
@@ -108,6 +117,7 @@ class ApplicationViewSet(ListFiltersOnly, viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["post"], filterset_class=None, pagination_class=None)
     def reviews(self, request: Request, pk=None) -> Response:
+        provincial_only(request.user)
         application = self.get_object()
         incoming = ReviewCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -137,6 +147,7 @@ class ApplicationViewSet(ListFiltersOnly, viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["post"], filterset_class=None, pagination_class=None)
     def decide(self, request: Request, pk=None) -> Response:
+        provincial_only(request.user)
         incoming = ApplicationDecisionSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         application = services.application_decide(
@@ -164,6 +175,7 @@ class ApplicationViewSet(ListFiltersOnly, viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["post"], filterset_class=None, pagination_class=None)
     def subsidy(self, request: Request, pk=None) -> Response:
+        provincial_only(request.user)
         incoming = SubsidyGrantSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         subsidy = services.subsidy_grant(

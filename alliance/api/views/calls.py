@@ -30,7 +30,9 @@ from .common import (
     PROVINCIAL,
     SIGN_IN,
     ListFiltersOnly,
+    acting_for_a_palace,
     error_response,
+    provincial_only,
 )
 
 _CALL_WRITE_REFUSALS = error_response(
@@ -144,6 +146,7 @@ class CallViewSet(
         return Response(HostingCallDetailSerializer(call).data, status=status_code)
 
     def _write(self, request: Request, call: HostingCall | None) -> HostingCall:
+        provincial_only(request.user)
         incoming = HostingCallWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         values = dict(incoming.validated_data)
@@ -230,6 +233,7 @@ class CallViewSet(
     @action(detail=True, methods=["post"], filterset_class=None, pagination_class=None)
     def applications(self, request: Request, pk=None) -> Response:
         call = self.get_object()
+        acting_for_a_palace(request.user)
         incoming = ApplicationCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         values = dict(incoming.validated_data)

@@ -28,6 +28,7 @@ from .common import (
     NO_SUCH_PAGE,
     SIGN_IN,
     ListFiltersOnly,
+    acting_for_a_palace,
     error_response,
     whole_number,
 )
@@ -121,6 +122,7 @@ class CampaignViewSet(ListFiltersOnly, viewsets.ReadOnlyModelViewSet):
     @tags.mapping.post
     def tag_create(self, request: Request, pk=None) -> Response:
         campaign = self.get_object()
+        acting_for_a_palace(request.user)
         incoming = CampaignTagCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         ((kind, row_id),) = incoming.validated_data.items()

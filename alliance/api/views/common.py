@@ -8,6 +8,8 @@ from drf_spectacular.utils import OpenApiResponse
 from palace_portal.api import ErrorSerializer
 from palace_portal.errors import NotFound
 
+from ... import access
+
 
 def error_response(description: str) -> OpenApiResponse:
     return OpenApiResponse(ErrorSerializer, description=description)
@@ -42,3 +44,17 @@ def whole_number(value: str) -> int:
     if not value.isdigit() or len(value) > 18:
         raise NotFound()
     return int(value)
+
+
+def provincial_only(user) -> None:
+    """Provincial work answers 404 to anyone else before the input is read: a 400 would show them
+    the form of a door they may not open (the services check again)."""
+    if not access.may_run_alliance(user):
+        raise NotFound()
+
+
+def acting_for_a_palace(user) -> None:
+    """Applying and tagging are done for one of the user's palaces (named in the body): 404,
+    before the input is read, for anyone who runs none."""
+    if not access.palaces_applying_for(user).exists():
+        raise NotFound()

@@ -14,7 +14,15 @@ from ... import access, services
 from ...models import Subsidy
 from ..filters import SubsidyFilter
 from ..serializers import PaymentSerializer, SubsidySerializer
-from .common import BAD_INPUT, NO_SUCH_PAGE, PROVINCIAL, SIGN_IN, ListFiltersOnly, error_response
+from .common import (
+    BAD_INPUT,
+    NO_SUCH_PAGE,
+    PROVINCIAL,
+    SIGN_IN,
+    ListFiltersOnly,
+    error_response,
+    provincial_only,
+)
 
 
 @extend_schema_view(
@@ -56,6 +64,7 @@ class SubsidyViewSet(ListFiltersOnly, mixins.ListModelMixin, viewsets.GenericVie
     )
     @action(detail=True, methods=["post"], filterset_class=None, pagination_class=None)
     def payments(self, request: Request, pk=None) -> Response:
+        provincial_only(request.user)
         incoming = PaymentSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         subsidy = services.subsidy_pay(

@@ -1,0 +1,150 @@
+"""The access matrix's world: the standard world plus one of every object a URL can point at.
+
+Everything a route's URL names (a booking, a course, a session, a wish, a survey, a rating, a
+hosting call and application, a subsidy, a campaign, a rotation, …) belongs to palace A, and the
+worker-owned ones belong to `worker`, so one table can say who may open each URL. Rows are written
+through the services (as the portal itself would write them) where a service exists.
+
+"Now" is Monday 2026-11-23 08:00 in Asia/Shanghai (tests.bookings.support.NOW) while it is built
+and while the matrix runs.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+from types import SimpleNamespace
+from unittest import mock
+
+from django.urls import reverse
+
+from activities.classes.services.enrolments import enrolment_create
+from activities.events.services import event_register
+from activities.ledger.services import activity_create
+from activities.models import Survey
+from activities.ratings.services import rating_create
+from alliance import services as alliance
+from bookings.calendars import calendar_feed_for
+from bookings.models import Appeal, Booking, Occurrence, Suspension
+from bookings.services.offering import attendance_roll_call
+from bookings.services.staff import duty_shift_create
+from tests.activities.support import make_course, make_event, make_term
+from tests.activities.voice_support import survey as make_survey
+from tests.activities.voice_support import wish as make_wish
+from tests.alliance.support import apply, open_call
+from tests.bookings.support import NOW, at, book, write_booking
+from tests.conftest import build_world
+from tests.factories import StaffAssignmentFactory, UserFactory, VenueFactory
+from venues.models import StaffAssignment
+
+
+def frozen():
+    """The clock of the whole matrix (patched where the portal reads it)."""
+    return mock.patch("django.utils.timezone.now", return_value=NOW)
+
+
+def build_access_world() -> SimpleNamespace:
+    w = build_world()
+    po = w.province_officer
+
+    # A city officer of city 2: palace B (in city 2's county) is theirs, palace A is not.
+    w.city_officer_b = UserFactory(phone="13800000007", real_name="冯亮")
+    StaffAssignmentFactory(user=w.city_officer_b, role=StaffAssignment.Role.CITY_OFFICER, region=w.city2)
+
+    # The worker's venue booking, a group request for the hall, a confidential appointment.
+    w.booking = book(w.worker, w.venue_a, days=1, hour=10)
+    w.window = VenueFactory(palace=w.palace_a, name="法律援助窗口", kind="legal_aid_window")
+    w.shift = duty_shift_create(
+        actor=w.staff_a, venue=w.window, person="张律师", weekday=0, starts=time(9), ends=time(12), now=NOW
+    )
+    w.appointment = book(w.worker2, w.window, days=0, hour=11, matter="公司拖欠工资三个月")
+    w.hall = VenueFactory(palace=w.palace_a, name="多功能厅", kind="multi_function_hall")
+    w.request = book(
+        w.worker,
+        w.hall,
+        days=3,
+        hour=14,
+        hours=2,
+        purpose="职工合唱排练",
+        organisation="江铃工会",
+        party_size=40,
+    )
+
+    # The ledger, the night school and a lecture, with the worker signed up for both.
+    w.activity = activity_create(
+        actor=w.staff_a,
+        palace=w.palace_a,
+        title="劳模讲堂",
+        kind="lecture",
+        centre="education",
+        date=date(2026, 10, 10),
+        participants=120,
+    )
+    w.term = make_term(w)
+    w.course = make_course(w, w.term, completion_percent=10)
+    w.session = Occurrence.objects.filter(offering=w.course.offering).order_by("start").first()
+    w.event = make_event(w)
+    w.enrolment = enrolment_create(user=w.worker, course=w.course, now=NOW)
+    w.registration = event_register(user=w.worker, event=w.event, now=NOW)
+    # Present at the first session: the course counts as completed (its certificate exists).
+    attendance_roll_call(
+        actor=w.staff_a,
+        occurrence=w.session,
+        present=[w.enrolment.pk],
+        now=w.session.start + timedelta(hours=1),
+    )
+
+    # The worker rated a court booking they attended two days ago.
+    attended = write_booking(w.worker, w.venue_a, at(-2, 10), status=Booking.Status.CHECKED_IN)
+    w.rating = rating_create(user=w.worker, booking=attended, stars=4, comment="场地干净", now=NOW)
+
+    # Worker voice: the worker's wish, a published survey and a draft one being built.
+    w.wish = make_wish(w.palace_a, w.worker)
+    w.survey = make_survey(w.palace_a)
+    w.draft = make_survey(w.palace_a, status=Survey.Status.DRAFT, title="2027年春季需求调查")
+    w.question = w.draft.questions.order_by("position").first()
+    w.choice = w.question.choices.order_by("position").first()
+
+    # The alliance: both palaces are members; A leads a rotation and organises a campaign that
+    # counts A's lecture; a past call (A applied, was approved and granted a subsidy) and an
+    # open one.
+    alliance.membership_join(actor=po, palace=w.palace_a, joined_on=date(2022, 12, 20), founding=True)
+    alliance.membership_join(actor=po, palace=w.palace_b, joined_on=date(2023, 6, 1))
+    w.rotation = alliance.rotation_save(
+        actor=po,
+        name="2026年下半年",
+        starts_on=date(2026, 7, 1),
+        ends_on=date(2026, 12, 31),
+        leads=[w.palace_a],
+    )
+    w.campaign = alliance.campaign_save(
+        actor=po,
+        title="点亮万家灯火，情暖赣鄱职工",
+        starts_on=date(2026, 9, 1),
+        ends_on=date(2027, 1, 31),
+        organiser=w.palace_a,
+        rotation=w.rotation,
+        participants=[w.palace_a, w.palace_b],
+    )
+    w.tag = alliance.campaign_tag(actor=w.staff_a, campaign=w.campaign, activity=w.activity)
+    with mock.patch("django.utils.timezone.now", return_value=NOW - timedelta(days=40)):
+        w.call = open_call(w, title="全省职工篮球友谊赛")
+        w.application = apply(w, w.call)
+    alliance.application_review(actor=po, application=w.application, scores=[35, 25])
+    w.application = alliance.application_decide(actor=po, application=w.application, approve=True)
+    w.subsidy = alliance.subsidy_grant(actor=po, application=w.application, amount="30000")
+    w.open_call = open_call(w, title="全省职工演讲比赛", event_kind="performance", budget="50000")
+    # Texts only palace A's rows put on a page (for the matrix's `shows` on pages).
+    w.application_link = reverse("alliance_manage:application", args=[w.application.pk])
+    w.palace_a_name = w.palace_a.name
+
+    w.feed = calendar_feed_for(w.worker)
+
+    # Last, so that it refuses none of the above: a no-show at palace A suspended the worker,
+    # who appealed.
+    no_show = write_booking(w.worker, w.venue_a, at(-3, 10), status=Booking.Status.NO_SHOW)
+    w.suspension = Suspension.objects.create(
+        user=w.worker, starts_at=at(-1, 9), ends_at=at(13, 9), reason="30天内3次预约未到场"
+    )
+    w.suspension.no_shows.add(no_show)
+    w.appeal = Appeal.objects.create(suspension=w.suspension, text="那天生病住院了")
+    return w
