@@ -27,8 +27,10 @@ from django.utils.translation import gettext as _
 from palace_portal.errors import InvalidInput, NotFound, RuleViolation
 
 from .. import notifications
+from ..access import is_staff_of
 from ..models import Attendance, Booking, Occurrence, Offering
-from .common import is_staff_of, lock_user, new_check_in_code, suspension_in_force
+from .common import lock_user, new_check_in_code
+from .suspension import refuse_if_suspended
 
 Status = Booking.Status
 # What counts towards the per-person limits: places held and applications not yet drawn.
@@ -123,16 +125,7 @@ def offering_enrol(*, user, offering: Offering, now: datetime | None = None) -> 
         _check_window(offering, now)
         staff = is_staff_of(user, offering.palace)
         if not staff:
-            suspension = suspension_in_force(user, now=now)
-            if suspension is not None:
-                raise RuleViolation(
-                    _("Your sign-ups are suspended until %(date)s: %(reason)s")
-                    % {
-                        "date": timezone.localtime(suspension.ends_at).strftime("%Y-%m-%d"),
-                        "reason": suspension.reason,
-                    },
-                    code="suspended",
-                )
+            refuse_if_suspended(user, now=now, sign_up=True)
             if offering.members_only and not user.is_member:
                 raise RuleViolation(_("This is for trade-union members only."), code="members_only")
         if Booking.objects.filter(

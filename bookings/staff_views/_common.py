@@ -1,17 +1,19 @@
-"""What every page of the palace desk shares: access, the palace frame, small helpers."""
+"""What every page of the palace desk shares: the palace frame, the booking lookup, small helpers."""
 
 from __future__ import annotations
 
 from datetime import date
-from functools import wraps
 
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist
 from django.shortcuts import get_object_or_404
 from django.utils.http import urlencode
 
 from venues import access
 from venues.models import Palace, Venue
+
+# `staff_page` is re-exported for activities' pages, which still import it from here; the re-export
+# goes when they import it from `venues.pages` like the desk does.
+from venues.pages import palaces_in_scope, staff_page  # noqa: F401
 
 from ..models import Booking, BookingRule
 from ..rules import rule_defaults
@@ -39,25 +41,12 @@ SWITCH_TARGETS = ("today", "check_in", "requests", "appointments", "roster", "ve
 
 # --- Access ---------------------------------------------------------------------------------------
 
-
-def staff_page(view):
-    """Sign-in first; the view itself scopes every object to the palaces the user manages."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Every desk page uses `venues.pages`: `staff_page`, then `palace_or_404(request, id, scope="manage")`.
 
 
 def _managed(request):
-    return access.palaces_managed_by(request.user)
-
-
-def _palace(request, palace_id: int) -> Palace:
-    return get_object_or_404(_managed(request), pk=palace_id)
+    """The palaces the desk serves this user: those they act on."""
+    return palaces_in_scope(request.user, "manage")
 
 
 def _booking(palace: Palace, booking_id: int) -> Booking:

@@ -11,9 +11,10 @@ from django.views.decorators.http import require_POST
 
 from palace_portal.errors import PortalError
 from venues.models import Palace
+from venues.pages import palace_or_404, staff_page
 
+from .. import services as booking_services
 from ..models import Booking
-from ..services import booking as booking_services
 from ..staff_forms import (
     DecideForm,
 )
@@ -22,8 +23,6 @@ from ._common import (
     Status,
     _booking,
     _frame,
-    _palace,
-    staff_page,
 )
 
 # --- Group requests -------------------------------------------------------------------------------
@@ -76,14 +75,14 @@ def _requests_context(request, palace: Palace, *, errors: dict | None = None, re
 
 @staff_page
 def requests_list(request, palace_id: int):
-    palace = _palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="manage")
     return render(request, "bookings/staff/requests.html", _requests_context(request, palace))
 
 
 @staff_page
 @require_POST
 def request_decide(request, palace_id: int, booking_id: int):
-    palace = _palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="manage")
     booking = _booking(palace, booking_id)
     form = DecideForm(request.POST)
     status = 400
