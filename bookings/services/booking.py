@@ -24,7 +24,7 @@ from ..access import is_staff_of
 from ..models import Booking, BookingRule
 from ..rules import cancel_deadline, checkin_window, in_member_hours, rule_for, window_last_date
 from .appointment import matter_record
-from .common import CODE_ALPHABET, lock_user, new_check_in_code
+from .common import CODE_ALPHABET, lock_booking, lock_user, mark_checked_in, new_check_in_code
 from .offering import offering_check_in, offering_check_withdrawable, offering_leave_family
 from .places import (
     SlotRange,
@@ -244,13 +244,7 @@ def booking_cancel(*, actor, booking: Booking, reason: str = "", now: datetime |
     if booking.user_id != actor.pk and not staff:
         raise NotFound()
     with transaction.atomic():
-        booking = (
-            # OF self: select_related would lock the venue, palace and user rows too, which blocks
-            # every booking insert of the palace (its foreign key check) and deadlocks with them.
-            Booking.objects.select_for_update(of=("self",))
-            .select_related("venue", "palace", "user", "offering")
-            .get(pk=booking.pk)
-        )
+        booking = lock_booking(booking, "venue", "palace", "user", "offering")
         if booking.status not in Booking.OPEN:
             raise RuleViolation(_("This booking can no longer be cancelled."), code="not_cancellable")
         if booking.offering_id is not None:
@@ -297,11 +291,7 @@ def offer_accept(*, user, booking: Booking, now: datetime | None = None) -> Book
         raise NotFound()
     with transaction.atomic():
         lock_user(user)  # the person, then their rows: booking_create's order
-        booking = (
-            Booking.objects.select_for_update(of=("self",))
-            .select_related("venue", "palace", "offering")
-            .get(pk=booking.pk)
-        )
+        booking = lock_booking(booking, "venue", "palace", "offering")
         if booking.status != Status.OFFERED:
             raise RuleViolation(_("There is no offer to accept on this booking."), code="no_offer")
         if booking.offer_expires_at is not None and booking.offer_expires_at <= now:
@@ -336,11 +326,7 @@ def request_decide(
         message = _("Give the reason for declining; the applicant will see it.")
         raise InvalidInput(message, fields={"reason": [message]})
     with transaction.atomic():
-        booking = (
-            Booking.objects.select_for_update(of=("self",))
-            .select_related("venue", "palace", "user")
-            .get(pk=booking.pk)
-        )
+        booking = lock_booking(booking, "venue", "palace", "user")
         if booking.status != Status.PENDING:
             raise RuleViolation(_("This request has already been decided."), code="already_decided")
         booking.decided_by, booking.decided_at, booking.decision_reason = actor, now, reason[:300]
@@ -405,8 +391,5 @@ def booking_check_in(*, actor, code: str, now: datetime | None = None) -> Bookin
                 },
                 code="not_checkin_time",
             )
-        booking.status = Status.CHECKED_IN
-        booking.checked_in_at = now
-        booking.checked_in_by = actor
-        booking.save(update_fields=["status", "checked_in_at", "checked_in_by", "updated_at"])
+        mark_checked_in(booking, actor=actor, now=now)
     return booking

@@ -29,7 +29,7 @@ from palace_portal.errors import InvalidInput, NotFound, RuleViolation
 from .. import notifications
 from ..access import is_staff_of
 from ..models import Attendance, Booking, Occurrence, Offering
-from .common import lock_user, new_check_in_code
+from .common import lock_user, mark_checked_in, new_check_in_code
 from .suspension import refuse_if_suspended
 
 Status = Booking.Status
@@ -360,6 +360,19 @@ def current_occurrence(offering: Offering, *, now: datetime) -> Occurrence | Non
     )
 
 
+def _attendance(booking_id: int, occurrence: Occurrence, *, method: str, actor, now: datetime) -> Attendance:
+    """An unsaved attendance of one sign-up at one session (by code at the door, or the roll call)."""
+    return Attendance(
+        booking_id=booking_id,
+        occurrence=occurrence,
+        palace_id=occurrence.palace_id,
+        local_date=occurrence.local_date,
+        method=method,
+        recorded_by=actor,
+        recorded_at=now,
+    )
+
+
 def offering_check_in(*, actor, booking: Booking, now: datetime) -> Booking:
     """A sign-up's code shown at the door: attendance at the session under way (the caller,
     `booking_check_in`, found the booking among the actor's palaces and locked it).
@@ -383,21 +396,11 @@ def offering_check_in(*, actor, booking: Booking, now: datetime) -> Booking:
         )
     try:
         with transaction.atomic():
-            Attendance.objects.create(
-                booking=booking,
-                occurrence=occurrence,
-                palace_id=booking.palace_id,
-                local_date=occurrence.local_date,
-                method=Attendance.Method.CODE,
-                recorded_by=actor,
-                recorded_at=now,
-            )
+            _attendance(booking.pk, occurrence, method=Attendance.Method.CODE, actor=actor, now=now).save()
     except IntegrityError:
         raise RuleViolation(_("Already checked in for this session."), code="already_checked_in") from None
     if offering.kind == Offering.Kind.EVENT and booking.status == Status.CONFIRMED:
-        booking.status = Status.CHECKED_IN
-        booking.checked_in_at, booking.checked_in_by = now, actor
-        booking.save(update_fields=["status", "checked_in_at", "checked_in_by", "updated_at"])
+        mark_checked_in(booking, actor=actor, now=now)
     return booking
 
 
@@ -436,15 +439,7 @@ def attendance_roll_call(
         ).delete()
         Attendance.objects.bulk_create(
             [
-                Attendance(
-                    booking_id=pk,
-                    occurrence=occurrence,
-                    palace_id=occurrence.palace_id,
-                    local_date=occurrence.local_date,
-                    method=Attendance.Method.ROLL_CALL,
-                    recorded_by=actor,
-                    recorded_at=now,
-                )
+                _attendance(pk, occurrence, method=Attendance.Method.ROLL_CALL, actor=actor, now=now)
                 for pk in sorted(present - existing)
             ]
         )

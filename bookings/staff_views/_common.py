@@ -79,3 +79,8 @@ def _rule_of(venue: Venue) -> BookingRule:
 
 def _day_param(day: date) -> str:
     return urlencode({"date": day.isoformat()})
+
+
+def _form_errors(form) -> str:
+    """A refused form's errors as one line, for the row-level error of a list page."""
+    return "; ".join(str(e) for errs in form.errors.values() for e in errs)

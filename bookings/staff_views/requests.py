@@ -22,6 +22,7 @@ from ._common import (
     PAGE_SIZE,
     Status,
     _booking,
+    _form_errors,
     _frame,
 )
 
@@ -101,7 +102,7 @@ def request_decide(request, palace_id: int, booking_id: int):
                 messages.success(request, _("Request declined: the applicant is told, with your reason."))
             return redirect("bookings_staff:requests", palace_id=palace.pk)
     else:
-        error = "; ".join(str(e) for errs in form.errors.values() for e in errs)
+        error = _form_errors(form)
     context = _requests_context(
         request, palace, errors={booking.pk: error}, reason=request.POST.get("reason", "")[:300]
     )

@@ -25,6 +25,7 @@ from ..staff_forms import (
 )
 from ._common import (
     PAGE_SIZE,
+    _form_errors,
     _managed,
 )
 
@@ -95,7 +96,7 @@ def suspension_lift(request, suspension_id: int):
             messages.success(request, _("Suspension lifted: the worker may book again and is told."))
             return redirect("bookings_staff:suspensions")
     else:
-        error = "; ".join(str(e) for errs in form.errors.values() for e in errs)
+        error = _form_errors(form)
     context = _suspensions_context(request, errors={suspension.pk: error})
     return render(request, "bookings/staff/suspensions.html", context, status=status)
 
@@ -125,6 +126,6 @@ def appeal_decide(request, suspension_id: int):
                 messages.success(request, _("Appeal rejected: the worker is told, with your reason."))
             return redirect("bookings_staff:suspensions")
     else:
-        error = "; ".join(str(e) for errs in form.errors.values() for e in errs)
+        error = _form_errors(form)
     context = _suspensions_context(request, errors={suspension.pk: error})
     return render(request, "bookings/staff/suspensions.html", context, status=status)
