@@ -267,16 +267,13 @@ def _appeal_ref(booking: Booking | None, extra: dict) -> str:
     return f"a{extra['appeal'].pk}"
 
 
-for _name, _render in (
-    ("booking_confirmed", _booking_confirmed),
-    ("booking_reminder", _booking_reminder),
-    ("booking_cancelled", _booking_cancelled),
-    ("lottery_won", _lottery_won),
-    ("lottery_waitlisted", _lottery_waitlisted),
-    ("request_approved", _request_approved),
-    ("request_declined", _request_declined),
-):
-    notification_kind_register(_name, render=_render, needs_booking=True)
+notification_kind_register("booking_confirmed", render=_booking_confirmed, needs_booking=True)
+notification_kind_register("booking_reminder", render=_booking_reminder, needs_booking=True)
+notification_kind_register("booking_cancelled", render=_booking_cancelled, needs_booking=True)
+notification_kind_register("lottery_won", render=_lottery_won, needs_booking=True)
+notification_kind_register("lottery_waitlisted", render=_lottery_waitlisted, needs_booking=True)
+notification_kind_register("request_approved", render=_request_approved, needs_booking=True)
+notification_kind_register("request_declined", render=_request_declined, needs_booking=True)
 notification_kind_register(
     "waitlist_offer", render=_waitlist_offer, needs_booking=True, discriminator=_offer_deadline
 )
