@@ -105,6 +105,24 @@ def offering_release(booking: Booking) -> None:
     )
 
 
+def _sign_up(offering: Offering, *, now: datetime, **fields) -> Booking:
+    """An unsaved sign-up for the offering (`fields`: the person, and status or rank if known):
+    its palace, times and fee are the offering's, with a new check-in code."""
+    return Booking(
+        palace_id=offering.palace_id,
+        venue_id=offering.venue_id,
+        offering=offering,
+        mode=offering.kind,
+        start=offering.starts_at,
+        end=offering.ends_at,
+        local_date=timezone.localtime(offering.starts_at).date(),
+        fee=offering.fee,
+        check_in_code=new_check_in_code(),
+        created_at=now,
+        **fields,
+    )
+
+
 def offering_enrol(*, user, offering: Offering, now: datetime | None = None) -> Booking:
     """Sign `user` up for `offering`: `confirmed`, `waitlisted` (full) or `pending` (lottery applied).
 
@@ -135,19 +153,7 @@ def offering_enrol(*, user, offering: Offering, now: datetime | None = None) -> 
         refusal = _limit_refusal(user, offering)
         if refusal is not None:
             raise refusal
-        booking = Booking(
-            palace_id=offering.palace_id,
-            venue_id=offering.venue_id,
-            offering=offering,
-            user=user,
-            mode=offering.kind,
-            start=offering.starts_at,
-            end=offering.ends_at,
-            local_date=timezone.localtime(offering.starts_at).date(),
-            fee=offering.fee,
-            check_in_code=new_check_in_code(),
-            created_at=now,
-        )
+        booking = _sign_up(offering, now=now, user=user)
         if offering.is_lottery and offering.drawn_at is None:
             booking.status = Status.PENDING
         elif not _queue_exists(offering) and _take(offering):
@@ -216,20 +222,8 @@ def offering_invite_waitlist(*, offering: Offering, source: Offering, now: datet
     already = set(Booking.objects.filter(offering=offering).values_list("user_id", flat=True))
     Booking.objects.bulk_create(
         [
-            Booking(
-                palace_id=offering.palace_id,
-                venue_id=offering.venue_id,
-                offering=offering,
-                user_id=waiting.user_id,
-                mode=offering.kind,
-                start=offering.starts_at,
-                end=offering.ends_at,
-                local_date=timezone.localtime(offering.starts_at).date(),
-                fee=offering.fee,
-                check_in_code=new_check_in_code(),
-                status=Status.WAITLISTED,
-                queue_rank=position,
-                created_at=now,
+            _sign_up(
+                offering, now=now, user_id=waiting.user_id, status=Status.WAITLISTED, queue_rank=position
             )
             for position, waiting in enumerate(_waiting(source), start=1)
             if waiting.user_id not in already
