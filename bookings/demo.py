@@ -58,7 +58,7 @@ from .models import (
     Suspension,
 )
 from .rules import rule_defaults
-from .services.booking import CODE_ALPHABET
+from .services.common import CODE_ALPHABET
 
 Status = Booking.Status
 Mode = BookingMode

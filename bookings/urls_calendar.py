@@ -3,10 +3,10 @@
 
 from django.urls import re_path
 
-from . import views_calendar
+from . import views
 
 app_name = "bookings_calendar"
 
 urlpatterns = [
-    re_path(r"^calendar/(?P<token>[A-Za-z0-9_-]{1,64})\.ics$", views_calendar.calendar_feed, name="feed"),
+    re_path(r"^calendar/(?P<token>[A-Za-z0-9_-]{1,64})\.ics$", views.calendar_feed, name="feed"),
 ]

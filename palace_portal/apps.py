@@ -4,4 +4,4 @@ from django.contrib.admin.apps import AdminConfig
 class PortalAdminConfig(AdminConfig):
     """Django admin with the portal's site, whose door is the access policy."""
 
-    default_site = "palace_portal.admin_site.PortalAdminSite"
+    default_site = "venues.admin_site.PortalAdminSite"

@@ -1,10 +1,11 @@
 """Bookings endpoints (API.md, "Bookings"), the venue availability, and the calendar feed's address.
 
 Who sees what:
-- A signed-in user sees their own bookings; staff (anyone with palaces in
-  `access.palaces_managed_by`) also see their palaces' bookings. Anything else answers 404.
+- A signed-in user sees their own bookings; staff (anyone with palaces in the "manage" scope of
+  `PalaceScopedApiMixin`) also see their palaces' bookings. Anything else answers 404.
 - The person who booked (`booker`): the owner sees their own; staff see it masked in lists and in
-  full in the detail (and the answers to check-in, cancel and decide) of a booking of their palace.
+  full in the detail (and the answers to check-in, cancel and decide) of a booking of their palace
+  (`bookings.access.may_see_booker`).
 - The appointment matter is never returned, to anyone: staff read it on the pages, where each
   read is recorded.
 
@@ -30,13 +31,14 @@ from rest_framework.views import APIView
 
 from palace_portal.api import ErrorSerializer
 from palace_portal.errors import NotFound
-from venues import access
+from venues.api.access import PalaceScopedApiMixin
 from venues.models import Venue
 
+from ..access import may_see_booker
 from ..calendars import booking_ics, calendar_feed_for, calendar_feed_reset
 from ..models import Booking
 from ..selectors import venue_availability
-from ..services.booking import (
+from ..services import (
     booking_cancel,
     booking_check_in,
     booking_create,
@@ -79,10 +81,12 @@ class _IgnoreClientContentNegotiation(BaseContentNegotiation):
         return (renderers[0], renderers[0].media_type)
 
 
-class BookingViewSet(viewsets.GenericViewSet):
+class BookingViewSet(PalaceScopedApiMixin, viewsets.GenericViewSet):
     """Venue bookings: the caller's own, and for staff their palaces'."""
 
     permission_classes = [IsAuthenticated]
+    # Staff see the bookings of the palaces they act on; everyone sees their own.
+    palace_scope = "manage"
     filterset_class = BookingFilter
     queryset = Booking.objects.none()  # for the schema's model; the real one is below
     # Any id reaches the view, so that `/bookings/1.5/` is a JSON 404 like `/bookings/abc/`.
@@ -93,7 +97,7 @@ class BookingViewSet(viewsets.GenericViewSet):
             return Booking.objects.none()
         user = self.request.user
         # Own bookings, and every booking of the palaces the user acts on (none for a worker).
-        visible = Q(user=user) | Q(palace__in=access.palaces_managed_by(user))
+        visible = Q(user=user) | Q(palace__in=self.palaces())
         # Sign-ups of courses and events are enrolments, with their own endpoints.
         qs = Booking.objects.of_venues().filter(visible).select_related("venue", "user")
         if self.action != "list":
@@ -110,7 +114,7 @@ class BookingViewSet(viewsets.GenericViewSet):
         user = self.request.user
         context = {
             **self.get_serializer_context(),
-            "full_booker": lambda b: b.user_id == user.pk or access.may_manage_palace(user, b.palace),
+            "full_booker": lambda b: may_see_booker(user, b),
         }
         return Response(BookingDetailSerializer(booking, context=context).data, status=status_code)
 
@@ -298,7 +302,7 @@ class BookingViewSet(viewsets.GenericViewSet):
     @action(detail=False, methods=["post"], url_path="check-in", url_name="check-in")
     def check_in(self, request: Request) -> Response:
         # Staff only, and 404 to others before the code is read (a 400 would show them the form).
-        if not access.palaces_managed_by(request.user).exists():
+        if not self.palaces(scope="manage").exists():
             raise NotFound()
         serializer = CheckInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

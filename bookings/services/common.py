@@ -1,4 +1,6 @@
-"""Small pieces both lifecycles share: venue bookings and sign-ups of offerings."""
+"""Small pieces both lifecycles share: venue bookings and sign-ups of offerings (check-in codes, the
+person's and the booking's locks, checking in). Access questions are `bookings.access`'s;
+suspensions `suspension.py`'s."""
 
 from __future__ import annotations
 
@@ -6,31 +8,14 @@ import secrets
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
-from venues import access
-from venues.models import Palace
-
-from ..models import Suspension
+from ..models import Booking
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by staff
 
 
 def new_check_in_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
-
-
-def is_staff_of(user, palace: Palace) -> bool:
-    return access.may_manage_palace(user, palace)
-
-
-def suspension_in_force(user, *, now: datetime | None = None) -> Suspension | None:
-    now = now or timezone.now()
-    return (
-        Suspension.objects.filter(user=user, lifted_at__isnull=True, starts_at__lte=now, ends_at__gt=now)
-        .order_by("-ends_at")
-        .first()
-    )
 
 
 def lock_user(user) -> None:
@@ -43,3 +28,19 @@ def lock_user(user) -> None:
     # Not type(user): a request's user is a lazy wrapper around the model instance.
     users = get_user_model().objects
     users.select_for_update(no_key=True).filter(pk=user.pk).values_list("pk", flat=True).first()
+
+
+def lock_booking(booking: Booking, *related: str) -> Booking:
+    """The booking read again under a row lock, with `related` joined (inside the caller's transaction).
+
+    OF self: select_related would lock the venue, palace and user rows too, which blocks every
+    booking insert of the palace (its foreign key check) and deadlocks with them.
+    """
+    return Booking.objects.select_for_update(of=("self",)).select_related(*related).get(pk=booking.pk)
+
+
+def mark_checked_in(booking: Booking, *, actor, now: datetime) -> None:
+    """The booking (or an event's sign-up) is checked in by `actor`: what the door and the ledgers count."""
+    booking.status = Booking.Status.CHECKED_IN
+    booking.checked_in_at, booking.checked_in_by = now, actor
+    booking.save(update_fields=["status", "checked_in_at", "checked_in_by", "updated_at"])

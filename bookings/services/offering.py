@@ -27,8 +27,10 @@ from django.utils.translation import gettext as _
 from palace_portal.errors import InvalidInput, NotFound, RuleViolation
 
 from .. import notifications
+from ..access import is_staff_of
 from ..models import Attendance, Booking, Occurrence, Offering
-from .common import is_staff_of, lock_user, new_check_in_code, suspension_in_force
+from .common import lock_user, mark_checked_in, new_check_in_code
+from .suspension import refuse_if_suspended
 
 Status = Booking.Status
 # What counts towards the per-person limits: places held and applications not yet drawn.
@@ -103,6 +105,24 @@ def offering_release(booking: Booking) -> None:
     )
 
 
+def _sign_up(offering: Offering, *, now: datetime, **fields) -> Booking:
+    """An unsaved sign-up for the offering (`fields`: the person, and status or rank if known):
+    its palace, times and fee are the offering's, with a new check-in code."""
+    return Booking(
+        palace_id=offering.palace_id,
+        venue_id=offering.venue_id,
+        offering=offering,
+        mode=offering.kind,
+        start=offering.starts_at,
+        end=offering.ends_at,
+        local_date=timezone.localtime(offering.starts_at).date(),
+        fee=offering.fee,
+        check_in_code=new_check_in_code(),
+        created_at=now,
+        **fields,
+    )
+
+
 def offering_enrol(*, user, offering: Offering, now: datetime | None = None) -> Booking:
     """Sign `user` up for `offering`: `confirmed`, `waitlisted` (full) or `pending` (lottery applied).
 
@@ -123,16 +143,7 @@ def offering_enrol(*, user, offering: Offering, now: datetime | None = None) -> 
         _check_window(offering, now)
         staff = is_staff_of(user, offering.palace)
         if not staff:
-            suspension = suspension_in_force(user, now=now)
-            if suspension is not None:
-                raise RuleViolation(
-                    _("Your sign-ups are suspended until %(date)s: %(reason)s")
-                    % {
-                        "date": timezone.localtime(suspension.ends_at).strftime("%Y-%m-%d"),
-                        "reason": suspension.reason,
-                    },
-                    code="suspended",
-                )
+            refuse_if_suspended(user, now=now, sign_up=True)
             if offering.members_only and not user.is_member:
                 raise RuleViolation(_("This is for trade-union members only."), code="members_only")
         if Booking.objects.filter(
@@ -142,19 +153,7 @@ def offering_enrol(*, user, offering: Offering, now: datetime | None = None) -> 
         refusal = _limit_refusal(user, offering)
         if refusal is not None:
             raise refusal
-        booking = Booking(
-            palace_id=offering.palace_id,
-            venue_id=offering.venue_id,
-            offering=offering,
-            user=user,
-            mode=offering.kind,
-            start=offering.starts_at,
-            end=offering.ends_at,
-            local_date=timezone.localtime(offering.starts_at).date(),
-            fee=offering.fee,
-            check_in_code=new_check_in_code(),
-            created_at=now,
-        )
+        booking = _sign_up(offering, now=now, user=user)
         if offering.is_lottery and offering.drawn_at is None:
             booking.status = Status.PENDING
         elif not _queue_exists(offering) and _take(offering):
@@ -223,20 +222,8 @@ def offering_invite_waitlist(*, offering: Offering, source: Offering, now: datet
     already = set(Booking.objects.filter(offering=offering).values_list("user_id", flat=True))
     Booking.objects.bulk_create(
         [
-            Booking(
-                palace_id=offering.palace_id,
-                venue_id=offering.venue_id,
-                offering=offering,
-                user_id=waiting.user_id,
-                mode=offering.kind,
-                start=offering.starts_at,
-                end=offering.ends_at,
-                local_date=timezone.localtime(offering.starts_at).date(),
-                fee=offering.fee,
-                check_in_code=new_check_in_code(),
-                status=Status.WAITLISTED,
-                queue_rank=position,
-                created_at=now,
+            _sign_up(
+                offering, now=now, user_id=waiting.user_id, status=Status.WAITLISTED, queue_rank=position
             )
             for position, waiting in enumerate(_waiting(source), start=1)
             if waiting.user_id not in already
@@ -367,6 +354,19 @@ def current_occurrence(offering: Offering, *, now: datetime) -> Occurrence | Non
     )
 
 
+def _attendance(booking_id: int, occurrence: Occurrence, *, method: str, actor, now: datetime) -> Attendance:
+    """An unsaved attendance of one sign-up at one session (by code at the door, or the roll call)."""
+    return Attendance(
+        booking_id=booking_id,
+        occurrence=occurrence,
+        palace_id=occurrence.palace_id,
+        local_date=occurrence.local_date,
+        method=method,
+        recorded_by=actor,
+        recorded_at=now,
+    )
+
+
 def offering_check_in(*, actor, booking: Booking, now: datetime) -> Booking:
     """A sign-up's code shown at the door: attendance at the session under way (the caller,
     `booking_check_in`, found the booking among the actor's palaces and locked it).
@@ -390,21 +390,11 @@ def offering_check_in(*, actor, booking: Booking, now: datetime) -> Booking:
         )
     try:
         with transaction.atomic():
-            Attendance.objects.create(
-                booking=booking,
-                occurrence=occurrence,
-                palace_id=booking.palace_id,
-                local_date=occurrence.local_date,
-                method=Attendance.Method.CODE,
-                recorded_by=actor,
-                recorded_at=now,
-            )
+            _attendance(booking.pk, occurrence, method=Attendance.Method.CODE, actor=actor, now=now).save()
     except IntegrityError:
         raise RuleViolation(_("Already checked in for this session."), code="already_checked_in") from None
     if offering.kind == Offering.Kind.EVENT and booking.status == Status.CONFIRMED:
-        booking.status = Status.CHECKED_IN
-        booking.checked_in_at, booking.checked_in_by = now, actor
-        booking.save(update_fields=["status", "checked_in_at", "checked_in_by", "updated_at"])
+        mark_checked_in(booking, actor=actor, now=now)
     return booking
 
 
@@ -443,15 +433,7 @@ def attendance_roll_call(
         ).delete()
         Attendance.objects.bulk_create(
             [
-                Attendance(
-                    booking_id=pk,
-                    occurrence=occurrence,
-                    palace_id=occurrence.palace_id,
-                    local_date=occurrence.local_date,
-                    method=Attendance.Method.ROLL_CALL,
-                    recorded_by=actor,
-                    recorded_at=now,
-                )
+                _attendance(pk, occurrence, method=Attendance.Method.ROLL_CALL, actor=actor, now=now)
                 for pk in sorted(present - existing)
             ]
         )

@@ -1,6 +1,6 @@
 """Staff writes on a palace's booking set-up: a venue's rules and settings, the duty roster.
 
-Every function takes the acting user, asserts `access.may_manage_palace` itself (others:
+Every function takes the acting user, asserts `bookings.access.is_staff_of` itself (others:
 `NotFound`, so ids cannot be probed), runs in one transaction and raises `palace_portal.errors`.
 Places already taken are never given away: a capacity change or a roster change that would leave
 a future slot with more people booked than places is refused, with the slots at fault listed.
@@ -17,13 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from palace_portal.errors import InvalidInput, NotFound, RuleViolation
-from venues import access
 from venues.kinds import BookingMode
 from venues.models import Palace, Venue
 
+from ..access import is_staff_of
 from ..models import Booking, BookingRule, DutyShift, SlotCounter
 from ..rules import rule_defaults
-from .booking import waitlist_offer_freed
+from .places import waitlist_offer_freed
 
 # Integer settings of a rule and of a venue, with the range staff may choose from.
 INT_RANGES: dict[str, tuple[int, int]] = {
@@ -66,7 +66,7 @@ CONFLICTS_SHOWN = 5
 
 
 def _assert_manages(actor, palace: Palace) -> None:
-    if not access.may_manage_palace(actor, palace):
+    if not is_staff_of(actor, palace):
         raise NotFound()
 
 

@@ -1,9 +1,10 @@
 """The palace desk: the pages palace staff work from.
 
-Every page needs a signed-in user and a palace the user manages (`access.palaces_managed_by`);
-anything outside that scope answers 404. Views parse with the forms of `staff_forms`, call one
-service or read, and render; refusals show the service's message. Each page issues a fixed number
-of queries whatever the number of bookings (tests/bookings/test_staff_views.py).
+Every page needs a signed-in user and a palace the user manages: `venues.pages.staff_page`, then
+`palace_or_404(request, palace_id, scope="manage")`; anything outside that scope answers 404.
+Views parse with the forms of `staff_forms`, call one service or read, and render; refusals show
+the service's message. Each page issues a fixed number of queries whatever the number of bookings
+(tests/bookings/test_staff_views.py).
 
 Appointment matters are confidential: no list shows them; the booking's page shows the text only
 in the answer to a "read" POST, which `matter_read` records.

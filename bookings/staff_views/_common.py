@@ -1,17 +1,16 @@
-"""What every page of the palace desk shares: access, the palace frame, small helpers."""
+"""What every page of the palace desk shares: the palace frame, the booking lookup, small helpers."""
 
 from __future__ import annotations
 
 from datetime import date
-from functools import wraps
 
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist
 from django.shortcuts import get_object_or_404
 from django.utils.http import urlencode
 
 from venues import access
 from venues.models import Palace, Venue
+from venues.pages import palaces_in_scope
 
 from ..models import Booking, BookingRule
 from ..rules import rule_defaults
@@ -39,25 +38,12 @@ SWITCH_TARGETS = ("today", "check_in", "requests", "appointments", "roster", "ve
 
 # --- Access ---------------------------------------------------------------------------------------
 
-
-def staff_page(view):
-    """Sign-in first; the view itself scopes every object to the palaces the user manages."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Every desk page uses `venues.pages`: `staff_page`, then `palace_or_404(request, id, scope="manage")`.
 
 
 def _managed(request):
-    return access.palaces_managed_by(request.user)
-
-
-def _palace(request, palace_id: int) -> Palace:
-    return get_object_or_404(_managed(request), pk=palace_id)
+    """The palaces the desk serves this user: those they act on."""
+    return palaces_in_scope(request.user, "manage")
 
 
 def _booking(palace: Palace, booking_id: int) -> Booking:
@@ -90,3 +76,8 @@ def _rule_of(venue: Venue) -> BookingRule:
 
 def _day_param(day: date) -> str:
     return urlencode({"date": day.isoformat()})
+
+
+def _form_errors(form) -> str:
+    """A refused form's errors as one line, for the row-level error of a list page."""
+    return "; ".join(str(e) for errs in form.errors.values() for e in errs)

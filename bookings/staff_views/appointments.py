@@ -10,13 +10,14 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_POST
 
 from palace_portal.errors import PortalError
-from venues import access
 from venues.kinds import BookingMode
 from venues.models import Palace
+from venues.pages import palace_or_404, staff_page
 
+from .. import services as booking_services
+from ..access import may_audit_matter_reads
 from ..models import AppointmentMatter, Booking, MatterRead
 from ..rules import checkin_window, rule_for
-from ..services import booking as booking_services
 from ._common import (
     PAGE_SIZE,
     STATUS_BADGES,
@@ -24,8 +25,6 @@ from ._common import (
     _booking,
     _day_param,
     _frame,
-    _palace,
-    staff_page,
 )
 
 # --- Appointments, bookings, confidential matters -------------------------------------------------
@@ -34,7 +33,7 @@ from ._common import (
 @staff_page
 def appointments(request, palace_id: int):
     """Upcoming appointments. Never the matter: that is read one booking at a time, on record."""
-    palace = _palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="manage")
     upcoming = (
         Booking.objects.for_palace(palace)
         .filter(
@@ -79,7 +78,7 @@ def _booking_context(request, palace: Palace, booking: Booking) -> dict:
 @staff_page
 def booking_detail(request, palace_id: int, booking_id: int):
     """One booking with the worker's full name and number, for staff who need to reach them."""
-    palace = _palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="manage")
     booking = _booking(palace, booking_id)
     response = render(request, "bookings/staff/booking.html", _booking_context(request, palace, booking))
     patch_cache_control(response, private=True, no_store=True)
@@ -90,7 +89,7 @@ def booking_detail(request, palace_id: int, booking_id: int):
 @require_POST
 def matter(request, palace_id: int, booking_id: int):
     """Read an appointment's matter: recorded by `matter_read`, shown in this answer only."""
-    palace = _palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="manage")
     booking = _booking(palace, booking_id)
     try:
         text = booking_services.matter_read(actor=request.user, booking=booking)
@@ -106,8 +105,8 @@ def matter(request, palace_id: int, booking_id: int):
 @staff_page
 def matter_reads(request, palace_id: int):
     """Who read which appointment's matter, when: for the palace's managers."""
-    palace = _palace(request, palace_id)
-    if not access.may_assign_staff(request.user, palace):
+    palace = palace_or_404(request, palace_id, scope="manage")
+    if not may_audit_matter_reads(request.user, palace):
         raise Http404
     reads = (
         MatterRead.objects.filter(matter__palace=palace)

@@ -17,10 +17,11 @@ from django.views.decorators.http import require_http_methods
 
 from palace_portal.errors import PortalError
 from venues.models import Palace, Venue
+from venues.pages import palace_or_404, staff_page
 
+from .. import services as booking_services
 from ..models import Booking
 from ..rules import checkin_window
-from ..services import booking as booking_services
 from ..staff_forms import (
     CheckInForm,
     DayForm,
@@ -34,9 +35,7 @@ from ._common import (
     _day_param,
     _frame,
     _managed,
-    _palace,
     _rule_of,
-    staff_page,
 )
 
 # --- Home and switcher ----------------------------------------------------------------------------
@@ -92,7 +91,7 @@ def switch(request):
     target = request.GET.get("to", "today")
     if target not in SWITCH_TARGETS:
         target = "today"
-    palace = _palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="manage")
     return redirect(f"bookings_staff:{target}", palace_id=palace.pk)
 
 
@@ -111,7 +110,7 @@ class DayRow:
 
 @staff_page
 def today(request, palace_id: int):
-    palace = _palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="manage")
     form = DayForm(request.GET)
     now = timezone.now()
     day = timezone.localdate()
@@ -188,7 +187,7 @@ def today(request, palace_id: int):
 @require_http_methods(["GET", "POST"])
 def check_in(request, palace_id: int):
     """Type or scan a code. Works without JavaScript; static/js/checkin.js adds the camera."""
-    palace = _palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="manage")
     result = None
     status = 200
     form = CheckInForm()

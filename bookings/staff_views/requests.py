@@ -11,9 +11,10 @@ from django.views.decorators.http import require_POST
 
 from palace_portal.errors import PortalError
 from venues.models import Palace
+from venues.pages import palace_or_404, staff_page
 
+from .. import services as booking_services
 from ..models import Booking
-from ..services import booking as booking_services
 from ..staff_forms import (
     DecideForm,
 )
@@ -21,9 +22,8 @@ from ._common import (
     PAGE_SIZE,
     Status,
     _booking,
+    _form_errors,
     _frame,
-    _palace,
-    staff_page,
 )
 
 # --- Group requests -------------------------------------------------------------------------------
@@ -76,14 +76,14 @@ def _requests_context(request, palace: Palace, *, errors: dict | None = None, re
 
 @staff_page
 def requests_list(request, palace_id: int):
-    palace = _palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="manage")
     return render(request, "bookings/staff/requests.html", _requests_context(request, palace))
 
 
 @staff_page
 @require_POST
 def request_decide(request, palace_id: int, booking_id: int):
-    palace = _palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="manage")
     booking = _booking(palace, booking_id)
     form = DecideForm(request.POST)
     status = 400
@@ -102,7 +102,7 @@ def request_decide(request, palace_id: int, booking_id: int):
                 messages.success(request, _("Request declined: the applicant is told, with your reason."))
             return redirect("bookings_staff:requests", palace_id=palace.pk)
     else:
-        error = "; ".join(str(e) for errs in form.errors.values() for e in errs)
+        error = _form_errors(form)
     context = _requests_context(
         request, palace, errors={booking.pk: error}, reason=request.POST.get("reason", "")[:300]
     )

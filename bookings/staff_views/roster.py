@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from palace_portal.errors import PortalError
 from venues.kinds import BookingMode
 from venues.models import OpeningHours, Palace, Venue
+from venues.pages import palace_or_404, staff_page
 
 from ..models import DutyShift
 from ..services import staff as staff_services
@@ -22,8 +23,6 @@ from ..staff_forms import (
 )
 from ._common import (
     _frame,
-    _palace,
-    staff_page,
 )
 
 # --- Duty roster ----------------------------------------------------------------------------------
@@ -62,7 +61,7 @@ def _roster_context(request, palace: Palace, *, form=None) -> dict:
 @staff_page
 @require_http_methods(["GET", "POST"])
 def roster(request, palace_id: int):
-    palace = _palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="manage")
     if request.method == "GET":
         return render(request, "bookings/staff/roster.html", _roster_context(request, palace))
     windows = list(
@@ -95,7 +94,7 @@ def _shift(palace: Palace, shift_id: int) -> DutyShift:
 @staff_page
 @require_http_methods(["GET", "POST"])
 def shift_edit(request, palace_id: int, shift_id: int):
-    palace = _palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="manage")
     shift = _shift(palace, shift_id)
     status = 200
     if request.method == "POST":
@@ -119,7 +118,7 @@ def shift_edit(request, palace_id: int, shift_id: int):
 @staff_page
 @require_POST
 def shift_delete(request, palace_id: int, shift_id: int):
-    palace = _palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="manage")
     shift = _shift(palace, shift_id)
     try:
         staff_services.duty_shift_delete(actor=request.user, shift=shift)

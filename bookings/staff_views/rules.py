@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from palace_portal.errors import PortalError
 from venues.kinds import KINDS_BY_CODE, BookingMode
 from venues.models import Venue
+from venues.pages import palace_or_404, staff_page
 
 from ..models import BookingRule
 from ..rules import rule_defaults, rule_for
@@ -21,9 +22,7 @@ from ..staff_forms import (
 from ._common import (
     _frame,
     _managed,
-    _palace,
     _rule_of,
-    staff_page,
 )
 
 # --- Venues and their rules -----------------------------------------------------------------------
@@ -31,7 +30,7 @@ from ._common import (
 
 @staff_page
 def venues(request, palace_id: int):
-    palace = _palace(request, palace_id)
+    palace = palace_or_404(request, palace_id, scope="manage")
     items = list(Venue.objects.for_palace(palace).select_related("booking_rule").order_by("centre", "name"))
     rows = [{"venue": v, "rule": _rule_of(v)} for v in items]
     return render(request, "bookings/staff/venues.html", _frame(request, palace, "venues") | {"rows": rows})

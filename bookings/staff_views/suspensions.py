@@ -13,17 +13,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from palace_portal.errors import PortalError
+from venues.pages import staff_page
 
+from ..access import suspensions_decidable_by
 from ..models import Appeal, Suspension
-from ..services import booking as booking_services
+from ..services import appeal_decide as appeal_decide_service
+from ..services import suspension_lift as suspension_lift_service
 from ..staff_forms import (
     AppealDecideForm,
     ReasonForm,
 )
 from ._common import (
     PAGE_SIZE,
+    _form_errors,
     _managed,
-    staff_page,
 )
 
 # --- Suspensions ----------------------------------------------------------------------------------
@@ -34,7 +37,7 @@ def _suspensions_context(request, *, errors: dict | None = None) -> dict:
     in_force = Q(lifted_at__isnull=True, starts_at__lte=now, ends_at__gt=now)
     open_appeal = Appeal.objects.filter(suspension=OuterRef("pk"), status=Appeal.Status.OPEN)
     suspensions = (
-        booking_services.suspensions_decidable_by(request.user)
+        suspensions_decidable_by(request.user)
         .select_related("user", "appeal")
         .annotate(
             in_force_rank=Case(When(in_force, then=Value(0)), default=Value(1), output_field=IntegerField()),
@@ -61,7 +64,7 @@ def _suspensions_context(request, *, errors: dict | None = None) -> dict:
 
 
 def _decidable(request, suspension_id: int) -> Suspension:
-    return get_object_or_404(booking_services.suspensions_decidable_by(request.user), pk=suspension_id)
+    return get_object_or_404(suspensions_decidable_by(request.user), pk=suspension_id)
 
 
 def _require_desk(request) -> None:
@@ -84,7 +87,7 @@ def suspension_lift(request, suspension_id: int):
     status = 400
     if form.is_valid():
         try:
-            booking_services.suspension_lift(
+            suspension_lift_service(
                 actor=request.user, suspension=suspension, reason=form.cleaned_data["reason"]
             )
         except PortalError as exc:
@@ -93,7 +96,7 @@ def suspension_lift(request, suspension_id: int):
             messages.success(request, _("Suspension lifted: the worker may book again and is told."))
             return redirect("bookings_staff:suspensions")
     else:
-        error = "; ".join(str(e) for errs in form.errors.values() for e in errs)
+        error = _form_errors(form)
     context = _suspensions_context(request, errors={suspension.pk: error})
     return render(request, "bookings/staff/suspensions.html", context, status=status)
 
@@ -109,7 +112,7 @@ def appeal_decide(request, suspension_id: int):
     if form.is_valid():
         uphold = form.cleaned_data["decision"] == "uphold"
         try:
-            booking_services.appeal_decide(
+            appeal_decide_service(
                 actor=request.user, appeal=appeal, uphold=uphold, reason=form.cleaned_data["reason"]
             )
         except PortalError as exc:
@@ -123,6 +126,6 @@ def appeal_decide(request, suspension_id: int):
                 messages.success(request, _("Appeal rejected: the worker is told, with your reason."))
             return redirect("bookings_staff:suspensions")
     else:
-        error = "; ".join(str(e) for errs in form.errors.values() for e in errs)
+        error = _form_errors(form)
     context = _suspensions_context(request, errors={suspension.pk: error})
     return render(request, "bookings/staff/suspensions.html", context, status=status)

@@ -20,7 +20,7 @@ from activities.classes.services import (
 from activities.models import Course, LotteryDraw, PriorityRound
 from activities.offerings.services import enrolment_withdraw
 from bookings.models import Attendance, Booking, Notification, Occurrence
-from bookings.services.booking import booking_check_in, offer_accept, offers_expire
+from bookings.services import booking_check_in, offer_accept, offers_expire
 from bookings.services.offering import attendance_roll_call, offering_waitlist_position
 from palace_portal.errors import InvalidInput, NotFound, RuleViolation
 from tests.activities.support import NOW, SHANGHAI, TODAY, classroom, make_course, make_term, workers

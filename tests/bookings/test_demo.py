@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 import activities.demo
+from bookings.access import may_decide_suspension
 from bookings.demo import DEMO_HOUR, POOL_PHONE_PREFIX, POOL_SIZE
 from bookings.models import (
     Appeal,
@@ -30,7 +31,7 @@ from bookings.models import (
     Suspension,
 )
 from bookings.rules import rule_defaults, window_last_date
-from bookings.services.booking import CODE_ALPHABET, may_decide_suspension, suspension_in_force
+from bookings.services import CODE_ALPHABET, suspension_in_force
 from palace_portal.users.models import User
 from venues.demo.accounts import DEMO_PALACE_NAME
 from venues.demo.builder import collect_steps, wipe

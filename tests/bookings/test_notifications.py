@@ -10,15 +10,10 @@ from django.core import mail
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone, translation
 
-from bookings import notifications
+from bookings import outbox
 from bookings.models import Appeal, AppointmentMatter, Booking, Notification, Suspension
-from bookings.notifications import (
-    MAX_ATTEMPTS,
-    NotificationError,
-    notification_deliver,
-    notifications_sweep,
-    notify,
-)
+from bookings.notifications import NotificationError, notify
+from bookings.outbox import MAX_ATTEMPTS, notification_deliver, notifications_sweep
 from palace_portal.users.sms import SmsError
 from tests.factories import VenueFactory
 
@@ -318,12 +313,10 @@ def test_repeated_event_does_not_queue_a_sent_message_again(
 def test_an_enqueue_failure_never_reaches_the_caller(
     world, make_booking, sms_outbox, monkeypatch, caplog, django_capture_on_commit_callbacks
 ):
-    from bookings import tasks
-
     def broker_down(*args, **kwargs):
         raise ConnectionError(f"cannot reach broker for {world.worker.phone}")
 
-    monkeypatch.setattr(tasks.deliver_notification, "delay", broker_down)
+    monkeypatch.setattr(outbox.deliver_notification, "delay", broker_down)
     booking = make_booking()
     with django_capture_on_commit_callbacks(execute=True):
         notify(user=world.worker, kind="booking_confirmed", booking=booking)
@@ -389,7 +382,7 @@ def test_deliver_failure_puts_the_row_back_to_pending_with_the_attempt_counted(
     def provider_refuses(phone, text):
         raise SmsError(f"provider refused {phone}")
 
-    monkeypatch.setattr(notifications, "send_sms", provider_refuses)
+    monkeypatch.setattr(outbox, "send_sms", provider_refuses)
 
     assert notification_deliver(notification_id=row.pk) is False
 
@@ -400,7 +393,7 @@ def test_deliver_failure_puts_the_row_back_to_pending_with_the_attempt_counted(
 
 def test_deliver_gives_up_after_the_last_attempt(world, make_booking, monkeypatch):
     row = pending_sms(world, make_booking, attempts=MAX_ATTEMPTS - 1)
-    monkeypatch.setattr(notifications, "send_sms", lambda phone, text: 1 / 0)
+    monkeypatch.setattr(outbox, "send_sms", lambda phone, text: 1 / 0)
 
     notification_deliver(notification_id=row.pk)
 
@@ -433,7 +426,7 @@ def test_deliver_called_concurrently_sends_exactly_once(world, make_booking, sms
             time.sleep(0.1)
             return timezone.now()
 
-    monkeypatch.setattr(notifications, "timezone", SlowClock())
+    monkeypatch.setattr(outbox, "timezone", SlowClock())
     threads_count = 6
     barrier = threading.Barrier(threads_count)
     results, errors = [], []

@@ -11,6 +11,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 
+from bookings.access import suspensions_decidable_by
 from bookings.models import (
     Appeal,
     AppointmentMatter,
@@ -23,7 +24,7 @@ from bookings.models import (
 )
 from bookings.rules import rule_for
 from bookings.selectors import waitlist_position
-from bookings.services.booking import (
+from bookings.services import (
     appeal_decide,
     appeal_submit,
     booking_cancel,
@@ -37,7 +38,6 @@ from bookings.services.booking import (
     request_decide,
     suspension_in_force,
     suspension_lift,
-    suspensions_decidable_by,
 )
 from palace_portal.errors import InvalidInput, NotFound, RuleViolation
 from palace_portal.users import sms

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import OperationalError
 from django.utils import timezone
 
-from bookings import notifications
+from bookings import outbox
 from bookings.models import Notification
 from bookings.tasks import deliver_notification, sweep_notifications
 from palace_portal.celery import app
@@ -56,7 +56,7 @@ def test_deliver_notification_run_twice_sends_once(outbox_row, sms_outbox):
 
 def test_deliver_notification_retries_a_database_error(outbox_row, sms_outbox, monkeypatch):
     row = outbox_row()
-    real = notifications.notification_deliver
+    real = outbox.notification_deliver
     calls = []
 
     def flaky(**kwargs):
@@ -65,7 +65,7 @@ def test_deliver_notification_retries_a_database_error(outbox_row, sms_outbox, m
             raise OperationalError("database is restarting")
         return real(**kwargs)
 
-    monkeypatch.setattr(notifications, "notification_deliver", flaky)
+    monkeypatch.setattr(outbox, "notification_deliver", flaky)
 
     # As a worker runs it (eager mode with propagation would raise the Retry instead).
     assert deliver_notification.apply(args=(row.pk,), throw=False).get() is True

@@ -45,7 +45,7 @@ from rest_framework.authtoken.models import Token
 
 from bookings.models import Booking, Notification, SlotCounter
 from bookings.rules import rule_for
-from bookings.services.booking import booking_cancel, booking_create, offer_accept, offers_expire
+from bookings.services import booking_cancel, booking_create, offer_accept, offers_expire
 from bookings.services.staff import rule_update
 from palace_portal.errors import RuleViolation
 from palace_portal.users.models import User

@@ -3,6 +3,9 @@
 Palace staff may enter the back office (the site's door is `access.may_use_admin`) but must not
 browse everybody's personal data, so every permission here asks the access policy again.
 The list shows masked numbers and names; the change page, for those allowed in, shows them whole.
+
+Registered here rather than in `palace_portal.users`: the users app sits below venues in the
+dependency order and must not ask `venues.access`; the admin of its table may.
 """
 
 from __future__ import annotations
@@ -12,16 +15,14 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from palace_portal.users.models import User
+from venues import access
 
 # Only a superuser may hand out these; a provincial officer could otherwise promote themselves.
 PRIVILEGE_FIELDS = ("is_superuser", "is_staff", "groups", "user_permissions")
 
 
 def may_administer_users(user) -> bool:
-    # Imported late: users/ sits below venues/ in the dependency order; only the admin asks it.
-    from venues import access
-
     return bool(
         user is not None
         and user.is_authenticated

@@ -1,3 +1,10 @@
+"""The back office's site: its door is the access policy (`access.may_use_admin`), not `is_staff`.
+
+Django builds the default admin site (`PortalAdminConfig.default_site`) before the apps' models
+are ready, so this module imports no models at import time: `venues.access` is imported inside
+the methods that ask it.
+"""
+
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm

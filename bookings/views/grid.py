@@ -1,11 +1,4 @@
-"""The worker's booking pages: a venue's availability grid (book in two taps), "My bookings", one
-booking with its QR code, cancelling, offers from the waitlist, the calendar feed, the suspension
-and its appeal.
-
-Views parse input with forms, call selectors and services, and render. Every write is a POST with
-CSRF and goes through `services.booking` (or `calendars`); a refusal comes back as a
-`palace_portal.errors` exception whose message the page shows, with nothing changed. A worker's
-bookings are looked up through their owner: anyone else gets 404.
+"""The availability grid and the booking page: a venue's slots, the tapped slot's panel, booking it.
 
 The grid is one template fragment (`bookings/_availability.html`) served four ways: rendered into
 the venue page by the `bookings_grid` template tag (the venue app may not import this one), as an
@@ -21,46 +14,37 @@ from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from palace_portal.errors import PortalError
-from venues import access
 from venues.kinds import BookingMode, Centre
 from venues.models import Venue
 
-from . import calendars, qr
-from .forms import AppealForm, BookingForm, GridForm
-from .models import Appeal, Booking, BookingRule, Suspension
-from .rules import cancel_deadline, checkin_window, rule_defaults, rule_for, window_last_date
-from .selectors import (
-    SlotState,
-    day_slots,
-    past_bookings_of_user,
-    upcoming_bookings_of_user,
-    user_bookings_between,
-    venue_availability,
-    venue_days,
-    waitlist_positions,
-)
-from .services import booking as services
+from .. import services
+from ..access import is_staff_of
+from ..forms import BookingForm, GridForm
+from ..models import Booking, BookingRule
+from ..rules import cancel_deadline, checkin_window, rule_for, window_last_date
+from ..selectors import SlotState, day_slots, user_bookings_between, venue_availability, venue_days
+from ._common import when_label
 
 Status = Booking.Status
+
 # Day tabs shown at most: the booking window (and the next day to open) within two weeks.
 MAX_TABS = 14
-PAST_PAGE_SIZE = 20
+
 # How far ahead a date in the query string may go (further: the first day is shown instead).
 MAX_DAYS_AHEAD = 366
+
 # Without a date the grid opens on the first day with a free time among this many open days.
 DEFAULT_DAY_SEARCH = 3
 
@@ -74,23 +58,6 @@ MODE_LEADS = {
         "For group events: tap a time, say what it is for, and palace staff approve or decline the request."
     ),
 }
-CANCEL_LABELS = {
-    Status.WAITLISTED: gettext_lazy("Leave the waitlist"),
-    Status.OFFERED: gettext_lazy("Decline the offer"),
-    Status.PENDING: gettext_lazy("Withdraw the request"),
-    Status.CONFIRMED: gettext_lazy("Cancel the booking"),
-}
-STATUS_BADGES = {
-    Status.WAITLISTED: "badge-warn",
-    Status.OFFERED: "badge-warn",
-    Status.PENDING: "badge-warn",
-    Status.CONFIRMED: "badge-ok",
-    Status.CHECKED_IN: "badge-ok",
-    Status.CANCELLED: "badge-muted",
-    Status.EXPIRED: "badge-muted",
-    Status.DECLINED: "badge-red",
-    Status.NO_SHOW: "badge-red",
-}
 
 
 def _venue_or_404(pk: int) -> Venue:
@@ -103,11 +70,6 @@ def _venue_or_404(pk: int) -> Venue:
 
 def _local_dt(day: date, at: time) -> datetime:
     return timezone.make_aware(datetime.combine(day, at))
-
-
-def _when(start: datetime) -> str:
-    local = timezone.localtime(start)
-    return f"{formats.date_format(local, 'MONTH_DAY_FORMAT')} {local:%H:%M}"
 
 
 # --- The availability grid -------------------------------------------------------------------------
@@ -213,7 +175,7 @@ def _grid_context(
         slots = venue_availability(venue, day, now=now)
 
     signed_in = user.is_authenticated
-    staff = signed_in and access.may_manage_palace(user, venue.palace)
+    staff = signed_in and is_staff_of(user, venue.palace)
     suspension = services.suspension_in_force(user, now=now) if signed_in and not staff else None
     day_start = _local_dt(day, time.min)
     mine = user_bookings_between(user, venue, day_start, day_start + timedelta(days=1))
@@ -364,6 +326,9 @@ def availability(request, pk: int):
     return render(request, "bookings/_availability.html", _grid_from_query(request, venue))
 
 
+# --- The booking page ------------------------------------------------------------------------------
+
+
 @require_http_methods(["GET", "POST"])
 def venue_book(request, pk: int):
     """The booking page: the grid without JavaScript (GET), and tap 2, the booking itself (POST)."""
@@ -446,7 +411,7 @@ def _book(request, venue: Venue):
 
 
 def _success_message(booking: Booking) -> str:
-    values = {"venue": booking.venue.name, "when": _when(booking.start)}
+    values = {"venue": booking.venue.name, "when": when_label(booking.start)}
     if booking.status == Status.WAITLISTED:
         return (
             _("You are on the waitlist for %(venue)s, %(when)s. If a place frees up, it is offered to you.")
@@ -458,248 +423,3 @@ def _success_message(booking: Booking) -> str:
             % values
         )
     return _("Booked: %(venue)s, %(when)s. Show the QR code when you arrive.") % values
-
-
-# --- My bookings -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BookingItem:
-    """One of the worker's bookings with what the pages say about it."""
-
-    booking: Booking
-    rule: BookingRule
-    badge: str
-    position: int | None
-    deadline: datetime
-    can_cancel: bool
-    cancel_label: str
-    cancel_note: str
-    checkin_opens: datetime
-    checkin_closes: datetime
-
-    @property
-    def show_qr(self) -> bool:
-        return self.booking.status in (Status.CONFIRMED, Status.CHECKED_IN)
-
-    @property
-    def is_open(self) -> bool:
-        return self.booking.status in Booking.OPEN
-
-    @property
-    def in_calendar(self) -> bool:
-        return self.booking.status in (*Booking.OPEN, Status.CHECKED_IN)
-
-
-def _rule_of(booking: Booking) -> BookingRule:
-    """The venue's rule without a query: select_related by the selectors, else the defaults."""
-    venue = booking.venue
-    try:
-        rule = venue.booking_rule
-    except BookingRule.DoesNotExist:
-        # Never saved by staff: the mode's and kind's defaults (what `rule_for` would give).
-        rule = BookingRule(venue=venue, palace_id=venue.palace_id, **rule_defaults(venue))
-    venue._rule_cache = rule
-    return rule
-
-
-def _cancellation(booking: Booking, rule: BookingRule, now: datetime) -> tuple[bool, str]:
-    """May the owner cancel now, and if not, why (the service decides; this only explains)."""
-    if booking.status not in Booking.OPEN:
-        return False, ""
-    if booking.start <= now:
-        return False, _("The booking has already begun.")
-    deadline = cancel_deadline(rule, booking.start)
-    if booking.status == Status.CONFIRMED and now > deadline:
-        return False, _(
-            "Bookings here can be cancelled up to %(minutes)d minutes before the start: the deadline was "
-            "%(deadline)s. If you cannot come, tell the palace."
-        ) % {"minutes": rule.cancel_deadline_minutes, "deadline": _when(deadline)}
-    return True, ""
-
-
-def _item(booking: Booking, now: datetime, positions: dict[int, int]) -> BookingItem:
-    rule = _rule_of(booking)
-    can_cancel, note = _cancellation(booking, rule, now)
-    opens, closes = checkin_window(rule, booking.start)
-    return BookingItem(
-        booking=booking,
-        rule=rule,
-        badge=STATUS_BADGES.get(booking.status, ""),
-        position=positions.get(booking.pk),
-        deadline=cancel_deadline(rule, booking.start),
-        can_cancel=can_cancel,
-        cancel_label=str(CANCEL_LABELS.get(booking.status, "")),
-        cancel_note=note,
-        checkin_opens=opens,
-        checkin_closes=closes,
-    )
-
-
-def _feed_url(request, user) -> str:
-    feed = calendars.calendar_feed_for(user)
-    return request.build_absolute_uri(reverse("bookings_calendar:feed", kwargs={"token": feed.token}))
-
-
-@login_required
-@require_GET
-def my_bookings(request):
-    now = timezone.now()
-    user = request.user
-    upcoming = list(upcoming_bookings_of_user(user, now=now))
-    positions = waitlist_positions(upcoming)
-    past_page = Paginator(past_bookings_of_user(user, now=now), PAST_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    feed_url = _feed_url(request, user)
-    return render(
-        request,
-        "bookings/my_bookings.html",
-        {
-            "upcoming": [_item(b, now, positions) for b in upcoming],
-            "past_page": past_page,
-            "past": [_item(b, now, {}) for b in past_page.object_list],
-            "suspension": services.suspension_in_force(user, now=now),
-            "feed_url": feed_url,
-            "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
-        },
-    )
-
-
-def _own_booking(request, pk: int) -> Booking:
-    return get_object_or_404(
-        Booking.objects.of_venues().select_related("venue", "venue__booking_rule", "venue__palace", "palace"),
-        pk=pk,
-        user=request.user,
-    )
-
-
-@login_required
-@require_GET
-def booking_detail(request, pk: int):
-    booking = _own_booking(request, pk)
-    now = timezone.now()
-    positions = waitlist_positions([booking])
-    return render(
-        request,
-        "bookings/booking_detail.html",
-        {"item": _item(booking, now, positions), "booking": booking, "now": now},
-    )
-
-
-@login_required
-@require_GET
-def booking_qr(request, pk: int):
-    """The check-in code as an SVG QR code: the owner's confirmed bookings only."""
-    booking = _own_booking(request, pk)
-    if booking.status not in (Status.CONFIRMED, Status.CHECKED_IN):
-        raise Http404
-    response = HttpResponse(qr.qr_svg(booking.check_in_code), content_type="image/svg+xml")
-    response["Cache-Control"] = "private, no-cache"
-    return response
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def booking_cancel(request, pk: int):
-    """GET: the confirmation step (with the deadline); POST: cancel through the service."""
-    booking = _own_booking(request, pk)
-    if request.method == "POST":
-        try:
-            services.booking_cancel(actor=request.user, booking=booking)
-        except PortalError as exc:
-            if exc.status == 404:
-                raise Http404 from None
-            messages.error(request, str(exc.message))
-            return redirect("bookings:detail", booking.pk)
-        messages.success(
-            request,
-            _("Cancelled: %(venue)s, %(when)s.")
-            % {"venue": booking.venue.name, "when": _when(booking.start)},
-        )
-        return redirect("bookings:my_bookings")
-    item = _item(booking, timezone.now(), waitlist_positions([booking]))
-    return render(request, "bookings/booking_cancel.html", {"item": item, "booking": booking})
-
-
-@login_required
-@require_POST
-def offer_accept(request, pk: int):
-    booking = _own_booking(request, pk)
-    try:
-        services.offer_accept(user=request.user, booking=booking)
-    except PortalError as exc:
-        if exc.status == 404:
-            raise Http404 from None
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(
-            request,
-            _("Booked: %(venue)s, %(when)s. Show the QR code when you arrive.")
-            % {"venue": booking.venue.name, "when": _when(booking.start)},
-        )
-    return redirect("bookings:detail", booking.pk)
-
-
-@login_required
-@require_POST
-def calendar_reset(request):
-    calendars.calendar_feed_reset(user=request.user)
-    messages.success(
-        request,
-        _("Your calendar address has changed and the old one no longer works: subscribe again."),
-    )
-    return redirect(reverse("bookings:my_bookings") + "#calendar")
-
-
-# --- Suspension and appeal ---------------------------------------------------------------------------
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def suspension(request):
-    """The worker's suspension (the one in force, else the latest): why, until when, the appeal."""
-    now = timezone.now()
-    user = request.user
-    current = services.suspension_in_force(user, now=now)
-    shown = current or Suspension.objects.filter(user=user).order_by("-starts_at").first()
-    form = AppealForm(request.POST or None)
-    status, error = 200, ""
-    if request.method == "POST":
-        if shown is None:
-            raise Http404
-        if form.is_valid():
-            try:
-                services.appeal_submit(user=user, suspension=shown, text=form.cleaned_data["text"])
-            except PortalError as exc:
-                if exc.status == 404:
-                    raise Http404 from None
-                if "text" in exc.fields:
-                    form.add_error("text", exc.fields["text"])
-                else:
-                    error = str(exc.message)
-                status = exc.status
-            else:
-                messages.success(request, _("Your appeal has been sent. Staff will decide and let you know."))
-                return redirect("bookings:suspension")
-        else:
-            status = 400
-    appeal = None
-    no_shows = []
-    if shown is not None:
-        appeal = Appeal.objects.filter(suspension=shown).first()
-        no_shows = list(shown.no_shows.select_related("venue", "palace").order_by("-start"))
-    return render(
-        request,
-        "bookings/suspension.html",
-        {
-            "suspension": shown,
-            "in_force": current is not None,
-            "appeal": appeal,
-            "no_shows": no_shows,
-            "form": form,
-            "may_appeal": current is not None and appeal is None,
-            "error": error,
-        },
-        status=status,
-    )

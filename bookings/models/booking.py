@@ -1,0 +1,215 @@
+"""Reservations of venues, and the lifecycle every sign-up shares.
+
+One table, `Booking`, holds every reservation whatever its state: a waitlist place, an offer
+held for someone from the waitlist, a request awaiting staff, a confirmed booking, a check-in,
+a cancellation, a no-show. Capacity lives in two places, both enforced by the database:
+- exclusive venues (and approved group requests): no two active bookings overlap (an exclusion
+  constraint on PostgreSQL; the service's check inside an IMMEDIATE transaction on SQLite);
+- shared venues and service windows: one `SlotCounter` row per slot whose `taken` may never pass
+  `capacity` (a CHECK constraint), raised only by a conditional UPDATE.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.fields import DateTimeRangeField, RangeOperators
+from django.db import models
+from django.db.models import F, Func, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from venues.models import Palace, Venue
+
+from ..constraints import PostgresExclusionConstraint
+from .offering import Occurrence, Offering
+from .rule import DutyShift
+
+
+class TsTzRange(Func):
+    function = "TSTZRANGE"
+    output_field = DateTimeRangeField()
+
+
+class SlotCounter(models.Model):
+    """Places held in one slot of a shared venue or service window. `taken` ≤ `capacity`, always."""
+
+    palace = models.ForeignKey(Palace, on_delete=models.CASCADE)
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="slot_counters")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    capacity = models.PositiveIntegerField()
+    taken = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["venue", "start"], name="slot_unique_start"),
+            models.CheckConstraint(condition=Q(taken__lte=F("capacity")), name="slot_never_overbooked"),
+            models.CheckConstraint(condition=Q(taken__gte=0), name="slot_taken_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.venue_id} {self.start:%Y-%m-%d %H:%M} {self.taken}/{self.capacity}"
+
+
+class BookingQuerySet(models.QuerySet):
+    def for_palace(self, palace):
+        return self.filter(palace=palace)
+
+    def for_user(self, user):
+        return self.filter(user=user)
+
+    def of_venues(self):
+        """Venue bookings only, not sign-ups of offerings (courses, events)."""
+        return self.filter(offering__isnull=True)
+
+    def holding(self):
+        """Bookings that hold their places or range (what capacity counts)."""
+        return self.filter(status__in=Booking.HOLDING)
+
+    def upcoming(self):
+        return self.filter(end__gt=timezone.now())
+
+
+class Booking(models.Model):
+    class Status(models.TextChoices):
+        WAITLISTED = "waitlisted", _("on the waitlist")
+        OFFERED = "offered", _("place offered")
+        PENDING = "pending", _("awaiting approval")
+        CONFIRMED = "confirmed", _("confirmed")
+        CHECKED_IN = "checked_in", _("checked in")
+        CANCELLED = "cancelled", _("cancelled")
+        DECLINED = "declined", _("declined")
+        EXPIRED = "expired", _("offer expired")
+        NO_SHOW = "no_show", _("no-show")
+
+    # Statuses that hold places in a slot counter or block a range.
+    HOLDING = (Status.OFFERED, Status.CONFIRMED, Status.CHECKED_IN)
+    # Statuses a worker still expects something from (count towards per-person limits).
+    ACTIVE = (Status.PENDING, Status.OFFERED, Status.CONFIRMED)
+    OPEN = (Status.WAITLISTED, Status.OFFERED, Status.PENDING, Status.CONFIRMED)
+
+    palace = models.ForeignKey(Palace, verbose_name=_("palace"), on_delete=models.PROTECT)
+    # Empty only for sign-ups of an offering held online.
+    venue = models.ForeignKey(
+        Venue,
+        verbose_name=_("venue"),
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        null=True,
+        blank=True,
+    )
+    # Set for sign-ups (enrolments, registrations): places are counted on the offering.
+    offering = models.ForeignKey(
+        Offering,
+        verbose_name=_("offering"),
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        null=True,
+        blank=True,
+    )
+    # Waitlist order where it is not the order of joining (a lottery's draw order).
+    queue_rank = models.PositiveIntegerField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("booked by"),
+        on_delete=models.PROTECT,
+        related_name="bookings",
+    )
+    mode = models.CharField(_("booking mode"), max_length=12)
+    # True where the booking takes the venue whole: exclusive venues and group requests.
+    exclusive = models.BooleanField(default=False)
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    # The local (Asia/Shanghai) date of the start, set at write time: ledgers read months by index.
+    local_date = models.DateField(_("date"))
+    party_size = models.PositiveSmallIntegerField(_("party size"), default=1)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    fee = models.DecimalField(_("fee (yuan)"), max_digits=8, decimal_places=2, default=0)
+    check_in_code = models.CharField(_("check-in code"), max_length=12, unique=True)
+    # Group requests: what for, how many, on behalf of whom.
+    purpose = models.CharField(_("purpose"), max_length=200, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=100, blank=True)
+    duty_shift = models.ForeignKey(
+        DutyShift, null=True, blank=True, on_delete=models.SET_NULL, related_name="bookings"
+    )
+    offer_expires_at = models.DateTimeField(_("offer expires"), null=True, blank=True)
+    decision_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("booked at"), default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BookingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        ordering = ["start", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__lt=F("end")), name="booking_start_before_end"),
+            models.CheckConstraint(condition=Q(party_size__gte=1), name="booking_party_positive"),
+            models.CheckConstraint(condition=Q(fee__gte=0), name="booking_fee_not_negative"),
+            models.CheckConstraint(
+                condition=Q(venue__isnull=False) | Q(offering__isnull=False),
+                name="booking_has_venue_or_offering",
+            ),
+            PostgresExclusionConstraint(
+                name="booking_no_overlap_exclusive",
+                expressions=[
+                    ("venue", RangeOperators.EQUAL),
+                    (TsTzRange("start", "end", models.Value("[)")), RangeOperators.OVERLAPS),
+                ],
+                condition=Q(exclusive=True, status__in=["offered", "confirmed", "checked_in"]),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["palace", "local_date"]),
+            models.Index(fields=["venue", "start"]),
+            models.Index(fields=["user", "status", "start"]),
+            models.Index(fields=["status", "end"]),
+            models.Index(fields=["offering", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.venue_id} {self.start:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_holding(self) -> bool:
+        return self.status in self.HOLDING
+
+
+class Attendance(models.Model):
+    """Someone signed up for an offering was at one of its sessions (code check-in or roll call)."""
+
+    class Method(models.TextChoices):
+        CODE = "code", _("check-in code")
+        ROLL_CALL = "roll_call", _("roll call")
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="attendances")
+    occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="attendances")
+    palace = models.ForeignKey(Palace, on_delete=models.PROTECT)
+    local_date = models.DateField()
+    method = models.CharField(max_length=10, choices=Method.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["booking", "occurrence"], name="attendance_once_per_session"),
+        ]
+        indexes = [models.Index(fields=["palace", "local_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.booking_id} at {self.occurrence_id}"
