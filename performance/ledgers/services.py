@@ -120,7 +120,7 @@ def ledger_aggregate_months(
         counting.count_sessions(tally, now=now)
         counting.count_attendance(tally)
         counting.count_signups(tally)
-        counting.count_bookings(tally, venues)
+        counting.count_bookings(tally)
         counting.count_ratings(tally)
         counting.count_wishes(tally)
         counting.count_hosting(tally)
@@ -193,27 +193,30 @@ def _ledgers(
 def _write_figures(
     ledgers: list[_LedgerRow], tally: counting.Tally, named: list[int] | None
 ) -> dict[date, int]:
-    """Replace the figures of `ledgers` (every ledger of the range, or of the named palaces).
+    """Make the stored figures of `ledgers` (every ledger of the range, or of the named palaces)
+    equal to the computed ones, writing only what changed (a nightly re-run of an unchanged month
+    writes nothing but the ledgers' stamps).
 
-    Zeros are not stored: a metric without a row is 0 (the selectors read it so). Open, submitted
-    and returned ledgers: their rows are deleted and the non-zero figures inserted. Accepted ones
-    keep every row (the snapshot is in `locked_value`): values are set to 0, then the non-zero
-    figures upserted (value only); a row new to an accepted ledger gets `locked_value` 0, since the
-    month had no such figure when it was accepted.
+    Zeros are not stored: a metric without a row is 0 (the selectors read it so). Rows of open,
+    submitted and returned ledgers whose figure is now 0 are deleted. Accepted ledgers keep every
+    row (the snapshot is in `locked_value`): a figure now 0 gets `value` 0; a row new to an
+    accepted ledger gets `locked_value` 0, since the month had no such figure when accepted.
+    Returns the number of non-zero figures per month.
     """
     scope = LedgerFigure.objects.filter(month__gte=tally.first, month__lte=tally.last)
     if named is not None:
         scope = scope.filter(palace_id__in=named)
+    existing = {
+        (ledger_id, metric): (pk, value)
+        for pk, ledger_id, metric, value in scope.values_list("pk", "ledger_id", "metric", "value")
+    }
     accepted = set(
-        Ledger.objects.filter(pk__in=scope.values("ledger_id"), status=Ledger.Status.ACCEPTED).values_list(
-            "pk", flat=True
-        )
+        Ledger.objects.filter(
+            month__gte=tally.first, month__lte=tally.last, status=Ledger.Status.ACCEPTED
+        ).values_list("pk", flat=True)
     )
-    scope.exclude(ledger__status=Ledger.Status.ACCEPTED).delete()
-    if accepted:
-        scope.filter(ledger__status=Ledger.Status.ACCEPTED).update(value=ZERO)
 
-    rows = []
+    upserts, computed = [], set()
     written: dict[date, int] = defaultdict(int)
     for ledger in ledgers:
         counted = tally.figures.get((ledger.month, ledger.palace_id), {})
@@ -222,10 +225,24 @@ def _write_figures(
         locked = ZERO if ledger.pk in accepted else None
         for code in CODES:
             value = values[code].quantize(_PLACES)
-            if value:
-                rows.append((ledger.pk, ledger.palace_id, ledger.month, code, value, locked))
-                written[ledger.month] += 1
-    writing.figures_insert(rows=rows)
+            if not value:
+                continue
+            computed.add((ledger.pk, code))
+            written[ledger.month] += 1
+            old = existing.get((ledger.pk, code))
+            if old is None or old[1] != value:
+                upserts.append((ledger.pk, ledger.palace_id, ledger.month, code, value, locked))
+    gone, by_pk = [], {ledger.pk: ledger for ledger in ledgers}
+    for (ledger_id, code), (pk, value) in existing.items():
+        if (ledger_id, code) in computed:
+            continue
+        if ledger_id not in accepted:
+            gone.append(pk)
+        elif value and ledger_id in by_pk:  # keep the row and its snapshot; the latest value is 0
+            ledger = by_pk[ledger_id]
+            upserts.append((ledger_id, ledger.palace_id, ledger.month, code, ZERO, None))
+    writing.figures_delete(ids=gone)
+    writing.figures_insert(rows=upserts)
     return written
 
 

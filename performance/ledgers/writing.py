@@ -43,6 +43,13 @@ def ledgers_stamp(*, rows: list[tuple[int, int]], computed_at: datetime) -> None
             )
 
 
+def _array_literal(values) -> str:
+    """A PostgreSQL array literal of ids, dates, metric codes ([a-z0-9_], no quoting needed) or
+    decimals: one text parameter, parsed by the server, instead of thousands of values the
+    driver adapts one by one (most of the client's time on a province's month)."""
+    return "{" + ",".join("NULL" if v is None else str(v) for v in values) + "}"
+
+
 def figures_insert(*, rows: list[tuple[int, int, date, str, Decimal, Decimal | None]]) -> None:
     """Insert (ledger id, palace id, month, metric, value, locked value) rows; on a conflict with a
     row that is still there (an accepted month's), only `value` is set: `locked_value`, the
@@ -57,7 +64,7 @@ def figures_insert(*, rows: list[tuple[int, int, date, str, Decimal, Decimal | N
             cursor.execute(
                 f"INSERT INTO {_FIGURE} {columns} SELECT * FROM unnest({arrays}) AS t "  # noqa: S608
                 f"WHERE true {conflict}",  # WHERE true: ON CONFLICT must not parse as a join's ON
-                [list(column) for column in zip(*rows, strict=True)],
+                [_array_literal(column) for column in zip(*rows, strict=True)],
             )
         else:
             # Decimals as text, as Django's SQLite backend stores them (all places kept).
@@ -68,3 +75,14 @@ def figures_insert(*, rows: list[tuple[int, int, date, str, Decimal, Decimal | N
                     for ledger, palace, month, metric, value, locked in rows
                 ],
             )
+
+
+def figures_delete(*, ids: list[int]) -> None:
+    """Delete figure rows by id (one statement; no parameter limit on SQLite)."""
+    if not ids:
+        return
+    with connection.cursor() as cursor:
+        if _postgres():
+            cursor.execute(f"DELETE FROM {_FIGURE} WHERE id = ANY(%s::bigint[])", [ids])  # noqa: S608
+        else:
+            cursor.executemany(f"DELETE FROM {_FIGURE} WHERE id = %s", [(pk,) for pk in ids])  # noqa: S608
