@@ -447,7 +447,8 @@ def main() -> int:
     first_ratio = figures["first_s"] / figures["hand_sql_s"]
     print()
     print(
-        f"Ledger aggregation benchmark: PostgreSQL {version // 10000}.{version % 100}, {os.cpu_count()} CPU(s); "
+        f"Ledger aggregation benchmark: PostgreSQL {version // 10000}.{version % 100}, "
+        f"{os.cpu_count()} CPU(s); "
         f"{seeded['palaces']} palaces, {seeded['venues']} venues; two months of raw rows "
         f"({', '.join(f'{n:,} {k}' for k, n in seeded.items() if k not in ('palaces', 'venues'))})"
     )
