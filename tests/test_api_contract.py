@@ -572,3 +572,39 @@ def test_schema_lists_the_alliance_with_the_summarys_exact_keys(schema):
     apply = paths["/api/v1/alliance/calls/{id}/applications/"]["post"]["responses"]
     assert apply["201"]["content"]["application/json"]["schema"]["$ref"].endswith("/HostingApplication")
     assert all(f"`{code}`" in apply["409"]["description"] for code in APPLY_409_CODES)
+
+
+# --- Monthly ledgers (API.md, "Staff") -----------------------------------------------------------
+
+LEDGER_ITEM_KEYS = {"palace", "month", "status", "computed_at", "figures"}
+LEDGER_METRIC_KEYS = {"code", "name", "unit", "source"}
+
+
+def test_schema_lists_the_ledgers_with_typed_filters_and_the_promised_keys(schema):
+    paths = schema["paths"]
+    assert set(paths["/api/v1/ledgers/"]) == {"get"}
+    assert set(paths["/api/v1/ledgers/metrics/"]) == {"get"}
+    listing = _component(schema, _response_schema(schema, "/api/v1/ledgers/")["$ref"])
+    assert set(listing["properties"]) == {"count", "next", "previous", "results"}
+    item = _component(schema, listing["properties"]["results"]["items"]["$ref"])["properties"]
+    assert set(item) >= LEDGER_ITEM_KEYS
+    assert item["figures"]["additionalProperties"] == {"type": "number"}
+    assert re.fullmatch(item["month"]["pattern"], "2024-01")
+    status = item["status"].get("$ref") or item["status"]["allOf"][0]["$ref"]
+    assert set(_component(schema, status)["enum"]) == {
+        "open",
+        "submitted",
+        "returned",
+        "accepted",
+    }
+    filters = _parameters(schema, "/api/v1/ledgers/")
+    assert {"palace", "city", "month", "year", "status", "page", "page_size"} <= set(filters)
+    assert (filters["year"]["schema"]["minimum"], filters["year"]["schema"]["maximum"]) == (2000, 2100)
+    assert filters["palace"]["schema"]["minimum"] == 1
+    assert re.fullmatch(filters["month"]["schema"]["pattern"], "2024-12")
+    assert not re.fullmatch(filters["month"]["schema"]["pattern"], "2024-13")
+    assert set(filters["status"]["schema"]["enum"]) == {"open", "submitted", "returned", "accepted"}
+    metrics = paths["/api/v1/ledgers/metrics/"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert metrics["schema"]["type"] == "array"
+    assert set(_component(schema, metrics["schema"]["items"]["$ref"])["properties"]) >= LEDGER_METRIC_KEYS
+    assert {"400", "401"} <= set(paths["/api/v1/ledgers/"]["get"]["responses"])
