@@ -1,5 +1,26 @@
 """The performance app's models, gathered for Django (the app label stays `performance`)."""
 
+from .evaluation.models import (
+    Category,
+    Evaluation,
+    EvaluationStep,
+    Evidence,
+    Indicator,
+    Scheme,
+    Score,
+)
 from .ledgers.models import Ledger, LedgerFigure, LedgerStep, ManualLine
 
-__all__ = ["Ledger", "LedgerFigure", "LedgerStep", "ManualLine"]
+__all__ = [
+    "Category",
+    "Evaluation",
+    "EvaluationStep",
+    "Evidence",
+    "Indicator",
+    "Ledger",
+    "LedgerFigure",
+    "LedgerStep",
+    "ManualLine",
+    "Scheme",
+    "Score",
+]
