@@ -200,7 +200,7 @@ def score(
     else:  # pragma: no cover - clean_formula admits only the kinds above
         raise FormulaError([_("Unknown formula kind.")])
     result = min(max(result, ZERO), max_score).quantize(CENT, rounding=ROUND_HALF_UP)
-    return result, {code: str(value.normalize()) if value else "0" for code, value in used.items()}
+    return result, {code: f"{value.normalize():f}" if value else "0" for code, value in used.items()}
 
 
 def describe(formula: Mapping[str, Any], names: Mapping[str, str]) -> str:

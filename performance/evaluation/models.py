@@ -222,6 +222,11 @@ class Evaluation(models.Model):
         return self.status == self.Status.CONCLUDED
 
     @property
+    def band_css(self) -> str:
+        """The stylesheet's class of the band (`is-standardised`, `is-basic`, `is-not-yet`)."""
+        return f"is-{self.band.replace('_', '-')}" if self.band else ""
+
+    @property
     def palace_may_edit(self) -> bool:
         return self.status in self.EDITABLE_BY_PALACE
 
