@@ -9,9 +9,10 @@ the ledgers' step, whose figures the formula indicators read).
   province's score sometimes half a point below the palace's own, with the city's comment saying
   why; formula indicators are scored from the ledgers' 2024 figures by the same code the service
   uses. Bands follow from the totals;
-- the next year's scheme (a copy of 2024's, published) under way around the anchor day: the demo
-  palace self-evaluating (some indicators still open), two palaces of the demo city waiting for
-  the city's review, one waiting for the province.
+- the anchor year's scheme under way (2024's, with the indicators on bookings, classes, ratings
+  and wishes now scored from the ledgers, which count those rows since the portal went live;
+  published a month before the anchor day): the demo palace self-evaluating (some indicators still
+  open), two palaces of the demo city waiting for the city's review, one waiting for the province.
 
 Written with bulk inserts (a few queries per table), every row one the services could have
 written. Deterministic for a seed and anchor day.
@@ -82,23 +83,27 @@ def _write_scheme(
         Category(scheme=scheme, order=n, name=name_, description=desc, max_score=Decimal(str(maximum)))
         for n, (name_, maximum, desc, _rows) in enumerate(SCHEME_2024, start=1)
     )
-    indicators = Indicator.objects.bulk_create(
-        Indicator(
-            scheme=scheme,
-            category=category,
-            order=m,
-            code=f"{n}.{m}",
-            text=text,
-            guide=guide,
-            max_score=Decimal(str(maximum)),
-            kind=Indicator.Kind.FORMULA if formula else Indicator.Kind.MANUAL,
-            formula=formula,
-        )
-        for n, (category, (_n, _max, _d, rows)) in enumerate(
-            zip(categories, SCHEME_2024, strict=True), start=1
-        )
-        for m, (text, maximum, guide, formula) in enumerate(rows, start=1)
-    )
+    indicators = []
+    for n, (category, (_name, _max, _desc, rows)) in enumerate(
+        zip(categories, SCHEME_2024, strict=True), start=1
+    ):
+        for m, (text, maximum, guide, formula, *later) in enumerate(rows, start=1):
+            if later and year > 2024:
+                guide, formula = later[0]
+            indicators.append(
+                Indicator(
+                    scheme=scheme,
+                    category=category,
+                    order=m,
+                    code=f"{n}.{m}",
+                    text=text,
+                    guide=guide,
+                    max_score=Decimal(str(maximum)),
+                    kind=Indicator.Kind.FORMULA if formula else Indicator.Kind.MANUAL,
+                    formula=formula,
+                )
+            )
+    Indicator.objects.bulk_create(indicators)
     return scheme, indicators
 
 
@@ -107,7 +112,7 @@ def _strength(rng, palace: Palace) -> float:
         return 0.97
     if palace.level == Palace.Level.CITY:
         return rng.uniform(0.84, 0.97)
-    return rng.uniform(0.55, 0.93)
+    return rng.uniform(0.6, 0.95)
 
 
 def _in_city(palace: Palace, city) -> bool:
@@ -196,7 +201,7 @@ def build_evaluation(ctx: DemoContext) -> None:
     ctx.count(_("evaluation schemes"), 1)
     ctx.count(_("evaluations concluded"), len(evaluations))
 
-    _under_way(ctx, rng, scheme, in_service, province=province, city_officer=city_officer, manager=manager)
+    _under_way(ctx, rng, in_service, province=province, city_officer=city_officer, manager=manager)
 
 
 def _write_rows(evaluations, scores_by_palace, steps_by_palace) -> None:
@@ -213,11 +218,11 @@ def _write_rows(evaluations, scores_by_palace, steps_by_palace) -> None:
     EvaluationStep.objects.bulk_create(steps, batch_size=2000)
 
 
-def _under_way(ctx: DemoContext, rng, source: Scheme, in_service, *, province, city_officer, manager) -> None:
-    """The next year's evaluation around the anchor day: a copy of the 2024 scheme, published a
-    month ago; the demo palace self-evaluating; two of its city's palaces waiting for the city;
-    one for the province."""
-    year = max(2025, ctx.today.year - 1)
+def _under_way(ctx: DemoContext, rng, in_service, *, province, city_officer, manager) -> None:
+    """The anchor year's evaluation around the anchor day: the 2024 scheme with the portal-era
+    formulas, published a month ago; the demo palace self-evaluating; two of its city's palaces
+    waiting for the city; one for the province."""
+    year = max(2025, ctx.today.year)
     now = timezone.make_aware(datetime.combine(ctx.today, datetime.min.time())) + timedelta(hours=10)
     scheme, indicators = _write_scheme(
         year,

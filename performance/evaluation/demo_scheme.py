@@ -10,12 +10,18 @@ from __future__ import annotations
 
 from typing import Any
 
-# (name, maximum, description, [(text, maximum, scoring guide, formula or None), ...])
-Indicator = tuple[str, float, str, dict[str, Any] | None]
+# (name, maximum, description, [(text, maximum, scoring guide, formula or None[, later]), ...]); `later`
+# is (guide, formula) for the schemes after 2024, when the portal's ledgers count these rows.
+Indicator = tuple
 
 
 def _t(metric: str, *tiers: tuple[float, float]) -> dict[str, Any]:
     return {"kind": "threshold", "metric": metric, "tiers": [{"at_least": a, "points": p} for a, p in tiers]}
+
+
+def _later(guide: str, formula: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Scored by hand while the portal held no such rows (2024); from the ledgers once it does."""
+    return guide, formula
 
 
 def _r(metric: str, target: float) -> dict[str, Any]:
@@ -95,38 +101,56 @@ SCHEME_2024: list[tuple[str, float, str, list[Indicator]]] = [
             (
                 "文化中心场馆利用率",
                 2,
-                "按台账文化中心场馆利用率计：达到40%得满分，20%得1分。",
-                _t("utilisation_culture", (20, 1), (40, 2)),
+                "查场馆使用登记簿，按使用时长占开放时长之比评分：40%以上得满分，20%以上得1分。",
+                None,
+                _later(
+                    "按台账文化中心场馆利用率计：达到40%得满分，20%得1分。",
+                    _t("utilisation_culture", (20, 1), (40, 2)),
+                ),
             ),
             (
                 "教育中心场馆利用率",
                 2,
-                "按台账教育中心场馆利用率计：达到40%得满分，20%得1分。",
-                _t("utilisation_education", (20, 1), (40, 2)),
+                "查教室、书屋使用登记，按使用时长占开放时长之比评分：40%以上得满分，20%以上得1分。",
+                None,
+                _later(
+                    "按台账教育中心场馆利用率计：达到40%得满分，20%得1分。",
+                    _t("utilisation_education", (20, 1), (40, 2)),
+                ),
             ),
             (
                 "健康中心场馆利用率",
                 2,
-                "按台账健康中心场馆利用率计：达到50%得满分，25%得1分。",
-                _t("utilisation_health", (25, 1), (50, 2)),
+                "查体育场馆预约登记，按使用时长占开放时长之比评分：50%以上得满分，25%以上得1分。",
+                None,
+                _later(
+                    "按台账健康中心场馆利用率计：达到50%得满分，25%得1分。",
+                    _t("utilisation_health", (25, 1), (50, 2)),
+                ),
             ),
             (
                 "公益性免费开放时段占比不低于50%",
                 1.5,
-                "免费时段占预订时长之比，达到50%得满分，不足按比例得分。",
-                _s("free_hours", "booked_hours", 0.5),
+                "查收费公示和场馆登记，免费时段占50%以上得满分，不足按比例得分。",
+                None,
+                _later(
+                    "免费时段占预订时长之比，达到50%得满分，不足按比例得分。",
+                    _s("free_hours", "booked_hours", 0.5),
+                ),
             ),
             (
                 "职工夜校开班数量和课时",
                 2,
-                "按台账“课程课时”计：全年达到200课时得满分，按比例得分。",
-                _r("class_sessions", 200),
+                "查夜校课表和签到表：全年200课时以上得满分，按比例得分。",
+                None,
+                _later("按台账“课程课时”计：全年达到200课时得满分，按比例得分。", _r("class_sessions", 200)),
             ),
             (
                 "职工夜校报名人数",
                 1.5,
-                "按台账“报名人数”计：全年达到1,500人次得满分，按比例得分。",
-                _r("enrolments", 1500),
+                "查夜校报名登记：全年1,500人次以上得满分，按比例得分。",
+                None,
+                _later("按台账“报名人数”计：全年达到1,500人次得满分，按比例得分。", _r("enrolments", 1500)),
             ),
             (
                 "服务中心帮扶、救助、咨询、就业、维权窗口齐全，专人值守",
@@ -137,8 +161,9 @@ SCHEME_2024: list[tuple[str, float, str, list[Indicator]]] = [
             (
                 "服务窗口预约服务量",
                 1.5,
-                "按台账“服务窗口预约”计：每20次得0.5分，最高1.5分。",
-                _c("appointments", 0.5, 20),
+                "查服务窗口接待登记：每20次得0.5分，最高1.5分。",
+                None,
+                _later("按台账“服务窗口预约”计：每20次得0.5分，最高1.5分。", _c("appointments", 0.5, 20)),
             ),
             (
                 "律师轮值、劳动争议调解室等维权服务常态化开展",
@@ -156,8 +181,12 @@ SCHEME_2024: list[tuple[str, float, str, list[Indicator]]] = [
             (
                 "场馆预约爽约率控制在10%以内",
                 1,
-                "爽约数占预订数之比，不超过10%得满分，超出逐步减少。",
-                _s("no_shows", "bookings", 0.1, "at_most"),
+                "查场馆预约登记：爽约率10%以内得满分。",
+                None,
+                _later(
+                    "爽约数占预订数之比，不超过10%得满分，超出逐步减少。",
+                    _s("no_shows", "bookings", 0.1, "at_most"),
+                ),
             ),
         ],
     ),
@@ -169,45 +198,45 @@ SCHEME_2024: list[tuple[str, float, str, list[Indicator]]] = [
             (
                 "全年组织开展各类文体活动场次",
                 3,
-                "按台账“活动场次”计：全年达到600场得满分，按比例得分。",
-                _r("activities", 600),
+                "按台账“活动场次”计：全年达到700场得满分，按比例得分。",
+                _r("activities", 700),
             ),
             (
                 "全年服务职工人次",
                 3,
-                "按台账“服务人次”计：全年达到60,000人次得满分，按比例得分。",
-                _r("person_times", 60000),
+                "按台账“服务人次”计：全年达到70,000人次得满分，按比例得分。",
+                _r("person_times", 70000),
             ),
             (
                 "劳模讲堂、五一课堂等讲座类活动",
                 2,
-                "按台账讲座场次计：达到40场得满分，20场得1分。",
-                _t("activities_kind_lecture", (20, 1), (40, 2)),
+                "按台账讲座场次计：达到80场得满分，40场得1分。",
+                _t("activities_kind_lecture", (40, 1), (80, 2)),
             ),
             ("读书分享、书画摄影展览等文化活动", 1.5, "查活动方案、照片和报道；每季度均有开展得满分。", None),
             (
                 "宫企融合：与企业联合开展活动",
                 2,
-                "按台账“宫企融合活动”计：每5场得0.5分，最高2分。",
-                _c("activities_partner_enterprise", 0.5, 5),
+                "按台账“宫企融合活动”计：每10场得0.5分，最高2分。",
+                _c("activities_partner_enterprise", 0.5, 10),
             ),
             (
                 "宫校合作、宫协联办活动",
                 1.5,
-                "按台账宫校合作活动计：达到10场得满分，5场得0.5分。",
-                _t("activities_partner_school", (5, 0.5), (10, 1.5)),
+                "按台账宫校合作活动计：达到30场得满分，15场得0.5分。",
+                _t("activities_partner_school", (15, 0.5), (30, 1.5)),
             ),
             (
                 "“一宫多点”活动点开展活动",
                 2,
-                "按台账活动点活动场次计：达到60场得满分，30场得1分。",
-                _t("satellite_activities", (30, 1), (60, 2)),
+                "按台账活动点活动场次计：达到240场得满分，120场得1分。",
+                _t("satellite_activities", (120, 1), (240, 2)),
             ),
             (
                 "志愿服务活动常态化",
                 1.5,
-                "按台账志愿服务场次计：每4场得0.5分，最高1.5分。",
-                _c("activities_kind_volunteer_service", 0.5, 4),
+                "按台账志愿服务场次计：每15场得0.5分，最高1.5分。",
+                _c("activities_kind_volunteer_service", 0.5, 15),
             ),
             (
                 "培育1个以上具有地方特色的活动品牌",
@@ -218,8 +247,8 @@ SCHEME_2024: list[tuple[str, float, str, list[Indicator]]] = [
             (
                 "直播荐岗、招聘会等就业服务活动",
                 1.5,
-                "按台账招聘会场次计：达到6场得满分，3场得0.5分。",
-                _t("activities_kind_job_fair", (3, 0.5), (6, 1.5)),
+                "按台账招聘会场次计：达到25场得满分，10场得0.5分。",
+                _t("activities_kind_job_fair", (10, 0.5), (25, 1.5)),
             ),
         ],
     ),
@@ -231,20 +260,29 @@ SCHEME_2024: list[tuple[str, float, str, list[Indicator]]] = [
             (
                 "职工评价平均分",
                 2.5,
-                "按台账“平均评分”计：达到4.5分得满分，4.0分得1.5分，3.5分得0.5分。",
-                _t("rating_avg", (3.5, 0.5), (4, 1.5), (4.5, 2.5)),
+                "查职工评价表：平均4.5分以上得满分，4.0分以上得1.5分，3.5分以上得0.5分。",
+                None,
+                _later(
+                    "按台账“平均评分”计：达到4.5分得满分，4.0分得1.5分，3.5分得0.5分。",
+                    _t("rating_avg", (3.5, 0.5), (4, 1.5), (4.5, 2.5)),
+                ),
             ),
             (
                 "参与评价的职工人次",
                 1.5,
-                "按台账“评价数”计：全年达到500人次得满分，按比例得分。",
-                _r("ratings", 500),
+                "查职工评价表：全年500人次以上得满分，按比例得分。",
+                None,
+                _later("按台账“评价数”计：全年达到500人次得满分，按比例得分。", _r("ratings", 500)),
             ),
             (
                 "“你点菜我买单”职工心愿答复率",
                 2,
-                "已答复心愿占收到心愿之比，达到90%得满分，不足按比例得分。",
-                _s("wishes_answered", "wishes", 0.9),
+                "查“你点菜我买单”心愿登记和答复记录：答复率90%以上得满分。",
+                None,
+                _later(
+                    "已答复心愿占收到心愿之比，达到90%得满分，不足按比例得分。",
+                    _s("wishes_answered", "wishes", 0.9),
+                ),
             ),
             ("每年开展职工需求调查并形成分析报告", 1.5, "查问卷、分析报告和改进措施；缺报告扣1分。", None),
             (
@@ -301,20 +339,20 @@ SCHEME_2024: list[tuple[str, float, str, list[Indicator]]] = [
             (
                 "线上观看人次",
                 2.5,
-                "按台账“线上观看”计：全年达到50,000人次得满分，按比例得分。",
-                _r("online_viewers", 50000),
+                "按台账“线上观看”计：全年达到100,000人次得满分，按比例得分。",
+                _r("online_viewers", 100000),
             ),
             (
                 "网络直播场次",
                 1.5,
-                "按台账直播场次计：每2场得0.5分，最高1.5分。",
-                _c("activities_kind_livestream", 0.5, 2),
+                "按台账直播场次计：每10场得0.5分，最高1.5分。",
+                _c("activities_kind_livestream", 0.5, 10),
             ),
             (
                 "单场线上活动最高观看人次",
                 1,
-                "达到10,000人次得满分，3,000人次得0.5分。",
-                _t("online_viewers_max", (3000, 0.5), (10000, 1)),
+                "达到15,000人次得满分，8,000人次得0.5分。",
+                _t("online_viewers_max", (8000, 0.5), (15000, 1)),
             ),
             (
                 "开通场馆线上预约，接入全省工人文化宫服务平台",

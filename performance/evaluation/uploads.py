@@ -70,9 +70,9 @@ def clean_name(name: str, extension: str) -> str:
     ending in the sniffed type's extension."""
     base = re.split(r"[\\/]", name or "")[-1]
     base = "".join(ch for ch in unicodedata.normalize("NFC", base) if unicodedata.category(ch)[0] != "C")
-    base = re.sub(r"[<>:\"|?*]", "_", base).strip(" .")
+    base = re.sub(r"[<>:\"|?*]", "_", base)
     stem = base.rsplit(".", 1)[0] if "." in base else base
-    stem = stem[: NAME_LENGTH - len(extension)].strip(" .") or _("evidence")
+    stem = stem.strip(" .")[: NAME_LENGTH - len(extension)].strip(" .") or _("evidence")
     return f"{stem}{extension}"
 
 

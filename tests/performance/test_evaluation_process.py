@@ -122,7 +122,8 @@ def test_submitting_needs_every_manual_score_and_then_locks_the_self_evaluation(
     with pytest.raises(RuleViolation) as caught:
         services.evaluation_submit(actor=world.manager_a, evaluation=evaluation)
     assert caught.value.code == "self_evaluation_incomplete"
-    assert "A2" in str(caught.value.message) and "B1" in str(caught.value.message)
+    assert "A2" in str(caught.value.message)
+    assert "B1" in str(caught.value.message)
     evaluation.refresh_from_db()
     assert evaluation.status == Status.DRAFT
 
@@ -215,12 +216,14 @@ def test_only_the_province_scores_and_every_manual_indicator_needs_a_final_score
             actor=world.province_officer, evaluation=evaluation, entries=self_scores(scheme, A2=21)
         )
     evaluation.refresh_from_db()
-    assert evaluation.status == Status.REVIEWED and evaluation.total is None
+    assert evaluation.status == Status.REVIEWED
+    assert evaluation.total is None
     services.evaluation_conclude(
         actor=world.province_officer, evaluation=evaluation, entries=self_scores(scheme, A2=20, B1=25)
     )
     evaluation.refresh_from_db()
-    assert evaluation.total == D(70) and evaluation.band == Band.BASIC
+    assert evaluation.total == D(70)
+    assert evaluation.band == Band.BASIC
 
 
 @pytest.mark.django_db

@@ -121,7 +121,8 @@ def test_publishing_needs_a_complete_scheme_and_freezes_it(world):
     )
     services.scheme_publish(actor=world.province_officer, scheme=scheme)
     scheme.refresh_from_db()
-    assert scheme.status == Scheme.Status.PUBLISHED and scheme.published_by == world.province_officer
+    assert scheme.status == Scheme.Status.PUBLISHED
+    assert scheme.published_by == world.province_officer
 
     with pytest.raises(RuleViolation) as caught:
         services.indicator_save(
@@ -138,7 +139,8 @@ def test_publishing_needs_a_complete_scheme_and_freezes_it(world):
 def test_copying_last_years_scheme_starts_a_draft_with_the_same_tree(world):
     source = make_scheme(2024)
     copy = services.scheme_copy(actor=world.province_officer, source=source, year=2025)
-    assert copy.is_draft and copy.year == 2025
+    assert copy.is_draft
+    assert copy.year == 2025
     assert list(copy.categories.values_list("name", "max_score")) == list(
         source.categories.values_list("name", "max_score")
     )
