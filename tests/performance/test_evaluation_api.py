@@ -67,7 +67,7 @@ def test_schemes_need_a_staff_role(world, concluded):
 
 @pytest.mark.django_db
 def test_evaluations_carry_totals_per_category_total_and_band(world, concluded):
-    _scheme, a, _b = concluded
+    _scheme, _a, _b = concluded
     body = client(world.province_officer).get(EVALUATIONS, {"year": 2024, "palace": world.palace_a.pk}).json()
     assert body["count"] == 1
     item = body["results"][0]
