@@ -87,6 +87,27 @@ FORMULA_SCHEMA: dict[str, Any] = {
 }
 
 
+def openapi_schema(node: Any = None) -> Any:
+    """`FORMULA_SCHEMA` in OpenAPI 3.0's dialect (no `const`, boolean `exclusiveMinimum`), for
+    the API's published schema."""
+    node = FORMULA_SCHEMA if node is None else node
+    if isinstance(node, list):
+        return [openapi_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "$schema":
+            continue
+        if key == "const":
+            out["enum"] = [value]
+        elif key == "exclusiveMinimum":
+            out["minimum"], out["exclusiveMinimum"] = value, True
+        else:
+            out[key] = openapi_schema(value)
+    return out
+
+
 class FormulaError(ValueError):
     """The formula is malformed; `messages` says why, in the user's language."""
 

@@ -194,7 +194,7 @@ def test_schema_names_the_endpoints_and_their_shapes(db):
     assert {"palace", "year", "status", "categories", "total", "band", "self_total"} <= set(evaluation)
     assert evaluation["total"]["type"] == "number"
     indicator = components["Indicator"]["properties"]
-    assert {b["properties"]["kind"]["const"] for b in indicator["formula"]["oneOf"]} == {
+    assert {b["properties"]["kind"]["enum"][0] for b in indicator["formula"]["oneOf"]} == {
         "threshold",
         "ratio_to_target",
         "count",

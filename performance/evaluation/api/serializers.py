@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..formulas import FORMULA_SCHEMA
+from ..formulas import openapi_schema
 from ..models import SCHEME_TOTAL, Band, Category, Evaluation, Indicator, Scheme
 
 
@@ -16,7 +16,7 @@ def _score(**kwargs) -> serializers.DecimalField:
     )
 
 
-@extend_schema_field({**{k: v for k, v in FORMULA_SCHEMA.items() if k != "$schema"}, "nullable": True})
+@extend_schema_field({**openapi_schema(), "nullable": True})
 class FormulaField(serializers.JSONField):
     """The formula as stored: `{"kind", parameters}` (see the schema's `oneOf`), null for manual."""
 
