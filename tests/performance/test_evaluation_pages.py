@@ -113,6 +113,7 @@ def test_the_manager_starts_fills_in_and_submits_on_the_page(world, scheme):
     assert evaluation.status == Status.DRAFT  # 99 > 25: nothing saved, nothing submitted
     assert evaluation.scores.filter(self_score__isnull=False).count() == 0
     assert response.status_code == 200
+    assert "B1" in response.content.decode()  # the refusal names the indicator
 
     fields[f"score_{indicator(scheme, 'B1').pk}"] = "20"
     client.post(url("self_save", evaluation.pk), {**fields, "action": "submit"})

@@ -65,13 +65,21 @@ def _bad_year() -> str:
     return _("That year cannot be shown; showing the default year instead.")
 
 
-def refuse(request, error: PortalError) -> None:
-    """Show a service's refusal (and its field errors) at the top of the next page. Out of reach
-    (`NotFound`) is a 404 page, as everywhere."""
+def refuse(request, error: PortalError, labels: dict[str, str] | None = None) -> None:
+    """Show a service's refusal (and its field errors, each named by `labels[field]` when given,
+    e.g. the indicator's code) at the top of the next page. Out of reach (`NotFound`) is a 404
+    page, as everywhere."""
+    from django.utils.translation import gettext as _
+
     if isinstance(error, NotFound):
         raise Http404
     messages.error(request, str(error.message))
-    for field_messages in (error.fields or {}).values():
+    for field, field_messages in (error.fields or {}).items():
         for message in field_messages:
-            if str(message) != str(error.message):
-                messages.error(request, str(message))
+            if str(message) == str(error.message):
+                continue
+            label = (labels or {}).get(field)
+            messages.error(
+                request,
+                _("%(label)s: %(message)s") % {"label": label, "message": message} if label else str(message),
+            )

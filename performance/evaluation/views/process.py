@@ -223,6 +223,15 @@ def evaluation_detail(request, pk: int):
     )
 
 
+def _labels(evaluation: Evaluation) -> dict[str, str]:
+    """Form field names → the indicator's code, to say which indicator a refusal is about."""
+    labels = {}
+    for pk, code in evaluation.scheme.indicators.values_list("pk", "code"):
+        for prefix in ("score_", "note_", "comment_", "final_", "finalnote_"):
+            labels[f"{prefix}{pk}"] = code
+    return labels
+
+
 def _entries(post, score_prefix: str, note_prefix: str) -> dict[int, dict[str, str]]:
     """`{indicator id: {"score", "note"}}` from fields named `<prefix><id>`."""
     entries: dict[int, dict[str, str]] = {}
@@ -247,7 +256,7 @@ def self_save(request, pk: int):
         else:
             messages.success(request, _("The self-evaluation was saved."))
     except PortalError as error:
-        refuse(request, error)
+        refuse(request, error, _labels(evaluation))
     return redirect("performance:evaluation:evaluation", pk=evaluation.pk)
 
 
@@ -332,7 +341,7 @@ def review(request, pk: int):
             else _("The evaluation was returned to the palace."),
         )
     except PortalError as error:
-        refuse(request, error)
+        refuse(request, error, _labels(evaluation))
         return redirect(evaluation_url(evaluation))
     return redirect("performance:evaluation:overview")
 
@@ -361,5 +370,5 @@ def score(request, pk: int):
             services.evaluation_score(actor=request.user, evaluation=evaluation, entries=entries)
             messages.success(request, _("The scores were saved."))
     except PortalError as error:
-        refuse(request, error)
+        refuse(request, error, _labels(evaluation))
     return redirect(evaluation_url(evaluation))
