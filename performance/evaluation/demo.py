@@ -112,7 +112,7 @@ def _strength(rng, palace: Palace) -> float:
         return 0.97
     if palace.level == Palace.Level.CITY:
         return rng.uniform(0.84, 0.97)
-    return rng.uniform(0.6, 0.95)
+    return rng.uniform(0.64, 0.96)
 
 
 def _in_city(palace: Palace, city) -> bool:
