@@ -1,7 +1,7 @@
-"""Demo data of performance management: each sub-domain's steps, in order (see
-`venues.demo.builder`). The ledgers' step must come before the evaluation's: formula indicators
-read the ledgers' figures."""
+"""Demo steps of performance management, each from its sub-package (see `venues.demo.builder`).
+The ledgers' step comes before the evaluation's: formula indicators read the ledgers' figures."""
 
-from .evaluation.demo import DEMO_STEPS as EVALUATION_STEPS
+from .evaluation.demo import EVALUATION_STEP
+from .ledgers.demo import LEDGERS_STEP
 
-DEMO_STEPS = [*EVALUATION_STEPS]
+DEMO_STEPS = [LEDGERS_STEP, EVALUATION_STEP]

@@ -9,9 +9,10 @@ from .evaluation.models import (
     Scheme,
     Score,
 )
-from .ledgers.models import Ledger, LedgerFigure, LedgerStep, ManualLine
+from .ledgers.models import AggregationLock, Ledger, LedgerFigure, LedgerStep, ManualLine
 
 __all__ = [
+    "AggregationLock",
     "Category",
     "Evaluation",
     "EvaluationStep",

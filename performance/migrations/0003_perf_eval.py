@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('performance', '0001_ledgers'),
+        ('performance', '0002_perf_ledgers'),
         ('venues', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
