@@ -4,4 +4,6 @@ from django.urls import include, path
 
 urlpatterns: list = [
     path("", include("performance.ledgers.api.urls")),
+    # The standardisation evaluation: /evaluations/schemes/, /evaluations/.
+    path("", include("performance.evaluation.api.urls")),
 ]

@@ -1,5 +1,7 @@
-"""Demo steps of performance management, each from its sub-package (see `venues.demo.builder`)."""
+"""Demo steps of performance management, each from its sub-package (see `venues.demo.builder`).
+The ledgers' step comes before the evaluation's: formula indicators read the ledgers' figures."""
 
+from .evaluation.demo import EVALUATION_STEP
 from .ledgers.demo import LEDGERS_STEP
 
-DEMO_STEPS = [LEDGERS_STEP]
+DEMO_STEPS = [LEDGERS_STEP, EVALUATION_STEP]
