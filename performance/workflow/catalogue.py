@@ -1,9 +1,9 @@
-"""What the workflow needs to know about metrics, in one place.
+"""What the workflow needs to know about metrics, read from the ledgers' catalogue
+(`performance/ledgers/metrics.py`, the one place that defines them).
 
-The metric catalogue (`performance/ledgers/metrics.py`) belongs to the ledgers sub-package. Until
-it is in this branch, this module keeps the few facts the workflow uses: which codes palaces enter
-by hand, and how to name, unit and group a computed figure on the ledger page. When the catalogue
-arrives, these functions read it and nothing else in the workflow changes.
+The workflow adds two things of its own: the remark (a manual line with a note and no value, which
+is no metric), and how much of each manual metric is plausible in a month (validation flags above
+it; the input itself is refused only above `MANUAL_VALUE_MAX`).
 """
 
 from __future__ import annotations
@@ -13,10 +13,21 @@ from decimal import Decimal
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+
+from ..ledgers import metrics as catalogue
 
 # The most a manual line may say for one month: well above anything real, below absurd.
 MANUAL_VALUE_MAX = Decimal("1000000")
+REMARK = "remark"
+
+# A month above these is flagged for a second look (never refused): a county palace places a few
+# dozen people in jobs a month, Huaibei's big palace ≈ 4,000 a year.
+PLAUSIBLE_MONTHLY = {
+    "volunteer_hours": Decimal(20000),
+    "jobs_placed": Decimal(3000),
+    "legal_aid_cases": Decimal(500),
+    "bought_services": Decimal(200),
+}
 
 
 @dataclass(frozen=True)
@@ -24,18 +35,21 @@ class ManualMetric:
     code: str
     name: str | Promise
     unit: str | Promise
-    # Above this a monthly value is flagged for a second look (never refused): see validation.py.
     plausible_max: Decimal | None
     has_value: bool = True
 
 
-MANUAL_METRICS: tuple[ManualMetric, ...] = (
-    ManualMetric("volunteer_hours", _("Volunteer hours"), pgettext_lazy("unit", "hours"), Decimal(20000)),
-    ManualMetric("jobs_placed", _("People placed in jobs"), pgettext_lazy("unit", "people"), Decimal(3000)),
-    ManualMetric("legal_aid_cases", _("Legal-aid cases"), pgettext_lazy("unit", "cases"), Decimal(500)),
-    ManualMetric("bought_services", _("Bought-in services"), pgettext_lazy("unit", "services"), Decimal(200)),
-    ManualMetric("remark", _("Remark"), "", None, has_value=False),
-)
+def _manual_metrics() -> tuple[ManualMetric, ...]:
+    lines = [
+        ManualMetric(
+            code, catalogue.metric(code).name, catalogue.metric(code).unit_label, PLAUSIBLE_MONTHLY.get(code)
+        )
+        for code in catalogue.MANUAL_CODES
+    ]
+    return (*lines, ManualMetric(REMARK, _("Remark"), "", None, has_value=False))
+
+
+MANUAL_METRICS: tuple[ManualMetric, ...] = _manual_metrics()
 MANUAL_BY_CODE = {m.code: m for m in MANUAL_METRICS}
 
 
@@ -44,33 +58,14 @@ class FigureMeta:
     code: str
     name: str | Promise
     unit: str | Promise
-    group: str | Promise
+    group: str
+    group_name: str | Promise
     percent: bool = False
+    decimals: int = 0
 
 
-_GROUP_ACTIVITIES = _("Activities")
-_GROUP_CLASSES = _("Classes and events")
-_GROUP_VENUES = _("Venues")
-_GROUP_SERVICE = _("Services and worker voice")
-
-# The computed figures the workflow names; an unknown code is shown under its code, last.
-_FIGURES: tuple[FigureMeta, ...] = (
-    FigureMeta("activities", _("Activities"), pgettext_lazy("unit", "activities"), _GROUP_ACTIVITIES),
-    FigureMeta("person_times", _("Person-times"), pgettext_lazy("unit", "person-times"), _GROUP_ACTIVITIES),
-    FigureMeta("online_viewers", _("Online viewers"), pgettext_lazy("unit", "viewers"), _GROUP_ACTIVITIES),
-    FigureMeta("sessions", _("Sessions held"), pgettext_lazy("unit", "sessions"), _GROUP_CLASSES),
-    FigureMeta("attendance", _("Attendance"), pgettext_lazy("unit", "person-times"), _GROUP_CLASSES),
-    FigureMeta("enrolments", _("Enrolments"), pgettext_lazy("unit", "people"), _GROUP_CLASSES),
-    FigureMeta("bookings", _("Venue bookings"), pgettext_lazy("unit", "bookings"), _GROUP_VENUES),
-    FigureMeta("no_shows", _("No-shows"), pgettext_lazy("unit", "bookings"), _GROUP_VENUES),
-    FigureMeta("booked_hours", _("Booked hours"), pgettext_lazy("unit", "hours"), _GROUP_VENUES),
-    FigureMeta("open_hours", _("Open hours"), pgettext_lazy("unit", "hours"), _GROUP_VENUES),
-    FigureMeta("utilisation", _("Utilisation"), "%", _GROUP_VENUES, percent=True),
-    FigureMeta("ratings", _("Ratings"), pgettext_lazy("unit", "ratings"), _GROUP_SERVICE),
-    FigureMeta("rating_avg", _("Average rating"), pgettext_lazy("unit", "stars"), _GROUP_SERVICE),
-)
-_FIGURES_BY_CODE = {f.code: f for f in _FIGURES}
-_ORDER = {f.code: i for i, f in enumerate(_FIGURES)}
+_ORDER = {code: i for i, code in enumerate(catalogue.CODES)}
+_GROUP_ORDER = {group: i for i, group in enumerate(catalogue.GROUPS)}
 
 
 def manual_metric(code: str) -> ManualMetric | None:
@@ -81,14 +76,36 @@ def manual_choices() -> list[tuple[str, str | Promise]]:
     return [(m.code, m.name) for m in MANUAL_METRICS]
 
 
+def is_summed_manual(code: str) -> bool:
+    """A manual code whose lines add up into the ledger figure of the same code (not a remark)."""
+    return code in catalogue.MANUAL_CODES
+
+
 def figure_meta(code: str) -> FigureMeta:
-    return _FIGURES_BY_CODE.get(code) or FigureMeta(code, code, "", _("Other figures"))
+    if not catalogue.is_metric(code):
+        # A code the catalogue no longer has (figures of an older version): shown under its code.
+        return FigureMeta(code, code, "", "other", _("Other figures"))
+    entry = catalogue.metric(code)
+    return FigureMeta(
+        code,
+        entry.name,
+        entry.unit_label,
+        entry.group,
+        entry.group_label,
+        percent=entry.unit == "percent",
+        decimals=entry.decimals,
+    )
 
 
-def figure_order(code: str) -> tuple[int, str]:
-    return (_ORDER.get(code, len(_ORDER)), code)
+def figure_order(code: str) -> tuple[int, int, str]:
+    meta = figure_meta(code)
+    return (_GROUP_ORDER.get(meta.group, len(_GROUP_ORDER)), _ORDER.get(code, len(_ORDER)), code)
+
+
+def headline_codes() -> tuple[str, ...]:
+    return catalogue.HEADLINE
 
 
 def utilisation_codes(codes) -> list[str]:
-    """The figures that are a utilisation share (percent): never above 100 when counted right."""
-    return [c for c in codes if figure_meta(c).percent]
+    """The venue utilisation figures (percent): never above 100 when counted right."""
+    return [c for c in codes if c.startswith("utilisation") and figure_meta(c).percent]

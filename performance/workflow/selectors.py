@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from palace_portal.months import add_months, months_of_year, next_month
 from venues.models import Palace, Region
@@ -186,6 +187,7 @@ class FigureRow:
     value: Decimal
     locked_value: Decimal | None
     percent: bool
+    decimals: int = 0
 
     @property
     def official(self) -> Decimal:
@@ -201,14 +203,20 @@ class FigureRow:
 
 @dataclass
 class FigureGroup:
+    code: str
     name: str
     rows: list[FigureRow]
+
+    @property
+    def changed(self) -> bool:
+        return any(row.difference is not None for row in self.rows)
 
 
 @dataclass
 class LedgerPage:
     ledger: Ledger
-    groups: list[FigureGroup]
+    headline: FigureGroup  # the catalogue's headline figures, first on the page
+    groups: list[FigureGroup]  # every other figure, grouped as the catalogue groups them
     changed: list[FigureRow]  # figures whose recomputed value differs from the accepted snapshot
     lines: list[ManualLine]
     steps: list[LedgerStep]
@@ -221,13 +229,14 @@ def ledger_of(palace: Palace, month: date) -> Ledger | None:
 
 
 def ledger_page(ledger: Ledger) -> LedgerPage:
-    """Everything the ledger page shows: figures grouped as the catalogue groups them, the
-    differences since acceptance, manual lines, history and flags (eight queries)."""
+    """Everything the ledger page shows: the headline figures, the others grouped as the catalogue
+    groups them, the differences since acceptance, manual lines, history and flags (eight queries)."""
     figures = sorted(
         LedgerFigure.objects.filter(ledger=ledger), key=lambda f: catalogue.figure_order(f.metric)
     )
+    headline_codes = catalogue.headline_codes()
+    by_code: dict[str, FigureRow] = {}
     groups: dict[str, FigureGroup] = {}
-    rows = []
     for figure in figures:
         meta = catalogue.figure_meta(figure.metric)
         row = FigureRow(
@@ -237,9 +246,15 @@ def ledger_page(ledger: Ledger) -> LedgerPage:
             value=figure.value,
             locked_value=figure.locked_value,
             percent=meta.percent,
+            decimals=meta.decimals,
         )
-        rows.append(row)
-        groups.setdefault(str(meta.group), FigureGroup(name=str(meta.group), rows=[])).rows.append(row)
+        by_code[row.code] = row
+        if row.code not in headline_codes:
+            group = groups.setdefault(meta.group, FigureGroup(meta.group, str(meta.group_name), []))
+            group.rows.append(row)
+    headline = FigureGroup(
+        "headline", str(_("Main figures")), [by_code[code] for code in headline_codes if code in by_code]
+    )
     lines = list(
         ManualLine.objects.filter(ledger=ledger).select_related("created_by").order_by("created_at", "pk")
     )
@@ -251,8 +266,9 @@ def ledger_page(ledger: Ledger) -> LedgerPage:
     steps = list(LedgerStep.objects.filter(ledger=ledger).select_related("actor").order_by("at", "pk"))
     return LedgerPage(
         ledger=ledger,
+        headline=headline,
         groups=list(groups.values()),
-        changed=[row for row in rows if row.difference is not None],
+        changed=[row for row in by_code.values() if row.difference is not None],
         lines=lines,
         steps=steps,
         flags=flags_for_ledgers([ledger])[ledger.pk],

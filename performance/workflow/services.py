@@ -18,7 +18,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -110,6 +110,20 @@ def _manual_values(*, metric: str, value, note: str) -> dict:
     return {"metric": metric, "value": parsed, "note": note}
 
 
+def _sync_manual_figure(ledger: Ledger, *codes: str) -> None:
+    """Keep the ledger figure of a manual metric equal to the sum of its lines at once (the
+    aggregation does the same on its next run), so that pages and dashboards agree meanwhile."""
+    for code in set(codes):
+        if not catalogue.is_summed_manual(code):
+            continue
+        total = ManualLine.objects.filter(ledger=ledger, metric=code).aggregate(total=Sum("value"))["total"]
+        LedgerFigure.objects.update_or_create(
+            ledger=ledger,
+            metric=code,
+            defaults={"palace_id": ledger.palace_id, "month": ledger.month, "value": total or Decimal(0)},
+        )
+
+
 def manual_line_add(*, actor, ledger: Ledger, metric: str, value, note: str) -> ManualLine:
     """The palace's manager adds a line no system counts, while the month is open or returned."""
     values = _manual_values(metric=metric, value=value, note=note)
@@ -117,7 +131,9 @@ def manual_line_add(*, actor, ledger: Ledger, metric: str, value, note: str) -> 
         ledger = _lock(ledger)
         _require_reporter(actor, ledger)
         _require_editable(ledger)
-        return ManualLine.objects.create(ledger=ledger, created_by=actor, **values)
+        line = ManualLine.objects.create(ledger=ledger, created_by=actor, **values)
+        _sync_manual_figure(ledger, line.metric)
+        return line
 
 
 def _locked_line(actor, line: ManualLine) -> tuple[Ledger, ManualLine]:
@@ -135,18 +151,21 @@ def manual_line_update(*, actor, line: ManualLine, metric: str, value, note: str
     """The palace's manager corrects a line, while the month is open or returned."""
     values = _manual_values(metric=metric, value=value, note=note)
     with transaction.atomic():
-        _, line = _locked_line(actor, line)
+        ledger, line = _locked_line(actor, line)
+        before = line.metric
         for name, new in values.items():
             setattr(line, name, new)
         line.save(update_fields=list(values))
+        _sync_manual_figure(ledger, before, line.metric)
         return line
 
 
 def manual_line_delete(*, actor, line: ManualLine) -> None:
     """The palace's manager removes a line, while the month is open or returned."""
     with transaction.atomic():
-        _, line = _locked_line(actor, line)
+        ledger, line = _locked_line(actor, line)
         line.delete()
+        _sync_manual_figure(ledger, line.metric)
 
 
 # --- Submission and review ----------------------------------------------------------------------------

@@ -317,3 +317,24 @@ def test_only_the_palace_manager_touches_manual_lines(world, who):
     with pytest.raises(NotFound):
         services.manual_line_delete(actor=actor, line=existing)
     assert ManualLine.objects.count() == 1
+
+
+def test_manual_lines_add_up_into_the_ledger_figure_of_their_metric(world):
+    ledger = make_ledger(world.palace_a)
+
+    def figure(code):
+        return LedgerFigure.objects.filter(ledger=ledger, metric=code).values_list("value", flat=True).first()
+
+    first = services.manual_line_add(
+        actor=world.manager_a, ledger=ledger, metric="jobs_placed", value="12", note="a"
+    )
+    services.manual_line_add(actor=world.manager_a, ledger=ledger, metric="jobs_placed", value="8", note="b")
+    services.manual_line_add(actor=world.manager_a, ledger=ledger, metric="remark", value=None, note="备注")
+    assert figure("jobs_placed") == Decimal(20)
+    assert figure("remark") is None  # a remark is no metric
+    services.manual_line_update(
+        actor=world.manager_a, line=first, metric="volunteer_hours", value="30", note="a"
+    )
+    assert (figure("jobs_placed"), figure("volunteer_hours")) == (Decimal(8), Decimal(30))
+    services.manual_line_delete(actor=world.manager_a, line=first)
+    assert figure("volunteer_hours") == Decimal(0)
