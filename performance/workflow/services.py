@@ -110,9 +110,10 @@ def _manual_values(*, metric: str, value, note: str) -> dict:
     return {"metric": metric, "value": parsed, "note": note}
 
 
-def _sync_manual_figure(ledger: Ledger, *codes: str) -> None:
+def sync_manual_figures(ledger: Ledger, *codes: str) -> None:
     """Keep the ledger figure of a manual metric equal to the sum of its lines at once (the
-    aggregation does the same on its next run), so that pages and dashboards agree meanwhile."""
+    aggregation does the same on its next run), so that pages and dashboards agree meanwhile.
+    Called by the manual-line services and the demo, inside their transaction."""
     for code in set(codes):
         if not catalogue.is_summed_manual(code):
             continue
@@ -132,7 +133,7 @@ def manual_line_add(*, actor, ledger: Ledger, metric: str, value, note: str) -> 
         _require_reporter(actor, ledger)
         _require_editable(ledger)
         line = ManualLine.objects.create(ledger=ledger, created_by=actor, **values)
-        _sync_manual_figure(ledger, line.metric)
+        sync_manual_figures(ledger, line.metric)
         return line
 
 
@@ -156,7 +157,7 @@ def manual_line_update(*, actor, line: ManualLine, metric: str, value, note: str
         for name, new in values.items():
             setattr(line, name, new)
         line.save(update_fields=list(values))
-        _sync_manual_figure(ledger, before, line.metric)
+        sync_manual_figures(ledger, before, line.metric)
         return line
 
 
@@ -165,7 +166,7 @@ def manual_line_delete(*, actor, line: ManualLine) -> None:
     with transaction.atomic():
         ledger, line = _locked_line(actor, line)
         line.delete()
-        _sync_manual_figure(ledger, line.metric)
+        sync_manual_figures(ledger, line.metric)
 
 
 # --- Submission and review ----------------------------------------------------------------------------
