@@ -1,3 +1,7 @@
 """Endpoints of performance management under /api/v1/: each sub-domain adds its URLs here."""
 
-urlpatterns: list = []
+from django.urls import include, path
+
+urlpatterns: list = [
+    path("", include("performance.ledgers.api.urls")),
+]
