@@ -205,6 +205,10 @@ def _manual_lines(ctx: DemoContext, rng: random.Random, last_ended: date) -> int
         touched.append(ledger)
     ManualLine.objects.bulk_create(new)
     for ledger in touched:
+        # Written at the start of the following month, before the month was handed in.
+        written = timezone.make_aware(datetime.combine(next_month(ledger.month), time(9, 30)))
+        ManualLine.objects.filter(ledger=ledger).update(created_at=written)
+    for ledger in touched:
         sync_manual_figures(ledger, *(code for code, *_ in MANUAL))
     # The manual figures were just written: an accepted month's snapshot includes them.
     LedgerFigure.objects.filter(ledger__in=touched, ledger__status=Status.ACCEPTED).update(

@@ -40,6 +40,10 @@ def due_at(month: date) -> datetime:
     return timezone.make_aware(datetime.combine(next_month(month).replace(day=DUE_DAY + 1), time.min))
 
 
+def has_ended(month: date, *, today: date | None = None) -> bool:
+    return next_month(month) <= (today or timezone.localdate())
+
+
 def months_due(year: int, *, today: date | None = None) -> list[date]:
     """The months of `year` that have ended by `today` (local): those whose report can be expected."""
     today = today or timezone.localdate()
@@ -161,15 +165,21 @@ def palace_ledgers(palace: Palace, *, year: int) -> list[LedgerListRow]:
         .annotate(manual_count=Count("manual_lines"))
         .order_by("-month")
     )
-    editable = [ledger for ledger in ledgers if ledger.status in (Status.OPEN, Status.RETURNED)]
-    flags = flags_for_ledgers(editable)
     today = timezone.localdate()
+    # Flags matter before submission: months still open or returned, and ended (a running month's
+    # figures are partial, so "far from usual" would always fire).
+    editable = [
+        ledger
+        for ledger in ledgers
+        if ledger.status in (Status.OPEN, Status.RETURNED) and next_month(ledger.month) <= today
+    ]
+    flags = flags_for_ledgers(editable)
     now = timezone.now()
     return [
         LedgerListRow(
             ledger=ledger,
             flags=flags.get(ledger.pk, []),
-            due=ledger.pk in flags and ledger.computed_at is not None and next_month(ledger.month) <= today,
+            due=ledger.pk in flags and ledger.computed_at is not None,
             late=ledger.status not in REPORTED and now >= due_at(ledger.month),
         )
         for ledger in ledgers
@@ -262,7 +272,11 @@ def ledger_page(ledger: Ledger) -> LedgerPage:
     for line in lines:
         if line.value is not None:
             totals[line.metric] += line.value
-    manual_totals = [(meta, totals[meta.code]) for meta in catalogue.MANUAL_METRICS if meta.code in totals]
+    # Totals per metric are worth showing only when some metric has several lines.
+    several = len([line for line in lines if line.value is not None]) > len(totals)
+    manual_totals = (
+        [(meta, totals[meta.code]) for meta in catalogue.MANUAL_METRICS if meta.code in totals] if several else []
+    )
     steps = list(LedgerStep.objects.filter(ledger=ledger).select_related("actor").order_by("at", "pk"))
     return LedgerPage(
         ledger=ledger,
@@ -271,7 +285,7 @@ def ledger_page(ledger: Ledger) -> LedgerPage:
         changed=[row for row in by_code.values() if row.difference is not None],
         lines=lines,
         steps=steps,
-        flags=flags_for_ledgers([ledger])[ledger.pk],
+        flags=flags_for_ledgers([ledger])[ledger.pk] if has_ended(ledger.month) else [],
         manual_totals=manual_totals,
     )
 
@@ -333,7 +347,9 @@ def review_queue(
         return ledger.status == status
 
     kept = [(palace, ledgers.get(palace.pk)) for palace in palace_rows if keep(ledgers.get(palace.pk))]
-    flags = flags_for_ledgers([ledger for _, ledger in kept if ledger is not None])
+    flags = (
+        flags_for_ledgers([ledger for _, ledger in kept if ledger is not None]) if has_ended(month) else {}
+    )
     rows = [
         QueueRow(
             palace=palace,
@@ -349,8 +365,8 @@ def review_queue(
 
 def review_cities(palaces: QuerySet[Palace]) -> list[Region]:
     """The cities the reviewer's palaces lie in, for the queue's city filter."""
-    regions = Region.objects.filter(
-        Q(palaces__in=palaces, level=Region.Level.CITY) | Q(children__palaces__in=palaces)
+    regions = Region.objects.filter(level=Region.Level.CITY).filter(
+        Q(palaces__in=palaces) | Q(children__palaces__in=palaces)
     )
     return list(regions.distinct().order_by("code"))
 

@@ -323,7 +323,9 @@ def review(request):
     province = access.may_review_as_province(user)
     palaces = venue_access.palaces_visible_to(user) if province else access.palaces_reviewed_by_city(user)
     cities = selectors.review_cities(palaces)
-    form = ReviewFilterForm(request.GET, cities=cities)
+    data = request.GET.copy()
+    data.setdefault("month", format_month(selectors.latest_due_month()))
+    form = ReviewFilterForm(data, cities=cities)
     valid = form.is_valid()
     values = form.cleaned_data if valid else {}
     month = values.get("month") or selectors.latest_due_month()
