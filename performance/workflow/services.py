@@ -118,10 +118,14 @@ def sync_manual_figures(ledger: Ledger, *codes: str) -> None:
         if not catalogue.is_summed_manual(code):
             continue
         total = ManualLine.objects.filter(ledger=ledger, metric=code).aggregate(total=Sum("value"))["total"]
+        if not total:
+            # Ledgers store non-zero figures only (a missing figure reads as zero).
+            LedgerFigure.objects.filter(ledger=ledger, metric=code).delete()
+            continue
         LedgerFigure.objects.update_or_create(
             ledger=ledger,
             metric=code,
-            defaults={"palace_id": ledger.palace_id, "month": ledger.month, "value": total or Decimal(0)},
+            defaults={"palace_id": ledger.palace_id, "month": ledger.month, "value": total},
         )
 
 
