@@ -331,3 +331,17 @@ def test_my_ledgers_sends_each_role_to_its_page(client, world):
         "Location"
     ] == reverse("performance:review")
     assert signed_in(client, world.worker).get(reverse("performance:my_ledgers")).status_code == 404
+
+
+def test_the_ledger_page_query_count_does_not_grow(client, world, django_assert_max_num_queries):
+    ledger = make_ledger(world.palace_a)
+    for n in range(15):
+        line(ledger, world.manager_a, note=f"说明{n}")
+    services.ledger_submit(actor=world.manager_a, ledger=ledger)
+    for _ in range(5):
+        services.ledger_return(actor=world.province_officer, ledger=ledger, reason="再核对")
+        services.ledger_submit(actor=world.manager_a, ledger=ledger)
+    signed_in(client, world.province_officer)
+    with django_assert_max_num_queries(25):
+        response = client.get(url("ledger", ledger))
+    assert response.content.decode().count("wf-line\"") == 15
