@@ -344,4 +344,4 @@ def test_the_ledger_page_query_count_does_not_grow(client, world, django_assert_
     signed_in(client, world.province_officer)
     with django_assert_max_num_queries(25):
         response = client.get(url("ledger", ledger))
-    assert response.content.decode().count("wf-line\"") == 15
+    assert response.content.decode().count('wf-line"') == 15
