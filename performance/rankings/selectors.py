@@ -1,0 +1,283 @@
+"""Rankings (比学赶超): palaces compared on one ledger metric over a month, quarter or year.
+
+Read from the ledgers' figures only (`LedgerFigure.objects.with_official()`, index (metric, month,
+palace)), never from the raw rows: one grouped query sums each palace's figures for the period,
+the previous period and the same period a year earlier at once, so a ranking costs the same few
+queries for 10 palaces or 1,000, for a month or for a year.
+
+Who may read a ranking: every staff role (palace staff and managers, city and provincial
+officers) sees the whole ranking it asks for, province-wide if it likes. Comparing is the point of
+比学赶超: a palace must see where it stands among the others. What a ranking shows of another
+palace is its name, its city and one total per period; the ledger behind the figure (its lines,
+status, history) stays within `venues.access.palaces_visible_to`: the pages link a row to its
+ledger only when the reader may open it (`RankingRow.may_open`). Workers and strangers see no
+ranking.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from venues import access
+from venues.models import Palace, Region
+
+from ..ledgers.models import LedgerFigure
+from .measures import Measure
+from .periods import Period
+
+PER_VENUE, PER_SQM = "venue", "sqm"
+PER_CHOICES = (PER_VENUE, PER_SQM)
+TOP = 5
+_CENT = Decimal("0.01")
+_TENTH = Decimal("0.1")
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    rank: int
+    palace: Palace
+    city: Region | None
+    value: Decimal
+    previous: Decimal | None
+    year_ago: Decimal | None
+    change_mom: Decimal | None  # percent, one decimal; None when there is nothing to compare with
+    change_yoy: Decimal | None
+    may_open: bool  # may the reader open this palace's ledger (drill-down link)?
+
+
+@dataclass(frozen=True)
+class Ranking:
+    measure: Measure
+    period: Period
+    per: str  # "" | PER_VENUE | PER_SQM
+    rows: list[RankingRow]
+    unranked: int  # palaces in the scope without a figure for the period
+
+    @property
+    def leaders(self) -> list[RankingRow]:
+        return self.rows[:TOP]
+
+    @property
+    def laggards(self) -> list[RankingRow]:
+        """The bottom five, last first, never overlapping the leaders."""
+        if len(self.rows) <= TOP:
+            return []
+        return list(reversed(self.rows[max(TOP, len(self.rows) - TOP) :]))
+
+
+def palaces_to_rank(*, city: Region | None = None, level: str | None = None) -> QuerySet[Palace]:
+    """Palaces that keep ledgers (in service, or with any ledger) within the province, a city or
+    a level. City-level and county-level palaces are compared among themselves with `level`."""
+    palaces = Palace.objects.exclude(status__in=[Palace.Status.PLANNED])
+    if city is not None:
+        palaces = palaces.filter(Q(region=city) | Q(region__parent=city))
+    if level:
+        palaces = palaces.filter(level=level)
+    return palaces
+
+
+def _figure_sums(palaces: QuerySet[Palace], codes: list[str], periods: dict[str, Period], weight: str | None):
+    """{(palace_id, code): {period key: Decimal | None}}: each palace's figures summed over each
+    period's months, in one grouped query (with `weight`, each figure multiplied by the weight
+    metric's figure of the same ledger first). A sum over no figure is None: "no ledger", not 0.
+    The SQL aliases are prefixed: a key such as `value` must not shadow a field."""
+    months = sorted({month for period in periods.values() for month in period.months})
+
+    def official():
+        # A fresh expression for each aggregate: Django resolves expressions in place.
+        value = Coalesce("locked_value", "value")
+        if not weight:
+            return value
+        weight_of = (
+            LedgerFigure.objects.filter(ledger_id=OuterRef("ledger_id"), metric=weight)
+            .annotate(w=Coalesce("locked_value", "value"))
+            .values("w")[:1]
+        )
+        return value * Coalesce(Subquery(weight_of), Decimal(0))
+
+    rows = (
+        LedgerFigure.objects.filter(metric__in=codes, month__in=months, palace__in=palaces)
+        .values("palace_id", "metric")
+        .annotate(
+            **{
+                f"p_{key}": Sum(
+                    Case(
+                        When(month__in=period.months, then=official()),
+                        output_field=DecimalField(max_digits=30, decimal_places=4),
+                    )
+                )
+                for key, period in periods.items()
+            }
+        )
+        .order_by()
+    )
+    suffix = f"*{weight}" if weight else ""
+    return {
+        (row["palace_id"], row["metric"] + suffix): {key: row[f"p_{key}"] for key in periods} for row in rows
+    }
+
+
+def component_sums(palaces: QuerySet[Palace], measures: list[Measure], periods: dict[str, Period]) -> dict:
+    """The sums every measure of `measures` needs, per palace and period: one query, plus one per
+    distinct weight (weighted averages). Feed the result to `measure_value`."""
+    codes: set[str] = set()
+    weighted: dict[str, set[str]] = {}
+    for measure in measures:
+        if measure.weight:
+            weighted.setdefault(measure.weight, set()).add(measure.numerator)
+            codes.add(measure.weight)
+        else:
+            codes.add(measure.numerator)
+        if measure.denominator:
+            codes.add(measure.denominator)
+    sums = _figure_sums(palaces, sorted(codes), periods, None) if codes else {}
+    for weight, numerators in weighted.items():
+        sums.update(_figure_sums(palaces, sorted(numerators), periods, weight))
+    return sums
+
+
+def _total(sums: dict, palace_ids, code: str, key: str) -> Decimal | None:
+    values = [sums[(pid, code)][key] for pid in palace_ids if (pid, code) in sums]
+    values = [value for value in values if value is not None]
+    return sum(values, Decimal(0)) if values else None
+
+
+def measure_value(measure: Measure, sums: dict, palace_ids, key: str) -> Decimal | None:
+    """`measure` over the palaces `palace_ids` for period `key`: the numerator summed over the
+    palaces, divided by the denominator (or weight) summed over the same palaces."""
+    if measure.weight:
+        numerator = _total(sums, palace_ids, f"{measure.numerator}*{measure.weight}", key)
+        denominator = _total(sums, palace_ids, measure.weight, key)
+    else:
+        numerator = _total(sums, palace_ids, measure.numerator, key)
+        denominator = _total(sums, palace_ids, measure.denominator, key) if measure.denominator else None
+    return measure.combine(numerator=numerator, denominator=denominator)
+
+
+def measure_values(
+    palaces: QuerySet[Palace], measure: Measure, periods: dict[str, Period]
+) -> dict[int, dict[str, Decimal | None]]:
+    """{palace_id: {period key: value}} for `measure` over each period (one or two queries)."""
+    sums = component_sums(palaces, [measure], periods)
+    palace_ids = {palace_id for palace_id, _code in sums}
+    return {pid: {key: measure_value(measure, sums, [pid], key) for key in periods} for pid in palace_ids}
+
+
+def change_percent(value: Decimal | None, base: Decimal | None) -> Decimal | None:
+    """(value − base) / base in percent, one decimal; None when either is missing or base is 0."""
+    if value is None or base is None or base == 0:
+        return None
+    return ((value - base) * 100 / base).quantize(_TENTH, rounding=ROUND_HALF_UP)
+
+
+def _per_unit(palaces: QuerySet[Palace], per: str) -> dict[int, Decimal]:
+    """Each palace's divisor for a fair comparison: active venues, or floor area in m²."""
+    if per == PER_VENUE:
+        rows = palaces.annotate(
+            n=Count("venues", filter=Q(venues__is_active=True), output_field=IntegerField())
+        ).values_list("pk", "n")
+    else:
+        rows = palaces.values_list("pk", "floor_area")
+    return {pk: Decimal(n) for pk, n in rows if n}
+
+
+def ranking(
+    *,
+    user,
+    measure: Measure,
+    period: Period,
+    city: Region | None = None,
+    level: str | None = None,
+    per: str = "",
+) -> Ranking:
+    """The palaces of the scope ranked on `measure` for `period`, best first; ties share a rank
+    (1, 2, 2, 4). Higher is better for every metric ranked (the catalogue's metrics are all "more
+    is better"); palaces without a figure for the period are counted in `unranked`, not ranked.
+
+    `per` divides by active venues or floor area, only for measures the catalogue marks as fair
+    to divide (`Measure.per_unit_fair`; the caller validates). Four queries whatever the data.
+    """
+    palaces = palaces_to_rank(city=city, level=level)
+    periods = {"value": period, "year_ago": period.year_ago()}
+    previous = period.previous()
+    if previous is not None:
+        periods["previous"] = previous
+    values = measure_values(palaces, measure, periods)
+    divisors = _per_unit(palaces, per) if per else {}
+    if per:
+        for palace_id, by_key in values.items():
+            divisor = divisors.get(palace_id)
+            for key, value in by_key.items():
+                by_key[key] = value / divisor if value is not None and divisor else None
+    visible = set(access.palaces_visible_to(user).filter(pk__in=list(values)).values_list("pk", flat=True))
+    by_id = {
+        palace.pk: palace
+        for palace in Palace.objects.filter(pk__in=list(values)).select_related("region", "region__parent")
+    }
+    ranked = sorted(
+        ((palace_id, by_key) for palace_id, by_key in values.items() if by_key["value"] is not None),
+        key=lambda item: (-item[1]["value"], by_id[item[0]].region.code, by_id[item[0]].name),
+    )
+    rows: list[RankingRow] = []
+    for position, (palace_id, by_key) in enumerate(ranked, start=1):
+        value = by_key["value"].quantize(_CENT, rounding=ROUND_HALF_UP)
+        rank = rows[-1].rank if rows and rows[-1].value == value else position
+        palace = by_id[palace_id]
+        rows.append(
+            RankingRow(
+                rank=rank,
+                palace=palace,
+                city=palace.city,
+                value=value,
+                previous=by_key.get("previous"),
+                year_ago=by_key["year_ago"],
+                change_mom=change_percent(by_key["value"], by_key.get("previous")),
+                change_yoy=change_percent(by_key["value"], by_key["year_ago"]),
+                may_open=palace_id in visible,
+            )
+        )
+    unranked = (
+        palaces.filter(status=Palace.Status.IN_SERVICE)
+        .exclude(pk__in=[row.palace.pk for row in rows])
+        .count()
+    )
+    return Ranking(measure=measure, period=period, per=per, rows=rows, unranked=unranked)
+
+
+def palace_trend(
+    *, palace: Palace, measure: Measure, last: Period, count: int = 24
+) -> list[tuple[Period, Decimal | None]]:
+    """The palace's own values for `count` months up to `last`'s last month, oldest first (None
+    for a month without a ledger). One query."""
+    end = Period.of_month(last.last)
+    months = [end.shifted(-offset) for offset in range(count - 1, -1, -1)]
+    # Keys are SQL aliases: plain identifiers.
+    keyed = {f"m{index}": period for index, period in enumerate(months)}
+    values = measure_values(Palace.objects.filter(pk=palace.pk), measure, keyed).get(palace.pk, {})
+    return [(period, values.get(key)) for key, period in keyed.items()]
+
+
+__all__ = [
+    "PER_CHOICES",
+    "Ranking",
+    "RankingRow",
+    "change_percent",
+    "palace_trend",
+    "palaces_to_rank",
+    "ranking",
+]
