@@ -1,3 +1,8 @@
 """Endpoints of performance management under /api/v1/: each sub-domain adds its URLs here."""
 
-urlpatterns: list = []
+from django.urls import include, path
+
+urlpatterns: list = [
+    # Rankings (比学赶超): /rankings/.
+    path("", include("performance.rankings.api_urls")),
+]

@@ -1,5 +1,12 @@
 """Pages of performance management (/performance/...): each sub-domain adds its URLs here."""
 
+from django.urls import include, path
+
 app_name = "performance"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    # Dashboards, the landing after sign-in, exports: /performance/start/, /performance/dashboard/...
+    path("", include("performance.dashboards.urls")),
+    # Rankings (比学赶超): /performance/rankings/...
+    path("", include("performance.rankings.urls")),
+]

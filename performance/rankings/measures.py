@@ -36,3 +36,57 @@ class Measure:
         if numerator is None or not denominator:
             return None
         return numerator * self.factor / denominator
+
+
+# The metrics rankings and dashboards compare, until the catalogue of perf-ledgers is merged
+# (replaced by measures built from `performance.ledgers.metrics` then).
+_KNOWN: dict[str, Measure] = {}
+
+
+def _known(measure: Measure) -> None:
+    _KNOWN[measure.code] = measure
+
+
+for _code, _name, _unit in (
+    ("activities", "activities", "activities"),
+    ("person_times", "person-times", "person-times"),
+    ("online_viewers", "online viewers", "viewers"),
+    ("bookings", "bookings", "bookings"),
+    ("no_shows", "no-shows", "bookings"),
+    ("booked_hours", "booked hours", "hours"),
+    ("open_hours", "open hours", "hours"),
+    ("enrolments", "enrolments", "enrolments"),
+    ("sessions", "sessions", "sessions"),
+    ("attendance", "attendance", "person-times"),
+    ("ratings", "ratings", "ratings"),
+):
+    _known(Measure(code=_code, name=_name, unit=_unit, numerator=_code, per_unit_fair=True))
+_known(
+    Measure(
+        code="utilisation",
+        name="utilisation",
+        unit="%",
+        numerator="booked_hours",
+        denominator="open_hours",
+        factor=Decimal(100),
+        decimals=1,
+    )
+)
+_known(
+    Measure(
+        code="rating_avg",
+        name="average rating",
+        unit="points",
+        numerator="rating_avg",
+        weight="ratings",
+        decimals=1,
+    )
+)
+
+
+def measure(code: str) -> Measure | None:
+    return _KNOWN.get(code)
+
+
+def rankable() -> list[Measure]:
+    return list(_KNOWN.values())
