@@ -13,6 +13,7 @@ for its officers (and provincial ones), one palace for its staff, its city and t
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -27,7 +28,7 @@ from palace_portal import months as m
 from venues.kinds import Centre
 from venues.models import Palace, Region
 
-from ..ledgers.models import Ledger
+from ..ledgers.models import Ledger, LedgerFigure
 from ..rankings import measures
 from ..rankings import selectors as rankings
 from ..rankings.measures import Measure
@@ -54,20 +55,15 @@ ON_TIME_DAY = 10  # a month's report is on time when submitted by the 10th of th
 
 def centre_measures() -> list[tuple[str, Measure]]:
     """Utilisation of each of the four centres (booked ÷ open hours of its venues)."""
+    return [(str(centre.label), _measure(f"utilisation_{centre.value}")) for centre in Centre]
+
+
+def _centre_figures(sums: dict, palace_ids, *, has_previous: bool) -> list[Figure]:
+    """The centres' utilisation, labelled with the centre's own name (文化中心 ...)."""
+    centres = centre_measures()
+    figures = _glance(sums, palace_ids, [measure for _label, measure in centres], has_previous=has_previous)
     return [
-        (
-            str(centre.label),
-            Measure(
-                code=f"utilisation_{centre.value}",
-                name=str(centre.label),
-                unit="%",
-                numerator=f"booked_hours_{centre.value}",
-                denominator=f"open_hours_{centre.value}",
-                factor=Decimal(100),
-                decimals=1,
-            ),
-        )
-        for centre in Centre
+        dataclasses.replace(figure, label=label) for (label, _m), figure in zip(centres, figures, strict=True)
     ]
 
 
@@ -78,6 +74,7 @@ class Figure:
     unit: str
     value: Decimal | None
     decimals: int
+    percent: bool
     change_mom: Decimal | None
     change_yoy: Decimal | None
 
@@ -206,13 +203,25 @@ def _alliance(palaces: QuerySet[Palace], period: Period) -> tuple[int, int]:
 
 
 def largest_online_event(palaces: QuerySet[Palace] | None, period: Period) -> Activity | None:
-    """The period's logged activity with the most online viewers (the one raw row read)."""
-    rows = Activity.objects.filter(
-        date__gte=period.first, date__lte=m.last_day(period.last), online_viewers__gt=0
-    ).select_related("palace")
+    """The period's logged activity with the most online viewers, without scanning the period's
+    activities: the ledgers keep each palace-month's largest audience (`online_viewers_max`), so
+    one indexed query finds the palace and month, and one more reads that palace-month's top row
+    through the activities' (palace, date) index."""
+    figures = LedgerFigure.objects.with_official().filter(
+        metric="online_viewers_max", month__in=period.months, official__gt=0
+    )
     if palaces is not None:
-        rows = rows.filter(palace__in=palaces)
-    return rows.order_by("-online_viewers", "date", "pk").first()
+        figures = figures.filter(palace__in=palaces)
+    top = figures.order_by("-official", "month", "palace_id").values("palace_id", "month").first()
+    if top is None:
+        return None
+    first, following = m.month_range(top["month"])
+    return (
+        Activity.objects.filter(palace_id=top["palace_id"], date__gte=first, date__lt=following)
+        .select_related("palace")
+        .order_by("-online_viewers", "date", "pk")
+        .first()
+    )
 
 
 def _campaigns_and_calls(period: Period, palaces: QuerySet[Palace] | None):
@@ -249,6 +258,7 @@ def _glance(sums: dict, palace_ids, glance_measures: list[Measure], *, has_previ
                 unit=measure.unit,
                 value=value,
                 decimals=measure.decimals,
+                percent=measure.percent,
                 change_mom=rankings.change_percent(value, previous),
                 change_yoy=rankings.change_percent(value, year_ago),
             )
@@ -282,7 +292,7 @@ def dashboard(
     sums = rankings.component_sums(scope, glance_measures + [c for _label, c in centres], periods)
     has_previous = "previous" in periods
     glance = _glance(sums, palace_ids, glance_measures, has_previous=has_previous)
-    centre_figures = _glance(sums, palace_ids, [c for _label, c in centres], has_previous=has_previous)
+    centre_figures = _centre_figures(sums, palace_ids, has_previous=has_previous)
 
     # By month: the twelve months of the year (the period's year).
     year = Period.of_year(period.year)

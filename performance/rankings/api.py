@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -30,24 +30,20 @@ def _number(value: Decimal | None):
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-RankingRowSerializer = inline_serializer(
-    "RankingRow",
-    {
-        "rank": serializers.IntegerField(),
-        "palace": serializers.IntegerField(),
-        "palace_name": serializers.CharField(),
-        "city": serializers.CharField(allow_null=True, help_text="6-digit division code"),
-        "city_name": serializers.CharField(allow_null=True),
-        "value": serializers.FloatField(),
-        "change_mom": serializers.FloatField(
-            allow_null=True,
-            help_text="Percent against the previous month/quarter; null for a year or no base",
-        ),
-        "change_yoy": serializers.FloatField(
-            allow_null=True, help_text="Percent against the same period a year earlier; null without a base"
-        ),
-    },
-)
+class RankingRowSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    palace = serializers.IntegerField()
+    palace_name = serializers.CharField()
+    city = serializers.CharField(allow_null=True, help_text="6-digit division code")
+    city_name = serializers.CharField(allow_null=True)
+    value = serializers.FloatField()
+    change_mom = serializers.FloatField(
+        allow_null=True,
+        help_text="Percent against the previous month/quarter; null for a year or without a base",
+    )
+    change_yoy = serializers.FloatField(
+        allow_null=True, help_text="Percent against the same period a year earlier; null without a base"
+    )
 
 
 class RankingApi(APIView):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from venues.models import Palace, Region
 
@@ -18,7 +19,11 @@ from . import measures
 from .periods import MONTH, QUARTER, YEAR, Period, parse_period
 from .selectors import PER_CHOICES, PER_SQM, PER_VENUE
 
-PER_LABELS = {"": _("total"), PER_VENUE: _("per venue"), PER_SQM: _("per m² of floor area")}
+PER_LABELS = {
+    "": pgettext_lazy("ranking value", "total"),
+    PER_VENUE: _("per venue"),
+    PER_SQM: _("per m² of floor area"),
+}
 
 
 class RankingQueryForm(forms.Form):

@@ -24,10 +24,9 @@ from django.db.models import (
     Count,
     DecimalField,
     IntegerField,
-    OuterRef,
+    Max,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     When,
 )
@@ -91,88 +90,70 @@ def palaces_to_rank(*, city: Region | None = None, level: str | None = None) -> 
     return palaces
 
 
-def _figure_sums(palaces: QuerySet[Palace], codes: list[str], periods: dict[str, Period], weight: str | None):
-    """{(palace_id, code): {period key: Decimal | None}}: each palace's figures summed over each
-    period's months, in one grouped query (with `weight`, each figure multiplied by the weight
-    metric's figure of the same ledger first). A sum over no figure is None: "no ledger", not 0.
-    The SQL aliases are prefixed: a key such as `value` must not shadow a field."""
+def _figure_sums(palaces: QuerySet[Palace], codes: list[str], periods: dict[str, Period], largest: set[str]):
+    """{(palace_id, code): {period key: Decimal | None}}: each palace's figures over each period's
+    months, summed (the largest for the codes in `largest`, the catalogue's `max` metrics), in one
+    grouped query. Over no figure at all the value is None: "no ledger", not 0. The SQL aliases
+    are prefixed: a key such as `value` must not shadow a field."""
     months = sorted({month for period in periods.values() for month in period.months})
-
-    def official():
-        # A fresh expression for each aggregate: Django resolves expressions in place.
-        value = Coalesce("locked_value", "value")
-        if not weight:
-            return value
-        weight_of = (
-            LedgerFigure.objects.filter(ledger_id=OuterRef("ledger_id"), metric=weight)
-            .annotate(w=Coalesce("locked_value", "value"))
-            .values("w")[:1]
+    aggregates = {}
+    for key, period in periods.items():
+        # Fresh expressions for each aggregate: Django resolves expressions in place.
+        in_period = Case(
+            When(month__in=period.months, then=Coalesce("locked_value", "value")),
+            output_field=DecimalField(max_digits=30, decimal_places=4),
         )
-        return value * Coalesce(Subquery(weight_of), Decimal(0))
-
+        aggregates[f"p_{key}"] = Sum(in_period)
+        if largest:
+            aggregates[f"x_{key}"] = Max(
+                Case(
+                    When(month__in=period.months, then=Coalesce("locked_value", "value")),
+                    output_field=DecimalField(max_digits=30, decimal_places=4),
+                )
+            )
     rows = (
         LedgerFigure.objects.filter(metric__in=codes, month__in=months, palace__in=palaces)
         .values("palace_id", "metric")
-        .annotate(
-            **{
-                f"p_{key}": Sum(
-                    Case(
-                        When(month__in=period.months, then=official()),
-                        output_field=DecimalField(max_digits=30, decimal_places=4),
-                    )
-                )
-                for key, period in periods.items()
-            }
-        )
+        .annotate(**aggregates)
         .order_by()
     )
-    suffix = f"*{weight}" if weight else ""
     return {
-        (row["palace_id"], row["metric"] + suffix): {key: row[f"p_{key}"] for key in periods} for row in rows
+        (row["palace_id"], row["metric"]): {
+            key: row[f"x_{key}" if row["metric"] in largest else f"p_{key}"] for key in periods
+        }
+        for row in rows
     }
 
 
 def component_sums(palaces: QuerySet[Palace], measures: list[Measure], periods: dict[str, Period]) -> dict:
-    """The sums every measure of `measures` needs, per palace and period: one query, plus one per
-    distinct weight (weighted averages). Feed the result to `measure_value`."""
-    codes: set[str] = set()
-    weighted: dict[str, set[str]] = {}
-    for measure in measures:
-        if measure.weight:
-            weighted.setdefault(measure.weight, set()).add(measure.numerator)
-            codes.add(measure.weight)
-        else:
-            codes.add(measure.numerator)
-        if measure.denominator:
-            codes.add(measure.denominator)
-    sums = _figure_sums(palaces, sorted(codes), periods, None) if codes else {}
-    for weight, numerators in weighted.items():
-        sums.update(_figure_sums(palaces, sorted(numerators), periods, weight))
-    return sums
+    """The figures every measure of `measures` needs, per palace and period, in one query. Feed
+    the result to `measure_value`."""
+    codes = {m.numerator for m in measures} | {m.denominator for m in measures if m.denominator}
+    largest = {m.numerator for m in measures if m.largest}
+    return _figure_sums(palaces, sorted(codes), periods, largest) if codes else {}
 
 
-def _total(sums: dict, palace_ids, code: str, key: str) -> Decimal | None:
+def _total(sums: dict, palace_ids, code: str, key: str, *, largest: bool = False) -> Decimal | None:
     values = [sums[(pid, code)][key] for pid in palace_ids if (pid, code) in sums]
     values = [value for value in values if value is not None]
-    return sum(values, Decimal(0)) if values else None
+    if not values:
+        return None
+    return max(values) if largest else sum(values, Decimal(0))
 
 
 def measure_value(measure: Measure, sums: dict, palace_ids, key: str) -> Decimal | None:
-    """`measure` over the palaces `palace_ids` for period `key`: the numerator summed over the
-    palaces, divided by the denominator (or weight) summed over the same palaces."""
-    if measure.weight:
-        numerator = _total(sums, palace_ids, f"{measure.numerator}*{measure.weight}", key)
-        denominator = _total(sums, palace_ids, measure.weight, key)
-    else:
-        numerator = _total(sums, palace_ids, measure.numerator, key)
-        denominator = _total(sums, palace_ids, measure.denominator, key) if measure.denominator else None
+    """`measure` over the palaces `palace_ids` for period `key`: the numerator summed (or maxed)
+    over the palaces, divided by the denominator summed over the same palaces (never an average of
+    the palaces' ratios)."""
+    numerator = _total(sums, palace_ids, measure.numerator, key, largest=measure.largest)
+    denominator = _total(sums, palace_ids, measure.denominator, key) if measure.denominator else None
     return measure.combine(numerator=numerator, denominator=denominator)
 
 
 def measure_values(
     palaces: QuerySet[Palace], measure: Measure, periods: dict[str, Period]
 ) -> dict[int, dict[str, Decimal | None]]:
-    """{palace_id: {period key: value}} for `measure` over each period (one or two queries)."""
+    """{palace_id: {period key: value}} for `measure` over each period (one query)."""
     sums = component_sums(palaces, [measure], periods)
     palace_ids = {palace_id for palace_id, _code in sums}
     return {pid: {key: measure_value(measure, sums, [pid], key) for key in periods} for pid in palace_ids}

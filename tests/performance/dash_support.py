@@ -18,7 +18,7 @@ UTILISATION = Measure(
     decimals=1,
 )
 RATING = Measure(
-    code="rating_avg", name="平均评分", unit="分", numerator="rating_avg", weight="ratings", decimals=1
+    code="rating_avg", name="平均评分", unit="分", numerator="rating_stars", denominator="ratings", decimals=2
 )
 
 

@@ -104,9 +104,9 @@ def test_a_ratio_is_summed_before_it_is_divided(world, palaces):
 
 def test_an_average_is_weighted_by_its_count(world, palaces):
     a, b, _c, _d = palaces
-    figures(a, date(2024, 1, 1), rating_avg="5", ratings=1)
-    figures(a, date(2024, 2, 1), rating_avg="3", ratings=3)
-    figures(b, date(2024, 1, 1), rating_avg="4", ratings=10)
+    figures(a, date(2024, 1, 1), rating_avg="5", rating_stars=5, ratings=1)
+    figures(a, date(2024, 2, 1), rating_avg="3", rating_stars=9, ratings=3)
+    figures(b, date(2024, 1, 1), rating_avg="4", rating_stars=40, ratings=10)
     rows = _rank(world, measure=RATING, period=Period.of_quarter(2024, 1)).rows
     assert [(row.palace, row.value) for row in rows] == [(b, Decimal("4.00")), (a, Decimal("3.50"))]
 
