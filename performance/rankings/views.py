@@ -6,6 +6,7 @@ trend is a drill-down into its ledgers' figures and so is for those who may view
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -67,7 +68,14 @@ def trend(request, palace_id: int):
     measure = measures.measure(request.GET.get("metric") or "person_times")
     if measure is None:
         raise Http404
-    last = _default_period()
+    try:  # the 24 months end with `?month=` (the ranking's period) or the last month ended
+        last = (
+            Period.of_month(m.parse_month(request.GET["month"]))
+            if request.GET.get("month")
+            else _default_period()
+        )
+    except ValidationError:
+        last = _default_period()
     points = selectors.palace_trend(palace=palace, measure=measure, last=last)
     chart = line_chart(
         [(f"{period.year % 100:02d}/{period.number}", value) for period, value in points],
