@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -346,6 +347,16 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "activities.tasks.draw_due_lotteries",
         "schedule": timedelta(minutes=5),
         "options": {"expires": 290},
+    },
+    # Monthly ledgers (CELERY_TIMEZONE is Asia/Shanghai, so these are local times): the month just
+    # ended on the 1st, and every night the current and the previous month again (late data).
+    "performance-aggregate-month-ended": {
+        "task": "performance.tasks.aggregate_month_ended",
+        "schedule": crontab(minute=15, hour=0, day_of_month=1),
+    },
+    "performance-aggregate-recent-months": {
+        "task": "performance.tasks.aggregate_recent_months",
+        "schedule": crontab(minute=30, hour=2),
     },
 }
 

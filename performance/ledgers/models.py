@@ -157,3 +157,24 @@ class LedgerStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ledger} {self.action}"
+
+
+class AggregationLock(models.Model):
+    """One row per month: the aggregation of a month holds this row's lock for its whole
+    transaction (`select_for_update`), so two runs of the same month never interleave, whichever
+    process or machine they run in. Runs of different months do not wait for each other.
+
+    A row lock rather than a cache lock: it lives and dies with the transaction that writes the
+    figures (a killed run releases it with its rollback, no expiry to guess), and needs nothing but
+    the database. On SQLite the IMMEDIATE transaction already serialises every writer.
+    """
+
+    month = models.DateField(unique=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("aggregation lock")
+        verbose_name_plural = _("aggregation locks")
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"

@@ -1,0 +1,347 @@
+"""The raw-row side of the aggregation: grouped SQL counts of one month, per palace.
+
+Each function reads one source with one grouped query over the index range (palace, local date)
+of that month and adds its figures to a `Tally` (`{palace id: {metric code: Decimal}}`) along with
+how many raw rows it read per palace. Python only walks the grouped rows (a few per palace and
+group), never the raw rows. Called by `services.ledger_aggregate_month` only, inside its
+transaction and lock.
+
+Which rows count where (the catalogue's `source` says the same to people):
+- activities by their `date`; sessions, attendance and ratings by the local date of the session
+  or of what was rated; bookings and sign-ups by their `local_date` (the local start day; a
+  sign-up's is the first day of its class or event);
+- wishes by the local day they were proposed / answered, hosting applications by the day of
+  submission / decision, subsidies by the day their application was approved (granted) and by
+  their latest payment (paid: the model keeps the total paid and the last payment date only).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from functools import lru_cache
+
+from django.db import connection
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Q, Sum
+from django.db.models.functions import Substr, TruncMonth
+from django.utils import timezone
+
+from activities.models import Activity, ActivityKind, Rating, Wish, WishStatus
+from alliance.models import HostingApplication, Subsidy
+from bookings.models import Attendance, Booking, Occurrence, Offering
+from palace_portal.months import months_between, next_month
+from venues.kinds import BookingMode, Centre
+from venues.models import Venue
+
+from .metrics import PARTNERS
+from .models import ManualLine
+
+Status = Booking.Status
+ZERO = Decimal(0)
+HOUR = Decimal(3600)
+# Bookings that held their time or place: what booked hours and the booking count count.
+HELD = (Status.CONFIRMED, Status.CHECKED_IN, Status.NO_SHOW)
+SIGNUP_HELD = (Status.CONFIRMED, Status.CHECKED_IN)
+VENUE_MODES = (BookingMode.EXCLUSIVE, BookingMode.SHARED, BookingMode.REQUEST)
+PARTNER_CODES = {p.value for p in PARTNERS}
+
+
+@dataclass
+class Tally:
+    """Figures and rows read per (month, palace), filled source by source, for the months from
+    `first` to `last` (first days) of `palace_ids` (None: the whole province)."""
+
+    palace_ids: list[int] | None
+    first: date
+    last: date
+    figures: dict[tuple[date, int], dict[str, Decimal]] = field(default_factory=lambda: defaultdict(dict))
+    rows: dict[tuple[date, int], int] = field(default_factory=lambda: defaultdict(int))
+
+    def add(self, key: tuple[date, int], code: str, value) -> None:
+        if value:
+            bucket = self.figures[key]
+            bucket[code] = bucket.get(code, ZERO) + Decimal(value)
+
+    def largest(self, key: tuple[date, int], code: str, value) -> None:
+        if value:
+            bucket = self.figures[key]
+            bucket[code] = max(bucket.get(code, ZERO), Decimal(value))
+
+    def read(self, key: tuple[date, int], n: int) -> None:
+        self.rows[key] += n
+
+    def scoped(self, queryset, field_name: str = "palace_id"):
+        if self.palace_ids is None:
+            return queryset
+        return queryset.filter(**{f"{field_name}__in": self.palace_ids})
+
+    @property
+    def months(self) -> list[date]:
+        return list(months_between(self.first, self.last))
+
+    @property
+    def days(self) -> tuple[date, date]:
+        """[first day, first day after the last month): a half-open range of local dates."""
+        return self.first, next_month(self.last)
+
+    @property
+    def moments(self) -> tuple[datetime, datetime]:
+        """The same range as aware local datetimes [first midnight, midnight after the last day)."""
+        first, after = self.days
+        zone = timezone.get_current_timezone()
+        return (
+            timezone.make_aware(datetime.combine(first, time.min), zone),
+            timezone.make_aware(datetime.combine(after, time.min), zone),
+        )
+
+    def by_day(self, local_date_field: str) -> dict:
+        """Filter kwargs for the range on a local date column (an index range), and the month."""
+        first, after = self.days
+        return {f"{local_date_field}__gte": first, f"{local_date_field}__lt": after}
+
+
+def month_of_day(local_date_field: str):
+    """The month of a local date column, as a grouping expression. On SQLite, where dates are
+    'YYYY-MM-DD' text, its first seven characters: TruncMonth there is a Python function called
+    once per row, the slowest part of a multi-year run; on PostgreSQL the native date_trunc."""
+    if connection.vendor == "sqlite":
+        return Substr(local_date_field, 1, 7)
+    return TruncMonth(local_date_field)
+
+
+@lru_cache(maxsize=2048)
+def _month_of_text(value: str) -> date:
+    return date(int(value[:4]), int(value[5:7]), 1)
+
+
+def _month(value) -> date:
+    """The month of a grouped month value: 'YYYY-MM' text (SQLite), a date, or an aware datetime
+    (a datetime column truncated in the local time zone)."""
+    if isinstance(value, str):
+        return _month_of_text(value[:7])
+    if isinstance(value, datetime):
+        return timezone.localtime(value).date().replace(day=1)
+    return value
+
+
+def _activity_columns() -> dict:
+    """One row per palace and month, the breakdowns as filtered aggregates (columns), so Python
+    reads a handful of rows per palace instead of one per combination of centre, kind, partner."""
+    columns = {
+        "n": Count("pk"),
+        "people": Sum("participants"),
+        "viewers": Sum("online_viewers"),
+        "likes": Sum("likes"),
+        "largest": Max("online_viewers"),
+        "satellite_activities": Count("pk", filter=Q(satellite_point__isnull=False)),
+        "satellite_person_times": Sum("participants", filter=Q(satellite_point__isnull=False)),
+    }
+    breakdowns = (
+        [(c.value, "", Q(centre=c.value)) for c in Centre]
+        + [(k.value, "kind_", Q(kind=k.value)) for k in ActivityKind]
+        + [(p, "partner_", Q(partner_kind=p)) for p in sorted(PARTNER_CODES)]
+    )
+    for value, prefix, condition in breakdowns:
+        columns[f"activities_{prefix}{value}"] = Count("pk", filter=condition)
+        columns[f"person_times_{prefix}{value}"] = Sum("participants", filter=condition)
+    return columns
+
+
+_ACTIVITY_COLUMNS = _activity_columns()
+_ACTIVITY_DIRECT = [
+    c for c in _ACTIVITY_COLUMNS if c.startswith(("activities_", "person_times_", "satellite_"))
+]
+
+
+def count_activities(tally: Tally) -> None:
+    rows = (
+        tally.scoped(Activity.objects.filter(**tally.by_day("date")))
+        .values("palace_id", m=month_of_day("date"))
+        .annotate(**_ACTIVITY_COLUMNS)
+        .order_by()
+    )
+    for row in rows:
+        key = (_month(row["m"]), row["palace_id"])
+        tally.read(key, row["n"])
+        tally.add(key, "activities", row["n"])
+        tally.add(key, "person_times", row["people"])
+        tally.add(key, "online_viewers", row["viewers"])
+        tally.add(key, "likes", row["likes"])
+        tally.largest(key, "online_viewers_max", row["largest"])
+        for code in _ACTIVITY_DIRECT:
+            tally.add(key, code, row[code])
+
+
+def count_sessions(tally: Tally, *, now: datetime) -> None:
+    """Sessions held: not cancelled and already begun when the aggregation runs (a nightly re-run
+    of the current month picks up the sessions held since)."""
+    rows = (
+        tally.scoped(Occurrence.objects.filter(**tally.by_day("local_date")))
+        .values("palace_id", "offering__kind", m=month_of_day("local_date"))
+        .annotate(n=Count("pk"), held=Count("pk", filter=Q(cancelled=False, start__lte=now)))
+        .order_by()
+    )
+    for row in rows:
+        key = (_month(row["m"]), row["palace_id"])
+        tally.read(key, row["n"])
+        tally.add(key, "sessions", row["held"])
+        code = "class_sessions" if row["offering__kind"] == Offering.Kind.COURSE else "event_sessions"
+        tally.add(key, code, row["held"])
+
+
+def count_attendance(tally: Tally) -> None:
+    rows = (
+        tally.scoped(Attendance.objects.filter(**tally.by_day("local_date")))
+        .values("palace_id", "occurrence__offering__kind", m=month_of_day("local_date"))
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        key, n = (_month(row["m"]), row["palace_id"]), row["n"]
+        tally.read(key, n)
+        tally.add(key, "attendance", n)
+        is_course = row["occurrence__offering__kind"] == Offering.Kind.COURSE
+        tally.add(key, "class_attendance" if is_course else "event_attendance", n)
+
+
+def count_signups(tally: Tally) -> None:
+    rows = (
+        tally.scoped(Booking.objects.filter(offering__isnull=False, **tally.by_day("local_date")))
+        .values("palace_id", "offering__kind", "offering__selection", "status", m=month_of_day("local_date"))
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        key, n, status = (_month(row["m"]), row["palace_id"]), row["n"], row["status"]
+        is_course = row["offering__kind"] == Offering.Kind.COURSE
+        tally.read(key, n)
+        if status in SIGNUP_HELD:
+            tally.add(key, "enrolments" if is_course else "event_registrations", n)
+        if status == Status.WAITLISTED:
+            tally.add(key, "waitlisted", n)
+        if is_course and row["offering__selection"] == Offering.Selection.LOTTERY:
+            tally.add(key, "lottery_applications", n)
+
+
+def count_bookings(tally: Tally, venues: dict[int, Venue]) -> None:
+    """Venue bookings and appointments (sign-ups for classes and events are `count_signups`').
+
+    Booked hours: a booking that takes the venue whole (`exclusive`: venues booked whole, approved
+    group requests) counts its hours; one that takes places of a venue sold by places (shared
+    venues, service windows) counts hours × party size ÷ the venue's capacity, so a gym full for
+    an hour is one booked hour, like a court booked for an hour.
+    """
+    duration = ExpressionWrapper(F("end") - F("start"), output_field=DurationField())
+    rows = (
+        tally.scoped(Booking.objects.filter(offering__isnull=True, **tally.by_day("local_date")))
+        .values(
+            "palace_id", "venue_id", "mode", "status", "exclusive", "party_size", m=month_of_day("local_date")
+        )
+        .annotate(n=Count("pk"), time=Sum(duration), free_time=Sum(duration, filter=Q(fee=0)))
+        .order_by()
+    )
+    for row in rows:
+        key, n, status, mode = (_month(row["m"]), row["palace_id"]), row["n"], row["status"], row["mode"]
+        tally.read(key, n)
+        if mode in VENUE_MODES:
+            if status in HELD:
+                tally.add(key, "bookings", n)
+            if status == Status.CHECKED_IN:
+                tally.add(key, "checkins", n)
+            elif status == Status.NO_SHOW:
+                tally.add(key, "no_shows", n)
+            elif status == Status.CANCELLED:
+                tally.add(key, "cancellations", n)
+        elif mode == BookingMode.APPOINTMENT and status in HELD:
+            tally.add(key, "appointments", n)
+        venue = venues.get(row["venue_id"])
+        if status not in HELD or venue is None or not row["time"]:
+            continue
+        factor = Decimal(1) if row["exclusive"] else Decimal(row["party_size"]) / Decimal(venue.capacity)
+        hours = _hours(row["time"]) * factor
+        tally.add(key, "booked_hours", hours)
+        tally.add(key, f"booked_hours_{venue.centre}", hours)
+        if row["free_time"]:
+            tally.add(key, "free_hours", _hours(row["free_time"]) * factor)
+
+
+def _hours(value: timedelta) -> Decimal:
+    return Decimal(value.days * 86400 + value.seconds) / HOUR
+
+
+def count_ratings(tally: Tally) -> None:
+    rows = (
+        tally.scoped(Rating.objects.filter(**tally.by_day("local_date")))
+        .values("palace_id", m=month_of_day("local_date"))
+        .annotate(n=Count("pk"), stars=Sum("stars"))
+        .order_by()
+    )
+    for row in rows:
+        key = (_month(row["m"]), row["palace_id"])
+        tally.read(key, row["n"])
+        tally.add(key, "ratings", row["n"])
+        tally.add(key, "rating_stars", row["stars"])
+
+
+def _count_by_moment(tally: Tally, queryset, moment: str, code: str, total: str | None = None) -> None:
+    """Rows of a datetime column grouped by local month: a count (or the sum of `total`) into `code`."""
+    start, end = tally.moments
+    zone = timezone.get_current_timezone()
+    rows = (
+        tally.scoped(queryset.filter(**{f"{moment}__gte": start, f"{moment}__lt": end}))
+        .values("palace_id", m=TruncMonth(moment, tzinfo=zone))
+        .annotate(n=Count("pk"), **({"total": Sum(total)} if total else {}))
+        .order_by()
+    )
+    for row in rows:
+        key = (_month(row["m"]), row["palace_id"])
+        tally.read(key, row["n"])
+        tally.add(key, code, row["total"] if total else row["n"])
+
+
+def count_wishes(tally: Tally) -> None:
+    _count_by_moment(tally, Wish.objects.all(), "created_at", "wishes")
+    _count_by_moment(tally, Wish.objects.exclude(status=WishStatus.OPEN), "answered_at", "wishes_answered")
+
+
+def count_hosting(tally: Tally) -> None:
+    approved = HostingApplication.Status.APPROVED
+    _count_by_moment(tally, HostingApplication.objects.all(), "submitted_at", "hosting_applications")
+    _count_by_moment(
+        tally, HostingApplication.objects.filter(status=approved), "decided_at", "hosting_approved"
+    )
+    _count_by_moment(
+        tally, Subsidy.objects.all(), "application__decided_at", "subsidy_granted", total="granted"
+    )
+    rows = (
+        tally.scoped(Subsidy.objects.filter(**tally.by_day("paid_on")))
+        .values("palace_id", m=month_of_day("paid_on"))
+        .annotate(n=Count("pk"), paid=Sum("paid"))
+        .order_by()
+    )
+    for row in rows:
+        key = (_month(row["m"]), row["palace_id"])
+        tally.read(key, row["n"])
+        tally.add(key, "subsidy_paid", row["paid"])
+
+
+def count_manual_lines(tally: Tally, codes: tuple[str, ...]) -> None:
+    """The month's manual lines (perf-workflow writes them) summed per metric: one table to read."""
+    first, after = tally.days
+    rows = (
+        tally.scoped(
+            ManualLine.objects.filter(
+                ledger__month__gte=first, ledger__month__lt=after, metric__in=codes, value__isnull=False
+            ),
+            "ledger__palace_id",
+        )
+        .values("ledger__palace_id", "ledger__month", "metric")
+        .annotate(n=Count("pk"), total=Sum("value"))
+        .order_by()
+    )
+    for row in rows:
+        key = (row["ledger__month"], row["ledger__palace_id"])
+        tally.read(key, row["n"])
+        tally.add(key, row["metric"], row["total"])
