@@ -35,7 +35,7 @@ from django.db.models.functions import Coalesce
 from venues import access
 from venues.models import Palace, Region
 
-from ..ledgers.models import LedgerFigure
+from ..ledgers.models import Ledger, LedgerFigure
 from .measures import Measure
 from .periods import Period
 
@@ -125,26 +125,46 @@ def _figure_sums(palaces: QuerySet[Palace], codes: list[str], periods: dict[str,
     }
 
 
+def _ledgers_kept(palaces: QuerySet[Palace], periods: dict[str, Period]) -> dict:
+    """{(palace_id, None): {period key: bool}}: whether the palace has any ledger in the period.
+    The ledgers store only non-zero figures, so "a ledger without the figure" means zero and "no
+    ledger" means no figure at all. One grouped query."""
+    months = sorted({month for period in periods.values() for month in period.months})
+    rows = (
+        Ledger.objects.filter(palace__in=palaces, month__in=months)
+        .values("palace_id")
+        .annotate(
+            **{f"p_{key}": Count("pk", filter=Q(month__in=period.months)) for key, period in periods.items()}
+        )
+        .order_by()
+    )
+    return {(row["palace_id"], None): {key: bool(row[f"p_{key}"]) for key in periods} for row in rows}
+
+
 def component_sums(palaces: QuerySet[Palace], measures: list[Measure], periods: dict[str, Period]) -> dict:
-    """The figures every measure of `measures` needs, per palace and period, in one query. Feed
-    the result to `measure_value`."""
+    """The figures every measure of `measures` needs, per palace and period, and which palaces
+    kept a ledger in which period: two queries. Feed the result to `measure_value`."""
     codes = {m.numerator for m in measures} | {m.denominator for m in measures if m.denominator}
     largest = {m.numerator for m in measures if m.largest}
-    return _figure_sums(palaces, sorted(codes), periods, largest) if codes else {}
+    sums = _figure_sums(palaces, sorted(codes), periods, largest) if codes else {}
+    sums.update(_ledgers_kept(palaces, periods))
+    return sums
 
 
 def _total(sums: dict, palace_ids, code: str, key: str, *, largest: bool = False) -> Decimal | None:
-    values = [sums[(pid, code)][key] for pid in palace_ids if (pid, code) in sums]
-    values = [value for value in values if value is not None]
-    if not values:
+    """The figure over the palaces that kept a ledger in period `key` (a ledger without the
+    figure counts 0); None when none of them kept one."""
+    kept = [pid for pid in palace_ids if sums.get((pid, None), {}).get(key)]
+    if not kept:
         return None
+    values = [sums.get((pid, code), {}).get(key) or Decimal(0) for pid in kept]
     return max(values) if largest else sum(values, Decimal(0))
 
 
 def measure_value(measure: Measure, sums: dict, palace_ids, key: str) -> Decimal | None:
     """`measure` over the palaces `palace_ids` for period `key`: the numerator summed (or maxed)
     over the palaces, divided by the denominator summed over the same palaces (never an average of
-    the palaces' ratios)."""
+    the palaces' ratios). None without any ledger, or for a ratio over a zero denominator."""
     numerator = _total(sums, palace_ids, measure.numerator, key, largest=measure.largest)
     denominator = _total(sums, palace_ids, measure.denominator, key) if measure.denominator else None
     return measure.combine(numerator=numerator, denominator=denominator)
@@ -155,7 +175,7 @@ def measure_values(
 ) -> dict[int, dict[str, Decimal | None]]:
     """{palace_id: {period key: value}} for `measure` over each period (one query)."""
     sums = component_sums(palaces, [measure], periods)
-    palace_ids = {palace_id for palace_id, _code in sums}
+    palace_ids = {palace_id for palace_id, code in sums if code is None}
     return {pid: {key: measure_value(measure, sums, [pid], key) for key in periods} for pid in palace_ids}
 
 
@@ -191,7 +211,7 @@ def ranking(
     is better"); palaces without a figure for the period are counted in `unranked`, not ranked.
 
     `per` divides by active venues or floor area, only for measures the catalogue marks as fair
-    to divide (`Measure.per_unit_fair`; the caller validates). Four queries whatever the data.
+    to divide (`Measure.per_unit_fair`; the caller validates). Six queries whatever the data.
     """
     palaces = palaces_to_rank(city=city, level=level)
     periods = {"value": period, "year_ago": period.year_ago()}

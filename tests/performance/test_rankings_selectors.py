@@ -150,11 +150,23 @@ def test_the_query_count_does_not_grow_with_palaces_or_months(world, django_asse
         for month in range(1, 13):
             figures(palace, date(2023, month, 1), person_times=month)
             figures(palace, date(2024, month, 1), person_times=month * 2)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         result = _rank(world, period=Period.of_year(2024))
     assert len(result.rows) == 40
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(3):
         trend = selectors.palace_trend(palace=many[0], measure=SUM, last=MARCH)
     assert len(trend) == 24
     assert trend[-1][1] == Decimal(6)
     assert trend[0][0] == Period.of_month(date(2022, 4, 1))
+
+
+def test_a_ledger_without_the_figure_counts_zero_and_no_ledger_counts_nothing(world, palaces):
+    a, b, c, _d = palaces
+    figures(a, date(2024, 3, 1), person_times=10)
+    figures(b, date(2024, 3, 1), activities=4)  # a ledger, but nobody came: stored figures are non-zero
+    figures(b, date(2024, 2, 1), person_times=5)
+    figures(c, date(2024, 2, 1), person_times=5)  # no ledger for March at all
+    rows = _rank(world).rows
+    assert [(row.palace, row.value) for row in rows] == [(a, Decimal("10.00")), (b, Decimal("0.00"))]
+    assert rows[1].change_mom == Decimal("-100.0")
+    assert rows[0].change_mom is None
