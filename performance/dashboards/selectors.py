@@ -297,12 +297,12 @@ def dashboard(
     # By month: the twelve months of the year (the period's year).
     year = Period.of_year(period.year)
     monthly = {f"m{month.month}": Period.of_month(month) for month in year.months}
-    month_sums = rankings.component_sums(scope, table_measures, {**monthly, "year": year})
+    month_sums = rankings.component_sums(scope, table_measures, {**monthly, "year": year}, by_palace=False)
     by_month = [
         UnitRow(
             label=monthly[key].label,
             values=[
-                rankings.measure_value(measure, month_sums, palace_ids, key) for measure in table_measures
+                rankings.measure_value(measure, month_sums, [rankings.ALL], key) for measure in table_measures
             ],
             decimals=[measure.decimals for measure in table_measures],
         )
@@ -311,13 +311,13 @@ def dashboard(
     year_total = UnitRow(
         label=year.label,
         values=[
-            rankings.measure_value(measure, month_sums, palace_ids, "year") for measure in table_measures
+            rankings.measure_value(measure, month_sums, [rankings.ALL], "year") for measure in table_measures
         ],
         decimals=[measure.decimals for measure in table_measures],
     )
     month_chart = column_chart(
         [
-            (str(int(key[1:])), rankings.measure_value(table_measures[0], month_sums, palace_ids, key))
+            (str(int(key[1:])), rankings.measure_value(table_measures[0], month_sums, [rankings.ALL], key))
             for key in monthly
         ],
         title=_("%(metric)s by month, %(period)s") % {"metric": table_measures[0].name, "period": year.label},
@@ -383,16 +383,20 @@ def dashboard(
 
     members, hosted = _alliance(scope, period)
     campaigns, calls = _campaigns_and_calls(period, None if kind == "province" else scope)
-    ranking = (
-        rankings.ranking(
+    ranking = None
+    if kind != "palace":
+        ranked_by = _measure(RANKED_BY)  # one of GLANCE: its sums are already here
+        ranking = rankings.ranking(
             user=user,
-            measure=_measure(RANKED_BY),
+            measure=ranked_by,
             period=period,
             city=city,
+            values={
+                pid: {key: rankings.measure_value(ranked_by, sums, [pid], key) for key in periods}
+                for pid in palace_ids
+                if (pid, None) in sums
+            },
         )
-        if kind != "palace"
-        else None
-    )
     return Dashboard(
         kind=kind,
         period=period,

@@ -28,6 +28,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
+    Value,
     When,
 )
 from django.db.models.functions import Coalesce
@@ -90,64 +91,86 @@ def palaces_to_rank(*, city: Region | None = None, level: str | None = None) -> 
     return palaces
 
 
-def _figure_sums(palaces: QuerySet[Palace], codes: list[str], periods: dict[str, Period], largest: set[str]):
-    """{(palace_id, code): {period key: Decimal | None}}: each palace's figures over each period's
+ALL = "*"  # the key of a scope's totals in `component_sums(..., by_palace=False)`
+
+
+def _official() -> Coalesce:
+    return Coalesce("locked_value", "value", output_field=DecimalField(max_digits=18, decimal_places=4))
+
+
+def _disjoint(periods: dict[str, Period]) -> bool:
+    months = [month for period in periods.values() for month in period.months]
+    return len(months) == len(set(months))
+
+
+def _figure_sums(
+    palaces: QuerySet[Palace],
+    codes: list[str],
+    periods: dict[str, Period],
+    largest: set[str],
+    *,
+    by_palace: bool,
+) -> dict:
+    """{(palace_id or ALL, code): {period key: Decimal | None}}: the figures over each period's
     months, summed (the largest for the codes in `largest`, the catalogue's `max` metrics), in one
-    grouped query. Over no figure at all the value is None: "no ledger", not 0. The SQL aliases
-    are prefixed: a key such as `value` must not shadow a field."""
+    grouped query. Periods that do not overlap are grouped by a CASE on the month (one aggregate
+    per row); overlapping ones (a year and its months) get one conditional aggregate each."""
     months = sorted({month for period in periods.values() for month in period.months})
+    figures = LedgerFigure.objects.filter(metric__in=codes, month__in=months, palace__in=palaces)
+    group = ["palace_id", "metric"] if by_palace else ["metric"]
+    out: dict = {}
+    if _disjoint(periods):
+        which = Case(*[When(month__in=p.months, then=Value(key)) for key, p in periods.items()])
+        rows = (
+            figures.annotate(period_key=which)
+            .values(*group, "period_key")
+            .annotate(total=Sum(_official()), top=Max(_official()))
+            .order_by()
+        )
+        for row in rows:
+            slot = out.setdefault(
+                (row["palace_id"] if by_palace else ALL, row["metric"]), dict.fromkeys(periods)
+            )
+            slot[row["period_key"]] = row["top"] if row["metric"] in largest else row["total"]
+        return out
     aggregates = {}
     for key, period in periods.items():
-        # Fresh expressions for each aggregate: Django resolves expressions in place.
-        in_period = Case(
-            When(month__in=period.months, then=Coalesce("locked_value", "value")),
-            output_field=DecimalField(max_digits=30, decimal_places=4),
-        )
-        aggregates[f"p_{key}"] = Sum(in_period)
+        # Fresh expressions for each aggregate: Django resolves expressions in place. The SQL
+        # aliases are prefixed: a key such as `value` must not shadow a field.
+        aggregates[f"p_{key}"] = Sum(Case(When(month__in=period.months, then=_official())))
         if largest:
-            aggregates[f"x_{key}"] = Max(
-                Case(
-                    When(month__in=period.months, then=Coalesce("locked_value", "value")),
-                    output_field=DecimalField(max_digits=30, decimal_places=4),
-                )
-            )
-    rows = (
-        LedgerFigure.objects.filter(metric__in=codes, month__in=months, palace__in=palaces)
-        .values("palace_id", "metric")
-        .annotate(**aggregates)
-        .order_by()
-    )
-    return {
-        (row["palace_id"], row["metric"]): {
+            aggregates[f"x_{key}"] = Max(Case(When(month__in=period.months, then=_official())))
+    for row in figures.values(*group).annotate(**aggregates).order_by():
+        out[(row["palace_id"] if by_palace else ALL, row["metric"])] = {
             key: row[f"x_{key}" if row["metric"] in largest else f"p_{key}"] for key in periods
         }
-        for row in rows
-    }
+    return out
 
 
-def _ledgers_kept(palaces: QuerySet[Palace], periods: dict[str, Period]) -> dict:
-    """{(palace_id, None): {period key: bool}}: whether the palace has any ledger in the period.
-    The ledgers store only non-zero figures, so "a ledger without the figure" means zero and "no
-    ledger" means no figure at all. One grouped query."""
+def _ledgers_kept(palaces: QuerySet[Palace], periods: dict[str, Period], *, by_palace: bool) -> dict:
+    """{(palace_id or ALL, None): {period key: bool}}: whether (any of) the palaces kept a ledger
+    in the period. The ledgers store only non-zero figures, so "a ledger without the figure" means
+    zero and "no ledger" means no figure at all. One grouped query."""
     months = sorted({month for period in periods.values() for month in period.months})
-    rows = (
-        Ledger.objects.filter(palace__in=palaces, month__in=months)
-        .values("palace_id")
-        .annotate(
-            **{f"p_{key}": Count("pk", filter=Q(month__in=period.months)) for key, period in periods.items()}
-        )
-        .order_by()
-    )
+    ledgers = Ledger.objects.filter(palace__in=palaces, month__in=months)
+    counts = {f"p_{key}": Count("pk", filter=Q(month__in=period.months)) for key, period in periods.items()}
+    if not by_palace:
+        row = ledgers.aggregate(**counts)
+        return {(ALL, None): {key: bool(row[f"p_{key}"]) for key in periods}}
+    rows = ledgers.values("palace_id").annotate(**counts).order_by()
     return {(row["palace_id"], None): {key: bool(row[f"p_{key}"]) for key in periods} for row in rows}
 
 
-def component_sums(palaces: QuerySet[Palace], measures: list[Measure], periods: dict[str, Period]) -> dict:
-    """The figures every measure of `measures` needs, per palace and period, and which palaces
-    kept a ledger in which period: two queries. Feed the result to `measure_value`."""
+def component_sums(
+    palaces: QuerySet[Palace], measures: list[Measure], periods: dict[str, Period], *, by_palace: bool = True
+) -> dict:
+    """The figures every measure of `measures` needs, per palace (or, `by_palace=False`, for the
+    scope as a whole under the key `ALL`) and period, and who kept a ledger when: two queries.
+    Feed the result to `measure_value`."""
     codes = {m.numerator for m in measures} | {m.denominator for m in measures if m.denominator}
     largest = {m.numerator for m in measures if m.largest}
-    sums = _figure_sums(palaces, sorted(codes), periods, largest) if codes else {}
-    sums.update(_ledgers_kept(palaces, periods))
+    sums = _figure_sums(palaces, sorted(codes), periods, largest, by_palace=by_palace) if codes else {}
+    sums.update(_ledgers_kept(palaces, periods, by_palace=by_palace))
     return sums
 
 
@@ -205,20 +228,26 @@ def ranking(
     city: Region | None = None,
     level: str | None = None,
     per: str = "",
+    values: dict[int, dict[str, Decimal | None]] | None = None,
 ) -> Ranking:
     """The palaces of the scope ranked on `measure` for `period`, best first; ties share a rank
     (1, 2, 2, 4). Higher is better for every metric ranked (the catalogue's metrics are all "more
     is better"); palaces without a figure for the period are counted in `unranked`, not ranked.
 
     `per` divides by active venues or floor area, only for measures the catalogue marks as fair
-    to divide (`Measure.per_unit_fair`; the caller validates). Six queries whatever the data.
+    to divide (`Measure.per_unit_fair`; the caller validates). `values` ({palace id: {"value",
+    "previous", "year_ago": value}}) lets a caller that already summed the figures (a dashboard)
+    save the two queries of the sums. Six queries whatever the data.
     """
     palaces = palaces_to_rank(city=city, level=level)
     periods = {"value": period, "year_ago": period.year_ago()}
     previous = period.previous()
     if previous is not None:
         periods["previous"] = previous
-    values = measure_values(palaces, measure, periods)
+    if values is None:
+        values = measure_values(palaces, measure, periods)
+    else:
+        values = {pid: dict(by_key) for pid, by_key in values.items()}
     divisors = _per_unit(palaces, per) if per else {}
     if per:
         for palace_id, by_key in values.items():
