@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
@@ -33,6 +33,7 @@ from ..rankings import measures
 from ..rankings import selectors as rankings
 from ..rankings.measures import Measure
 from ..rankings.periods import MONTH, YEAR, Period
+from ..workflow import selectors as workflow
 from .charts import Chart, bar_chart, column_chart, format_number
 
 # The figures at a glance, in this order.
@@ -49,8 +50,6 @@ GLANCE = (
 # What the by-month and by-unit tables show.
 TABLE = ("activities", "person_times", "online_viewers", "bookings")
 RANKED_BY = "person_times"
-SUBMITTED = (Ledger.Status.SUBMITTED, Ledger.Status.ACCEPTED)
-ON_TIME_DAY = 10  # a month's report is on time when submitted by the 10th of the next month
 
 
 def centre_measures() -> list[tuple[str, Measure]]:
@@ -101,21 +100,6 @@ class UnitRow:
         ]
 
 
-@dataclass(frozen=True)
-class Reporting:
-    expected: int
-    submitted: int
-    on_time: int
-
-    @property
-    def rate(self) -> Decimal | None:
-        return _percent(self.submitted, self.expected)
-
-    @property
-    def on_time_rate(self) -> Decimal | None:
-        return _percent(self.on_time, self.expected)
-
-
 @dataclass
 class Dashboard:
     kind: str  # "province" | "city" | "palace"
@@ -131,7 +115,7 @@ class Dashboard:
     year_total: UnitRow
     unit_heading: str
     table_headings: list[str]
-    reporting: Reporting
+    reporting: workflow.ReportingRow
     members: int
     events_hosted: int
     largest_online: Activity | None
@@ -158,32 +142,28 @@ def _city_of(palace: Palace) -> Region:
     return palace.region if palace.region.level == Region.Level.CITY else palace.region.parent
 
 
-def reporting(palaces: QuerySet[Palace], period: Period) -> Reporting:
-    """Reports expected (a ledger exists for each palace in service and month: the aggregation
-    opens one), submitted (submitted or accepted) and on time (submitted by the 10th of the next
-    month, local time). One query."""
-    on_time = Q()
-    for month in period.months:
-        deadline = timezone.make_aware(
-            datetime.combine(m.next_month(month) + timedelta(days=ON_TIME_DAY), time())
-        )
-        on_time |= Q(month=month, submitted_at__lt=deadline)
-    counts = Ledger.objects.filter(palace__in=palaces, month__in=period.months).aggregate(
-        expected=Count("pk"),
-        submitted=Count("pk", filter=Q(status__in=SUBMITTED)),
-        on_time=Count("pk", filter=Q(status__in=SUBMITTED) & on_time),
-    )
-    return Reporting(**counts)
+def due_months(period: Period) -> list[date]:
+    """The period's months that have ended: only their reports can be expected."""
+    return [month for month in period.months if workflow.has_ended(month)]
 
 
-def _reporting_by_palace(palaces: QuerySet[Palace], period: Period) -> dict[int, tuple[int, int]]:
+def _reporting_by_palace(palace_list: list[Palace], months: list[date]) -> dict[int, tuple[int, int]]:
+    """{palace id: (reported, expected)} over `months`, as `workflow.selectors.reporting_rate`
+    counts them (a palace in service is expected every month, any other palace the months it has a
+    ledger of; reported = submitted or accepted). One query."""
     rows = (
-        Ledger.objects.filter(palace__in=palaces, month__in=period.months)
+        Ledger.objects.filter(palace__in=[p.pk for p in palace_list], month__in=months)
         .values("palace_id")
-        .annotate(expected=Count("pk"), submitted=Count("pk", filter=Q(status__in=SUBMITTED)))
+        .annotate(ledgers=Count("pk"), reported=Count("pk", filter=Q(status__in=workflow.REPORTED)))
         .order_by()
     )
-    return {row["palace_id"]: (row["submitted"], row["expected"]) for row in rows}
+    counts = {row["palace_id"]: row for row in rows}
+    out = {}
+    for palace in palace_list:
+        row = counts.get(palace.pk, {"ledgers": 0, "reported": 0})
+        expected = len(months) if palace.status == Palace.Status.IN_SERVICE else row["ledgers"]
+        out[palace.pk] = (row["reported"], expected)
+    return out
 
 
 def _alliance(palaces: QuerySet[Palace], period: Period) -> tuple[int, int]:
@@ -325,7 +305,10 @@ def dashboard(
     )
 
     # By unit: cities for the province, palaces for a city or a palace's own line.
-    report_by_palace = _reporting_by_palace(scope, period)
+    months_due = due_months(period)
+    rate = workflow.reporting_rate(months=months_due, palaces=scope)
+    rate_by_city = {row.city.pk: row.rate for row in rate.cities}
+    report_by_palace = _reporting_by_palace(palace_list, months_due) if kind != "province" else {}
     groups: list[tuple[str, list[int], str, Palace | None]] = []
     if kind == "province":
         by_city: dict[int, list[Palace]] = {}
@@ -346,15 +329,17 @@ def dashboard(
         unit_heading = _("Palace")
     by_unit = []
     for label, ids, link, one_palace in groups:
-        submitted = sum(report_by_palace.get(pk, (0, 0))[0] for pk in ids)
-        expected = sum(report_by_palace.get(pk, (0, 0))[1] for pk in ids)
+        if one_palace is None:  # a city of the province
+            unit_rate = rate_by_city.get(_city_of(next(p for p in palace_list if p.pk == ids[0])).pk)
+        else:
+            unit_rate = _percent(*report_by_palace.get(one_palace.pk, (0, 0)))
         by_unit.append(
             UnitRow(
                 label=label,
                 link=link,
                 values=[rankings.measure_value(measure, sums, ids, "value") for measure in table_measures],
                 decimals=[measure.decimals for measure in table_measures],
-                reporting=_percent(submitted, expected),
+                reporting=unit_rate,
                 palace=one_palace,
             )
         )
@@ -362,10 +347,7 @@ def dashboard(
         label=_("Total"),
         values=[rankings.measure_value(measure, sums, palace_ids, "value") for measure in table_measures],
         decimals=[measure.decimals for measure in table_measures],
-        reporting=_percent(
-            sum(pair[0] for pair in report_by_palace.values()),
-            sum(pair[1] for pair in report_by_palace.values()),
-        ),
+        reporting=rate.total.rate,
     )
     unit_chart = (
         bar_chart(
@@ -411,7 +393,7 @@ def dashboard(
         year_total=year_total,
         unit_heading=unit_heading,
         table_headings=[measure.name for measure in table_measures],
-        reporting=reporting(scope, period),
+        reporting=rate.total,
         members=members,
         events_hosted=hosted,
         largest_online=largest_online_event(None if kind == "province" else scope, period),
@@ -427,4 +409,4 @@ def default_period(today: date | None = None) -> Period:
     return Period.of_year(today.year if today.month > 1 else today.year - 1)
 
 
-__all__ = ["MONTH", "YEAR", "Dashboard", "dashboard", "default_period", "largest_online_event", "reporting"]
+__all__ = ["MONTH", "YEAR", "Dashboard", "dashboard", "default_period", "due_months", "largest_online_event"]

@@ -181,7 +181,7 @@ def palace(request, palace_id: int):
                 if access.cities_led_by(request.user).filter(pk=city_region.pk).exists()
                 else ""
             ),
-            ledger_url=f"/performance/palace/{target.pk}/ledgers/{m.format_month(ledger_month)}/",
+            ledger_url=reverse("performance:ledger", args=[target.pk, ledger_month]),
             ledger_month=ledger_month,
             export_url=reverse("performance:export_palace_year", args=[target.pk, period.year]),
             trend_url=reverse("performance:ranking_trend", args=[target.pk]),

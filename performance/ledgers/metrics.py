@@ -349,14 +349,14 @@ def _venue_metrics() -> list[Metric]:
             "no_shows",
             pgettext_lazy("ledger metric", "No-shows"),
             "times",
-            _("Venue bookings and appointments nobody came to, by the day they start"),
+            _("Venue bookings nobody came to, by the day they start"),
             "venues",
         ),
         Metric(
             "cancellations",
             pgettext_lazy("ledger metric", "Cancellations"),
             "times",
-            _("Venue bookings and appointments cancelled, by the day they would have started"),
+            _("Venue bookings cancelled, by the day they would have started"),
             "venues",
         ),
         Metric(

@@ -1,0 +1,17 @@
+// Behaviours of the ledger pages. Loaded as a file: the CSP forbids inline scripts.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var print = event.target.closest("[data-print]");
+    if (print) {
+      event.preventDefault();
+      window.print();
+    }
+  });
+  // Deleting a manual line asks first (the form still works without script).
+  document.addEventListener("submit", function (event) {
+    var button = event.submitter;
+    var question = button && button.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) event.preventDefault();
+  });
+})();
