@@ -4,4 +4,6 @@ from django.urls import include, path
 
 urlpatterns: list = [
     path("", include("performance.ledgers.api.urls")),
+    # Rankings (比学赶超): /rankings/.
+    path("", include("performance.rankings.api_urls")),
 ]

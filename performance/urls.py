@@ -7,4 +7,8 @@ app_name = "performance"
 urlpatterns: list = [
     # The monthly ledger's workflow: a palace's months, one month, the review queue.
     path("", include("performance.workflow.urls")),
+    # Dashboards, the landing after sign-in, exports: /performance/start/, /performance/dashboard/...
+    path("", include("performance.dashboards.urls")),
+    # Rankings (比学赶超): /performance/rankings/...
+    path("", include("performance.rankings.urls")),
 ]
