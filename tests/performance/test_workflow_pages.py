@@ -210,7 +210,7 @@ def test_a_refused_step_shows_a_message(client, world, ledger):
     signed_in(client, world.city_officer)
     response = client.post(url("accept", ledger), follow=True)
     assert response.status_code == 200
-    assert "只有已上报" in response.content.decode()
+    assert "只有已报送" in response.content.decode()
     assert not LedgerStep.objects.exists()
 
 
