@@ -345,3 +345,26 @@ def test_the_ledger_page_query_count_does_not_grow(client, world, django_assert_
     with django_assert_max_num_queries(25):
         response = client.get(url("ledger", ledger))
     assert response.content.decode().count('wf-line"') == 15
+
+
+def test_my_ledgers_lists_the_palaces_of_someone_working_for_two(client, world):
+    from tests.factories import StaffAssignmentFactory
+
+    StaffAssignmentFactory(user=world.staff_a, role="palace_staff", palace=world.palace_b)
+    response = signed_in(client, world.staff_a).get(reverse("performance:my_ledgers"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert reverse("performance:palace_ledgers", args=[world.palace_a.pk]) in page
+    assert reverse("performance:palace_ledgers", args=[world.palace_b.pk]) in page
+
+
+def test_the_menu_shows_each_role_its_entry(client, world):
+    page = signed_in(client, world.manager_a).get("/").content.decode()
+    assert reverse("performance:my_ledgers") in page
+    assert reverse("performance:review") not in page
+    page = signed_in(client, world.city_officer).get("/").content.decode()
+    assert reverse("performance:review") in page
+    assert reverse("performance:my_ledgers") not in page
+    page = signed_in(client, world.worker).get("/").content.decode()
+    assert reverse("performance:review") not in page
+    assert reverse("performance:my_ledgers") not in page
