@@ -206,6 +206,9 @@ def line_edit(request, palace_id: int, month: date, line_id: int):
     line = _line(ledger, line_id)
     if not access.may_report_for(request.user, ledger.palace):
         raise Http404
+    if ledger.status not in services.EDITABLE:
+        messages.error(request, _("This month has been submitted: manual lines can no longer change."))
+        return redirect(_ledger_url(ledger))
     status = 200
     if request.method == "POST":
         form = ManualLineForm(request.POST)

@@ -368,3 +368,17 @@ def test_the_menu_shows_each_role_its_entry(client, world):
     page = signed_in(client, world.worker).get("/").content.decode()
     assert reverse("performance:review") not in page
     assert reverse("performance:my_ledgers") not in page
+
+
+def test_the_edit_form_of_a_submitted_months_line_sends_back_to_the_month(client, world, ledger):
+    existing = line(ledger, world.manager_a)
+    services.ledger_submit(actor=world.manager_a, ledger=ledger)
+    signed_in(client, world.manager_a)
+    response = client.get(url("line_edit", ledger, existing.pk))
+    assert response.status_code == 302
+    response = client.post(
+        url("line_edit", ledger, existing.pk), {"metric": "jobs_placed", "value": "1", "note": "x"}
+    )
+    assert response.status_code == 302
+    existing.refresh_from_db()
+    assert existing.metric == "volunteer_hours"
