@@ -16,7 +16,7 @@ WIDTH = 420  # narrow on purpose: scaled to a 390 px phone, the text stays reada
 
 
 def nice_ceiling(value: float) -> float:
-    """The smallest "round" number (1, 2, 2.5, 5 × 10ⁿ) at or above `value`, for the axis top."""
+    """The smallest "round" number (1, 2, 2.5, 5 × 10ⁿ) at or above `value`, for axis steps."""
     if value <= 0:
         return 1
     exponent = math.floor(math.log10(value))
@@ -86,7 +86,7 @@ def column_chart(
     height = 220
     plot_w, plot_h = WIDTH - left - right, height - top_pad - bottom
     values = [float(v) for _label, v in items if v is not None]
-    top = nice_ceiling(max(values, default=0))
+    top = 4 * nice_ceiling(max(values, default=0) / 4)  # four round steps on the axis
     slot = plot_w / max(len(items), 1)
     bars = []
     for index, (label, value) in enumerate(items):
@@ -168,7 +168,7 @@ def line_chart(
     height = 200
     plot_w, plot_h = WIDTH - left - right, height - top_pad - bottom
     values = [float(v) for _label, v in items if v is not None]
-    top = nice_ceiling(max(values, default=0))
+    top = 4 * nice_ceiling(max(values, default=0) / 4)  # four round steps on the axis
     step = plot_w / max(len(items) - 1, 1)
     paths, current, points, labels = [], [], [], []
     for index, (label, value) in enumerate(items):
