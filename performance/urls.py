@@ -11,4 +11,6 @@ urlpatterns: list = [
     path("", include("performance.dashboards.urls")),
     # Rankings (比学赶超): /performance/rankings/...
     path("", include("performance.rankings.urls")),
+    # The standardisation evaluation: /performance/evaluation/...
+    path("evaluation/", include("performance.evaluation.urls")),
 ]

@@ -288,6 +288,11 @@ SPECTACULAR_SETTINGS = {
         # The alliance (alliance.models, alliance.api).
         "HostingCallStatusEnum": "alliance.models.HostingCall.Status",
         "HostingApplicationStatusEnum": "alliance.models.HostingApplication.Status",
+        # The standardisation evaluation (performance.evaluation).
+        "EvaluationStatusEnum": "performance.evaluation.models.Evaluation.Status",
+        "EvaluationBandEnum": "performance.evaluation.models.Band",
+        "EvaluationSchemeStatusEnum": "performance.evaluation.models.Scheme.Status",
+        "IndicatorKindEnum": "performance.evaluation.models.Indicator.Kind",
     },
 }
 

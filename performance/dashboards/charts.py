@@ -12,11 +12,11 @@ import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-WIDTH = 600
+WIDTH = 420  # narrow on purpose: scaled to a 390 px phone, the text stays readable
 
 
 def nice_ceiling(value: float) -> float:
-    """The smallest "round" number (1, 2, 2.5, 5 × 10ⁿ) at or above `value`, for the axis top."""
+    """The smallest "round" number (1, 2, 2.5, 5 × 10ⁿ) at or above `value`, for axis steps."""
     if value <= 0:
         return 1
     exponent = math.floor(math.log10(value))
@@ -82,11 +82,11 @@ def column_chart(
     items: list[tuple[str, Decimal | float | None]], *, title: str, description: str, decimals: int = 0
 ) -> Chart:
     """Vertical columns, one per item (months of a year): labels under, values on top."""
-    left, right, top_pad, bottom = 56, 8, 24, 28
-    height = 240
+    left, right, top_pad, bottom = 52, 4, 16, 26
+    height = 220
     plot_w, plot_h = WIDTH - left - right, height - top_pad - bottom
     values = [float(v) for _label, v in items if v is not None]
-    top = nice_ceiling(max(values, default=0))
+    top = 4 * nice_ceiling(max(values, default=0) / 4)  # four round steps on the axis
     slot = plot_w / max(len(items), 1)
     bars = []
     for index, (label, value) in enumerate(items):
@@ -126,7 +126,7 @@ def bar_chart(
 ) -> Chart:
     """Horizontal bars, one per item (cities, palaces): the label left, the value at the bar's
     end. Reads well on a phone whatever the labels' length."""
-    label_w, value_w, row_h = 150, 96, 26
+    label_w, value_w, row_h = 96, 84, 26
     height = max(row_h * len(items) + 8, 40)
     plot_w = WIDTH - label_w - value_w
     values = [float(v) for _label, v in items if v is not None]
@@ -164,16 +164,16 @@ def line_chart(
 ) -> Chart:
     """A line over time (a palace's 24 months); a month without a figure breaks the line.
     Every sixth label is written under the axis so that 24 of them fit on a phone."""
-    left, right, top_pad, bottom = 56, 12, 16, 28
-    height = 220
+    left, right, top_pad, bottom = 52, 10, 14, 26
+    height = 200
     plot_w, plot_h = WIDTH - left - right, height - top_pad - bottom
     values = [float(v) for _label, v in items if v is not None]
-    top = nice_ceiling(max(values, default=0))
+    top = 4 * nice_ceiling(max(values, default=0) / 4)  # four round steps on the axis
     step = plot_w / max(len(items) - 1, 1)
     paths, current, points, labels = [], [], [], []
     for index, (label, value) in enumerate(items):
         x = round(left + index * step, 1)
-        if index % 6 == 0 or index == len(items) - 1:
+        if index % 6 == 0:
             labels.append(Bar(label, "", x, 0, 0, 0, x, height - bottom + 16))
         if value is None:
             if current:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Avg, Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +28,7 @@ from palace_portal import months as m
 from venues.kinds import Centre
 from venues.models import Palace, Region
 
+from ..evaluation.models import Band, Evaluation, Scheme
 from ..ledgers.models import Ledger, LedgerFigure
 from ..rankings import measures
 from ..rankings import selectors as rankings
@@ -50,6 +51,7 @@ GLANCE = (
 # What the by-month and by-unit tables show.
 TABLE = ("activities", "person_times", "online_viewers", "bookings")
 RANKED_BY = "person_times"
+PALACE_SUFFIX = "工人文化宫"
 
 
 def centre_measures() -> list[tuple[str, Measure]]:
@@ -122,6 +124,7 @@ class Dashboard:
     campaigns: list[Campaign]
     calls: list[HostingCall]
     ranking: rankings.Ranking | None
+    evaluation: EvaluationResults
     extra: dict = field(default_factory=dict)
 
 
@@ -201,6 +204,46 @@ def largest_online_event(palaces: QuerySet[Palace] | None, period: Period) -> Ac
         .select_related("palace")
         .order_by("-online_viewers", "date", "pk")
         .first()
+    )
+
+
+@dataclass(frozen=True)
+class EvaluationResults:
+    """The standardisation evaluation of the period's year over the scope (perf-eval's models)."""
+
+    year: int
+    scheme: Scheme | None
+    expected: int  # palaces in service in the scope
+    concluded: int
+    by_band: list[tuple[str, int]]
+    average: Decimal | None
+    best: list[Evaluation]  # concluded, best total first (at most five)
+
+
+def evaluation_results(palaces: QuerySet[Palace], year: int) -> EvaluationResults:
+    """Concluded evaluations of `year`'s published scheme within `palaces`: counts per band, the
+    average total and the five best. Three queries."""
+    scheme = Scheme.objects.filter(year=year, status=Scheme.Status.PUBLISHED).first()
+    expected = palaces.filter(status=Palace.Status.IN_SERVICE).count()
+    if scheme is None:
+        return EvaluationResults(year, None, expected, 0, [], None, [])
+    concluded = Evaluation.objects.filter(
+        scheme=scheme, palace__in=palaces, status=Evaluation.Status.CONCLUDED
+    )
+    bands = {row["band"]: row["n"] for row in concluded.values("band").annotate(n=Count("pk")).order_by()}
+    best = list(
+        concluded.select_related("palace").order_by(F("total").desc(nulls_last=True), "palace__name")[:5]
+    )
+    count = sum(bands.values())
+    average = concluded.aggregate(avg=Avg("total"))["avg"] if count else None
+    return EvaluationResults(
+        year=year,
+        scheme=scheme,
+        expected=expected,
+        concluded=count,
+        by_band=[(str(label), bands.get(value, 0)) for value, label in Band.choices],
+        average=average.quantize(Decimal("0.1")) if average is not None else None,
+        best=best,
     )
 
 
@@ -352,7 +395,11 @@ def dashboard(
     unit_chart = (
         bar_chart(
             [
-                (label, rankings.measure_value(table_measures[1], sums, ids, "value"))
+                # "南昌县工人文化宫" → "南昌县": the bar's label has little room; the table has the name.
+                (
+                    label.removesuffix(PALACE_SUFFIX) or label,
+                    rankings.measure_value(table_measures[1], sums, ids, "value"),
+                )
                 for label, ids, _l, _u in groups
             ],
             title=_("%(metric)s by %(unit)s, %(period)s")
@@ -400,6 +447,7 @@ def dashboard(
         campaigns=campaigns,
         calls=calls,
         ranking=ranking,
+        evaluation=evaluation_results(scope, period.year),
     )
 
 

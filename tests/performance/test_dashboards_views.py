@@ -190,3 +190,24 @@ def test_the_dashboard_does_not_grow_in_queries_with_palaces_and_months(
         response = client.get(url, {"year": "2024"})
     assert response.status_code == 200
     assert "2,340" in response.content.decode()  # 30 palaces × 78 activities
+
+
+def test_the_dashboard_shows_the_years_concluded_evaluations(client, world):
+    from performance.evaluation.models import Band, Evaluation, Scheme
+
+    scheme = Scheme.objects.create(year=2024, name="2024年标准化评估", status=Scheme.Status.PUBLISHED)
+    Evaluation.objects.create(
+        scheme=scheme,
+        palace=world.palace_a,
+        status=Evaluation.Status.CONCLUDED,
+        total=91,
+        band=Band.STANDARDISED,
+    )
+    Evaluation.objects.create(scheme=scheme, palace=world.palace_b, status=Evaluation.Status.SUBMITTED)
+    client.force_login(world.province_officer)
+    page = client.get(reverse("performance:dashboard_province"), {"year": "2024"}).content.decode()
+    assert "已投入使用的2家文化宫中，已完成评定1家。" in page
+    assert "91.0" in page
+    client.force_login(world.city_officer)
+    url = reverse("performance:dashboard_city", args=[world.city2.pk])
+    assert client.get(url).status_code == 404
