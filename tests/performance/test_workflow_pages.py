@@ -382,3 +382,41 @@ def test_the_edit_form_of_a_submitted_months_line_sends_back_to_the_month(client
     assert response.status_code == 302
     existing.refresh_from_db()
     assert existing.metric == "volunteer_hours"
+
+
+ROLES = ("worker", "staff_a", "manager_a", "staff_b", "manager_b", "city_officer", "province_officer")
+ACTIONS = {
+    # route: the roles let in (everyone else signed in gets 404, even with an empty form)
+    "line_add": {"manager_a"},
+    "submit": {"manager_a"},
+    "return": {"city_officer", "province_officer"},
+    "accept": {"city_officer", "province_officer"},
+    "reopen": {"province_officer"},
+}
+
+
+@pytest.mark.parametrize("route", list(ACTIONS))
+def test_an_empty_post_is_404_to_those_not_let_in_and_never_a_refusal_to_the_others(client, world, route):
+    ledger = make_ledger(world.palace_a)
+    for role in ROLES:
+        signed_in(client, getattr(world, role))
+        status = client.post(url(route, ledger)).status_code
+        if role in ACTIONS[route]:
+            assert status not in (403, 404, 405), (role, status)
+            assert status < 500, (role, status)
+        else:
+            assert status == 404, (role, status)
+    client.logout()
+    response = client.post(url("submit", ledger))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("route", ["line_edit", "line_delete"])
+def test_line_routes_are_404_to_all_but_the_manager(client, world, route):
+    ledger = make_ledger(world.palace_a)
+    existing = line(ledger, world.manager_a)
+    for role in ROLES:
+        signed_in(client, getattr(world, role))
+        status = client.post(url(route, ledger, existing.pk)).status_code
+        assert (status == 404) is (role != "manager_a"), (role, status)
