@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from palace_portal.months import MAX_YEAR, MIN_YEAR
 
@@ -47,7 +48,9 @@ class CopyForm(ServiceErrorsMixin, forms.Form):
 
 
 class CategoryForm(ServiceErrorsMixin, forms.Form):
-    order = forms.IntegerField(label=_("Position"), min_value=1, max_value=999, required=False)
+    order = forms.IntegerField(
+        label=pgettext_lazy("order in a list", "Position"), min_value=1, max_value=999, required=False
+    )
     name = forms.CharField(label=_("Name"), max_length=80)
     max_score = forms.DecimalField(label=_("Maximum score"), **SCORE)
     description = forms.CharField(
@@ -67,8 +70,10 @@ class IndicatorForm(ServiceErrorsMixin, forms.Form):
     """An indicator; for formula indicators the formula's parameters as plain fields, which
     `formula()` turns into the structured formula the service validates."""
 
-    order = forms.IntegerField(label=_("Position"), min_value=1, max_value=999, required=False)
-    code = forms.CharField(label=_("Code"), max_length=12)
+    order = forms.IntegerField(
+        label=pgettext_lazy("order in a list", "Position"), min_value=1, max_value=999, required=False
+    )
+    code = forms.CharField(label=_("Indicator code"), max_length=12)
     text = forms.CharField(label=_("Indicator"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
     guide = forms.CharField(
         label=_("Scoring guide"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})

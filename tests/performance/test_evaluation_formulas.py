@@ -4,12 +4,20 @@ and their scores at the edges (zero denominators, above target, tiers)."""
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from performance.evaluation.formulas import FormulaError, clean_formula, describe, score
 from performance.ledgers.metrics import METRICS
 
 D = Decimal
 CODES = {m.code for m in METRICS}
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The refusals are matched by their English words, whatever language an earlier test left on.
+    with translation.override("en"):
+        yield
 
 
 def clean(formula, max_score="10"):
