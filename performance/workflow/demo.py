@@ -6,8 +6,9 @@ first, some returned once and resubmitted, about one in nine handed in after the
 on-time rate is not 100%. The last three ended months are a mix: submitted (some accepted by the
 city, waiting for the province), returned with a reason, open (not handed in yet), accepted. The
 running month stays open. The demo palace (the demo manager's) has manual lines with notes in the
-last twelve months. Steps fall between the month's end and the demo's clock (08:00 on the anchor
-day); a step that would fall later has not happened yet.
+last twelve months (the last ended month with a figure the validation flags). Steps fall between
+the month's end and the demo's clock (08:00 on the anchor day); a step that would fall later has
+not happened yet.
 """
 
 from __future__ import annotations
@@ -37,9 +38,9 @@ LATE_SHARE = 0.11
 REOPENED_AGE = 5
 
 RETURN_REASONS = (
-    "志愿服务时长缺少签到表说明，请补充后重新上报。",
+    "志愿服务时长缺少签到表说明，请补充后重新报送。",
     "本月服务人次较上月明显偏高，请核实直播观看人数是否误计入到场人次。",
-    "法律援助案件数与服务窗口登记不一致，请核对后重新上报。",
+    "法律援助案件数与服务窗口登记不一致，请核对后重新报送。",
     "场馆使用率偏低，请说明闭馆维修天数是否已登记。",
     "帮助就业人数缺少招聘会回访记录，请补充说明。",
 )
@@ -64,6 +65,7 @@ MANUAL = (
     ("legal_aid_cases", 2, 25, ("律师轮值接待登记，含劳动争议调解", "维权窗口案件登记簿")),
     ("bought_services", 1, 6, ("购买专业机构瑜伽、舞蹈课程服务", "购买演出团体公益演出服务")),
 )
+JOB_FAIR_NOTE = "“春风行动”大型招聘会现场达成就业意向，待电话回访核实。"
 REMARKS = ("本月一楼多功能厅闭馆维修5天。", "本月承办全省职工篮球友谊赛分赛区比赛。")
 
 
@@ -196,6 +198,17 @@ def _manual_lines(ctx: DemoContext, rng: random.Random, last_ended: date) -> int
                         ledger=ledger, metric=code, value=value, note=rng.choice(notes), created_by=manager
                     )
                 )
+        if ledger.month == last_ended:
+            # A figure the validation flags, so that the review shows what a flag looks like.
+            new.append(
+                ManualLine(
+                    ledger=ledger,
+                    metric="jobs_placed",
+                    value=Decimal(3400),
+                    note=JOB_FAIR_NOTE,
+                    created_by=manager,
+                )
+            )
         if rng.random() < 0.3:
             new.append(
                 ManualLine(

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from palace_portal.months import format_month, parse_month
 
@@ -105,8 +106,8 @@ class ReviewFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
 
     STATUS_LABELS = {
-        "awaiting_city": _("awaiting the city"),
-        "awaiting_province": _("awaiting the province"),
+        "awaiting_city": pgettext_lazy("ledger workflow", "awaiting the city"),
+        "awaiting_province": pgettext_lazy("ledger workflow", "awaiting the province"),
         "missing": _("not computed"),
     } | dict(Ledger.Status.choices)
 

@@ -275,7 +275,7 @@ def ledger_page(ledger: Ledger) -> LedgerPage:
     # Totals per metric are worth showing only when some metric has several lines.
     several = len([line for line in lines if line.value is not None]) > len(totals)
     manual_totals = (
-        [(meta, totals[meta.code]) for meta in catalogue.MANUAL_METRICS if meta.code in totals] if several else []
+        [(m, totals[m.code]) for m in catalogue.MANUAL_METRICS if m.code in totals] if several else []
     )
     steps = list(LedgerStep.objects.filter(ledger=ledger).select_related("actor").order_by("at", "pk"))
     return LedgerPage(

@@ -45,6 +45,13 @@ def _ledger(request, palace_id: int, month: date) -> Ledger:
     )
 
 
+def _allowed_or_404(allowed: bool) -> None:
+    """The actions check the actor before reading the form: those who may not act get 404 (never a
+    form's 400), as everywhere in the portal. The services check again (defence in depth)."""
+    if not allowed:
+        raise Http404
+
+
 def _ledger_url(ledger: Ledger) -> str:
     return reverse("performance:ledger", args=[ledger.palace_id, ledger.month])
 
@@ -183,6 +190,7 @@ def ledger(request, palace_id: int, month: date):
 @require_POST
 def line_add(request, palace_id: int, month: date):
     ledger = _ledger(request, palace_id, month)
+    _allowed_or_404(access.may_report_for(request.user, ledger.palace))
     form = ManualLineForm(request.POST)
     return _act(
         request,
@@ -203,9 +211,11 @@ def _line(ledger: Ledger, line_id: int) -> ManualLine:
 def line_edit(request, palace_id: int, month: date, line_id: int):
     """Correct a manual line: the form alone (htmx swaps it into the list) or as a page."""
     ledger = _ledger(request, palace_id, month)
+    _allowed_or_404(access.may_report_for(request.user, ledger.palace))
     line = _line(ledger, line_id)
-    if not access.may_report_for(request.user, ledger.palace):
-        raise Http404
+    if ledger.status not in services.EDITABLE:
+        messages.error(request, _("This month has been submitted: manual lines can no longer change."))
+        return redirect(_ledger_url(ledger))
     status = 200
     if request.method == "POST":
         form = ManualLineForm(request.POST)
@@ -236,6 +246,7 @@ def line_edit(request, palace_id: int, month: date, line_id: int):
 @require_POST
 def line_delete(request, palace_id: int, month: date, line_id: int):
     ledger = _ledger(request, palace_id, month)
+    _allowed_or_404(access.may_report_for(request.user, ledger.palace))
     line = _line(ledger, line_id)
     try:
         services.manual_line_delete(actor=request.user, line=line)
@@ -255,6 +266,7 @@ def line_delete(request, palace_id: int, month: date, line_id: int):
 @require_POST
 def submit(request, palace_id: int, month: date):
     ledger = _ledger(request, palace_id, month)
+    _allowed_or_404(access.may_report_for(request.user, ledger.palace))
     return _act(
         request,
         ledger,
@@ -269,6 +281,7 @@ def submit(request, palace_id: int, month: date):
 @require_POST
 def return_(request, palace_id: int, month: date):
     ledger = _ledger(request, palace_id, month)
+    _allowed_or_404(access.may_review(request.user, ledger.palace))
     return _act(
         request,
         ledger,
@@ -283,6 +296,7 @@ def return_(request, palace_id: int, month: date):
 @require_POST
 def accept(request, palace_id: int, month: date):
     ledger = _ledger(request, palace_id, month)
+    _allowed_or_404(access.may_review(request.user, ledger.palace))
     province = access.may_review_as_province(request.user)
     return _act(
         request,
@@ -300,6 +314,7 @@ def accept(request, palace_id: int, month: date):
 @require_POST
 def reopen(request, palace_id: int, month: date):
     ledger = _ledger(request, palace_id, month)
+    _allowed_or_404(access.may_review_as_province(request.user))
     return _act(
         request,
         ledger,

@@ -8,6 +8,18 @@
       window.print();
     }
   });
+  // On paper every group of figures is shown: open the folded ones, fold them back afterwards.
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details.wf-group:not([open])").forEach(function (el) {
+      el.open = true;
+      opened.push(el);
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (el) { el.open = false; });
+    opened = [];
+  });
   // Deleting a manual line asks first (the form still works without script).
   document.addEventListener("submit", function (event) {
     var button = event.submitter;

@@ -36,15 +36,22 @@ def status_of(page) -> str:
 
 
 def then_the_province_sees_the_month_reported(page, base_url: str, palace) -> None:
-    """The provincial view of the month: the review queue counts it reported and accepted.
-
-    The issue also wants the provincial dashboard to show it; the dashboard is perf-dash's
-    (performance/dashboards): extend this step there once both branches meet."""
+    """The provincial view of the month: the review queue counts it reported and accepted, and
+    the provincial dashboard (perf-dash) shows its figures and its reporting rate."""
     page.goto(f"{base_url}/performance/review/?month=2025-03")
     rate = page.locator(".wf-rate .stat").nth(1)
     assert rate.locator(".stat-value").inner_text() == "1"
     row = page.locator(".wf-queue-row", has_text=palace.name)
     assert "已核定" in row.inner_text()
+
+    page.goto(f"{base_url}/performance/dashboard/?month=2025-03")
+    stats = page.locator(".pd-stats").first.inner_text()
+    assert "56,789" in stats  # the month's person-times, read from the accepted ledger
+    assert "1,234" in stats  # and its activities
+    # Palace A reported; palace B, in service too, has no ledger: one of two.
+    reporting = page.locator(".pd-stat", has_text="台账报送率").inner_text()
+    assert "50.0%" in reporting
+    assert "应报2份，已报1份" in reporting
 
 
 def test_a_month_is_submitted_returned_fixed_resubmitted_and_accepted_on_phones(

@@ -90,3 +90,10 @@ def test_the_demo_palace_has_manual_lines_with_notes_in_its_figures(demo_world, 
 
 def test_the_demo_palace_has_a_reopened_month_in_its_history(demo_world, world):
     assert LedgerStep.objects.filter(ledger__palace=world.palace_a, action="reopened").count() == 1
+
+
+def test_the_demo_shows_one_flag_in_the_last_ended_month(demo_world, world):
+    from performance.workflow.validation import ledger_flags
+
+    ledger = Ledger.objects.get(palace=world.palace_a, month=date(2025, 10, 1))
+    assert [flag.code for flag in ledger_flags(ledger)] == ["manual_value_implausible"]

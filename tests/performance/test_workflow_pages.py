@@ -210,7 +210,7 @@ def test_a_refused_step_shows_a_message(client, world, ledger):
     signed_in(client, world.city_officer)
     response = client.post(url("accept", ledger), follow=True)
     assert response.status_code == 200
-    assert "只有已上报" in response.content.decode()
+    assert "只有已报送" in response.content.decode()
     assert not LedgerStep.objects.exists()
 
 
@@ -331,3 +331,92 @@ def test_my_ledgers_sends_each_role_to_its_page(client, world):
         "Location"
     ] == reverse("performance:review")
     assert signed_in(client, world.worker).get(reverse("performance:my_ledgers")).status_code == 404
+
+
+def test_the_ledger_page_query_count_does_not_grow(client, world, django_assert_max_num_queries):
+    ledger = make_ledger(world.palace_a)
+    for n in range(15):
+        line(ledger, world.manager_a, note=f"说明{n}")
+    services.ledger_submit(actor=world.manager_a, ledger=ledger)
+    for _ in range(5):
+        services.ledger_return(actor=world.province_officer, ledger=ledger, reason="再核对")
+        services.ledger_submit(actor=world.manager_a, ledger=ledger)
+    signed_in(client, world.province_officer)
+    with django_assert_max_num_queries(25):
+        response = client.get(url("ledger", ledger))
+    assert response.content.decode().count('wf-line"') == 15
+
+
+def test_my_ledgers_lists_the_palaces_of_someone_working_for_two(client, world):
+    from tests.factories import StaffAssignmentFactory
+
+    StaffAssignmentFactory(user=world.staff_a, role="palace_staff", palace=world.palace_b)
+    response = signed_in(client, world.staff_a).get(reverse("performance:my_ledgers"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert reverse("performance:palace_ledgers", args=[world.palace_a.pk]) in page
+    assert reverse("performance:palace_ledgers", args=[world.palace_b.pk]) in page
+
+
+def test_the_menu_shows_each_role_its_entry(client, world):
+    page = signed_in(client, world.manager_a).get("/").content.decode()
+    assert reverse("performance:my_ledgers") in page
+    assert reverse("performance:review") not in page
+    page = signed_in(client, world.city_officer).get("/").content.decode()
+    assert reverse("performance:review") in page
+    assert reverse("performance:my_ledgers") not in page
+    page = signed_in(client, world.worker).get("/").content.decode()
+    assert reverse("performance:review") not in page
+    assert reverse("performance:my_ledgers") not in page
+
+
+def test_the_edit_form_of_a_submitted_months_line_sends_back_to_the_month(client, world, ledger):
+    existing = line(ledger, world.manager_a)
+    services.ledger_submit(actor=world.manager_a, ledger=ledger)
+    signed_in(client, world.manager_a)
+    response = client.get(url("line_edit", ledger, existing.pk))
+    assert response.status_code == 302
+    response = client.post(
+        url("line_edit", ledger, existing.pk), {"metric": "jobs_placed", "value": "1", "note": "x"}
+    )
+    assert response.status_code == 302
+    existing.refresh_from_db()
+    assert existing.metric == "volunteer_hours"
+
+
+ROLES = ("worker", "staff_a", "manager_a", "staff_b", "manager_b", "city_officer", "province_officer")
+ACTIONS = {
+    # route: the roles let in (everyone else signed in gets 404, even with an empty form)
+    "line_add": {"manager_a"},
+    "submit": {"manager_a"},
+    "return": {"city_officer", "province_officer"},
+    "accept": {"city_officer", "province_officer"},
+    "reopen": {"province_officer"},
+}
+
+
+@pytest.mark.parametrize("route", list(ACTIONS))
+def test_an_empty_post_is_404_to_those_not_let_in_and_never_a_refusal_to_the_others(client, world, route):
+    ledger = make_ledger(world.palace_a)
+    for role in ROLES:
+        signed_in(client, getattr(world, role))
+        status = client.post(url(route, ledger)).status_code
+        if role in ACTIONS[route]:
+            assert status not in (403, 404, 405), (role, status)
+            assert status < 500, (role, status)
+        else:
+            assert status == 404, (role, status)
+    client.logout()
+    response = client.post(url("submit", ledger))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("route", ["line_edit", "line_delete"])
+def test_line_routes_are_404_to_all_but_the_manager(client, world, route):
+    ledger = make_ledger(world.palace_a)
+    existing = line(ledger, world.manager_a)
+    for role in ROLES:
+        signed_in(client, getattr(world, role))
+        status = client.post(url(route, ledger, existing.pk)).status_code
+        assert (status == 404) is (role != "manager_a"), (role, status)
