@@ -121,7 +121,7 @@ def _raw_activities() -> int:
             INSERT INTO activities_activity (palace_id, title, kind, centre, off_site, date, participants,
                 online_viewers, likes, partner_kind, partner_name, programme, created_at)
             SELECT (%s::int[])[1 + (n %% %s)], '职工读书分享会', 'reading_exchange', 'education', '社区', 
-                   DATE '2024-01-01' + (n %% 366), 20 + n %% 80, 0, 0, '', '', '', now()
+                   DATE '2024-01-01' + (n %% 366), 20 + n %% 80, 0, 0, 'none', '', '', now()
             FROM generate_series(1, %s) AS n
             """,
             [ids, len(ids), RAW_ACTIVITIES],

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from palace_portal.api import ErrorSerializer
 from palace_portal.errors import InvalidInput, NotFound
 
 from ..dashboards.access import may_view_rankings
@@ -68,7 +69,12 @@ class RankingApi(APIView):
             OpenApiParameter("level", str, enum=["city", "county"]),
             OpenApiParameter("per", str, enum=["venue", "sqm"]),
         ],
-        responses={200: RankingRowSerializer(many=True)},
+        responses={
+            200: RankingRowSerializer(many=True),
+            400: OpenApiResponse(ErrorSerializer, description="`invalid`: bad input; `fields` says which."),
+            401: OpenApiResponse(ErrorSerializer, description="`not_authenticated`: sign in."),
+            404: OpenApiResponse(ErrorSerializer, description="`not_found`: not staff (workers)."),
+        },
     )
     def get(self, request: Request) -> Response:
         if not may_view_rankings(request.user):
