@@ -321,6 +321,36 @@ def test_the_term_limit_is_explained(world, client):
     assert not Booking.objects.filter(offering=second.offering).exists()
 
 
+def test_the_term_limit_is_said_before_the_button_even_when_the_course_is_full(world, client):
+    term = make_term(world, max_courses=1)
+    first = make_course(world, term, title="书法")
+    full = make_course(world, term, title="国画", capacity=1)
+    enrol(sign_in(client, UserFactory()), full)
+    sign_in(client, world.worker)
+    enrol(client, first)
+    page = html(client.get(course_url(full)))
+    assert "You may hold at most 1 courses in one term." in page
+    assert "Join the waitlist</button>" not in page
+    assert "signup-form" not in page
+    assert reverse("classes:mine") in page
+
+
+def test_a_suspended_worker_is_told_before_the_button(world, client):
+    from bookings.models import Suspension
+
+    Suspension.objects.create(
+        user=world.worker,
+        starts_at=NOW - timedelta(days=2),
+        ends_at=NOW + timedelta(days=12),
+        reason="3次爽约",
+    )
+    course = make_course(world)
+    page = html(sign_in(client, world.worker).get(course_url(course)))
+    assert "Your sign-ups are suspended until" in page
+    assert "3次爽约" in page
+    assert "Enrol</button>" not in page
+
+
 def test_enrolling_after_the_window_is_refused(world, client):
     course = make_course(world)
     sign_in(client, world.worker)
