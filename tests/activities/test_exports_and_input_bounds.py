@@ -282,3 +282,11 @@ def test_a_worker_posting_nothing_to_the_ledger_api_gets_404_not_the_form(world)
     response = _client(world.worker).post("/api/v1/activities/", {}, content_type="application/json")
     assert response.status_code == 404
     assert "fields" not in response.json()
+
+
+@pytest.mark.parametrize("field", ["date", "end_date"])
+def test_an_empty_date_is_refused_as_the_schema_says(world, field):
+    body = {**_api_body(world, "2026-03-04"), field: ""}
+    response = _client(world.staff_a).post("/api/v1/activities/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert field in response.json()["fields"]
