@@ -183,6 +183,14 @@ def test_others_answering_get_404(world, who):
     assert row.status == "open"
 
 
+@pytest.mark.parametrize("who", ["staff_b", "city_officer", "worker"])
+def test_others_answering_with_bad_input_get_404_not_the_forms_fields(world, who):
+    row = wish(world.palace_a, world.worker)
+    response = _client(getattr(world, who)).post(f"/api/v1/wishes/{row.pk}/answer/", {}, format="json")
+    _error(response, 404, "not_found")
+    assert "fields" not in response.json()
+
+
 def test_a_decline_needs_its_reason(world):
     row = wish(world.palace_a, world.worker)
     client = _client(world.staff_a)
