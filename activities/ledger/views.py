@@ -12,7 +12,7 @@ from urllib.parse import quote
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -46,6 +46,15 @@ def _filtered(request, palace: Palace):
     form = LedgerFilterForm(request.GET)
     queryset = form.apply(Activity.objects.filter(palace=palace))
     return form, queryset
+
+
+def _bad_filters(form: LedgerFilterForm) -> HttpResponse | None:
+    """A 400 naming the bad filters, for an export asked for by hand (the page's links carry only
+    valid ones): a file of another period than asked would mislead."""
+    if not form.errors:
+        return None
+    text = " ".join(str(message) for messages in form.errors.values() for message in messages)
+    return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8")
 
 
 def _head(palace: Palace, tab: str) -> dict:
@@ -213,6 +222,8 @@ def export_xlsx(request, palace_id: int):
 
     palace = palace_or_404(request, palace_id, scope="view")
     form, queryset = _filtered(request, palace)
+    if bad := _bad_filters(form):
+        return bad
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = sheet_title(_("Activities"))
@@ -226,6 +237,8 @@ def export_xlsx(request, palace_id: int):
 def export_csv(request, palace_id: int):
     palace = palace_or_404(request, palace_id, scope="view")
     form, queryset = _filtered(request, palace)
+    if bad := _bad_filters(form):
+        return bad
     # The BOM lets spreadsheet programs read the Chinese text as UTF-8.
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename, ascii_filename = _filenames(palace, form, "csv")

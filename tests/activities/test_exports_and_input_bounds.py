@@ -264,7 +264,9 @@ def test_a_month_out_of_range_is_a_400_or_a_form_error_never_a_500(world, month)
     client = _client(world.staff_a)
     palace = world.palace_a.pk
     for url in (f"/staff/ledger/{palace}/export.xlsx", f"/staff/ledger/{palace}/export.csv"):
-        assert client.get(url, {"month": month}).status_code == 200  # the month is ignored, as on the page
+        refused = client.get(url, {"month": month})
+        assert refused.status_code == 400
+        assert "month" in refused.content.decode().lower() or "year" in refused.content.decode().lower()
     page = client.get(f"/staff/ledger/{palace}/", {"month": month})
     assert page.status_code == 200
     assert page.context["form"].errors["month"]
@@ -290,3 +292,11 @@ def test_an_empty_date_is_refused_as_the_schema_says(world, field):
     response = _client(world.staff_a).post("/api/v1/activities/", body, content_type="application/json")
     assert response.status_code == 400
     assert field in response.json()["fields"]
+
+
+def test_the_import_template_has_the_exports_header_and_names_the_palace(world):
+    response = _client(world.manager_a).get(f"/staff/ledger/{world.palace_a.pk}/import/template.xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.freeze_panes == "A2"
+    assert all(cell.font.bold for cell in sheet[1])
+    assert "filename*=UTF-8''" + quote(world.palace_a.name) in response["Content-Disposition"]
