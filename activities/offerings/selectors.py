@@ -131,7 +131,7 @@ def signup_refusal(user, offering: Offering, *, now: datetime) -> str:
     # The service's own rules (bookings.services.offering), read ahead so the page never offers a
     # button that only leads to a refusal.
     from bookings.services.common import is_staff_of, suspension_in_force
-    from bookings.services.offering import _limit_refusal
+    from bookings.services.offering import signup_limit_refusal
 
     if not user.is_authenticated or is_staff_of(user, offering.palace):
         return ""
@@ -141,5 +141,5 @@ def signup_refusal(user, offering: Offering, *, now: datetime) -> str:
             "date": timezone.localtime(suspension.ends_at).strftime("%Y-%m-%d"),
             "reason": suspension.reason,
         }
-    refusal = _limit_refusal(user, offering)
+    refusal = signup_limit_refusal(user, offering)
     return str(refusal.message) if refusal is not None else ""
