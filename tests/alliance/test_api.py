@@ -1199,6 +1199,56 @@ def test_two_racing_submissions_for_one_palace_give_one_application(world):
     assert HostingApplication.objects.filter(call=call, palace=world.palace_a).count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_racing_to_open_a_draft_call_open_it_once(world):
+    call = services.call_save(actor=world.province_officer, **_call_values(world))
+    path = f"{API}/calls/{call.pk}/open/"
+
+    responses, errors = _race([lambda: _post(world.province_officer, path, {})] * 2)
+
+    assert errors == []
+    assert sorted(r.status_code for r in responses) == [200, 409]
+    assert [r.data["code"] for r in responses if r.status_code == 409] == ["call_already_open"]
+    call.refresh_from_db()
+    assert call.status == HostingCall.Status.OPEN
+
+
+@pytest.mark.django_db(transaction=True)
+def test_racing_to_close_and_reopen_a_call_never_leaves_it_open_after_closing(world):
+    """Close and open released together on an open call: whichever locks first, the call ends
+    closed (a close after the open, or an open refused because it is already open or closed)."""
+    call = open_call(world)
+    close, reopen = f"{API}/calls/{call.pk}/close/", f"{API}/calls/{call.pk}/open/"
+
+    responses, errors = _race(
+        [lambda: _post(world.province_officer, close, {}), lambda: _post(world.province_officer, reopen, {})]
+    )
+
+    assert errors == []
+    assert sorted(r.status_code for r in responses) == [200, 409]
+    assert {r.data["code"] for r in responses if r.status_code == 409} <= {"call_already_open", "call_closed"}
+    call.refresh_from_db()
+    assert call.status == HostingCall.Status.CLOSED
+
+
+def test_a_call_moves_only_from_draft_to_open_to_closed(world):
+    client = APIClient()
+    client.force_authenticate(world.province_officer)
+    draft = services.call_save(actor=world.province_officer, **_call_values(world))
+    closing_a_draft = client.post(f"{API}/calls/{draft.pk}/close/")
+    assert (closing_a_draft.status_code, closing_a_draft.json()["code"]) == (409, "call_not_open")
+    assert client.post(f"{API}/calls/{draft.pk}/open/").status_code == 200
+    again = client.post(f"{API}/calls/{draft.pk}/open/")
+    assert (again.status_code, again.json()["code"]) == (409, "call_already_open")
+    assert client.post(f"{API}/calls/{draft.pk}/close/").status_code == 200
+    reopening = client.post(f"{API}/calls/{draft.pk}/open/")
+    assert (reopening.status_code, reopening.json()["code"]) == (409, "call_closed")
+    closing_twice = client.post(f"{API}/calls/{draft.pk}/close/")
+    assert (closing_twice.status_code, closing_twice.json()["code"]) == (409, "call_not_open")
+    draft.refresh_from_db()
+    assert draft.status == HostingCall.Status.CLOSED
+
+
 # --- Schema-driven input ------------------------------------------------------------------------------------
 
 

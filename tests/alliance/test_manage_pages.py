@@ -652,9 +652,13 @@ def test_a_call_is_opened_and_closed(ws):
     client.post(url("call_close", draft.pk))
     draft.refresh_from_db()
     assert draft.status == HostingCall.Status.CLOSED
-    # The past call's deadline has passed: reopening is refused with the service's message.
-    response = client.post(url("call_open", ws.past.pk), follow=True)
-    assert "deadline has passed" in response.content.decode()
+    # A closed call is not reopened: the page offers no button and the service says why.
+    page = client.get(url("call", draft.pk))
+    assert url("call_open", draft.pk) not in page.content.decode()
+    response = client.post(url("call_open", draft.pk), follow=True)
+    assert "cannot be reopened" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == HostingCall.Status.CLOSED
 
 
 def test_a_calls_page_ranks_the_applications_by_average_score(ws):
