@@ -239,8 +239,8 @@ def test_hub_shows_membership_subsidies_and_campaigns(scene, en):
     _login(en, world.staff_a)
     html = en.get(reverse("alliance:hub", args=[world.palace_a.pk])).content.decode()
     assert "Member since 2022-12-20." in html
-    assert '<td class="num">30000</td>' in html
-    assert '<td class="num">10000</td>' in html
+    assert '<td class="num">30,000.00</td>' in html
+    assert '<td class="num">10,000.00</td>' in html
     assert "2027全省职工篮球友谊赛" in html
     assert reverse("alliance:campaign", args=[world.palace_a.pk, campaign.pk]) in html
 
