@@ -930,6 +930,8 @@ def test_the_month_chart_shows_the_palaces_joining_and_leaving(ws):
     ]  # fmt: skip
     assert (response.context["joined_in_year"], response.context["left_in_year"]) == (1, 1)
     assert "Members at month end" in response.content.decode()
+    quiet = client_of(ws.po).get(url("roster") + "?year=2025").content.decode()
+    assert "No palace joined or left in 2025" in quiet  # no chart of twelve empty columns
 
 
 def test_subsidy_money_is_grouped_and_every_total_names_its_year(ws):
