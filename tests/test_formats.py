@@ -24,3 +24,19 @@ def test_it_groups_counts_and_money_by_thousands_in_chinese():
         rendered = template.render(Context({"n": 1118385, "money": Decimal("40000")}))
     # Grouping only where asked: a bare number (an id in a URL, a form value) stays as it is.
     assert rendered == "1,118,385 · 40,000.00 · 1118385"
+
+
+def test_a_closure_across_the_new_year_reads_the_chinese_way():
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    closure = SimpleNamespace(
+        start_date=date(2026, 12, 28), end_date=date(2027, 1, 3), venue=None, reason="检修"
+    )
+    with translation.override("zh-hans"):
+        html = render_to_string(
+            "venues/_closure_list.html", {"closures": [{"closure": closure, "is_current": False}]}
+        )
+    assert "12月28日至1月3日" in html
+    assert "01月" not in html
