@@ -55,7 +55,9 @@ class ErrorSerializer(serializers.Serializer):
     fields = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
-        help_text=gettext_lazy("Validation errors per field (400 only)"),
+        help_text=gettext_lazy(
+            "Validation errors per field (400 only); nested input is named by its path, e.g. criteria.0.max"
+        ),
     )
 
 
