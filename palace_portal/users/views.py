@@ -185,6 +185,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 services.user_profile_update(user=user, **form.cleaned_data)
+                services.user_language_remember(user=user, language=request.LANGUAGE_CODE)
             except PortalError as exc:
                 _show_error(form, exc)
             else:

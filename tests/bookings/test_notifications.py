@@ -15,7 +15,7 @@ from bookings.models import Appeal, AppointmentMatter, Booking, Notification, Su
 from bookings.notifications import NotificationError, notify
 from bookings.outbox import MAX_ATTEMPTS, notification_deliver, notifications_sweep
 from palace_portal.users.sms import SmsError
-from tests.factories import VenueFactory
+from tests.factories import UserFactory, VenueFactory
 
 Status = Notification.Status
 
@@ -23,10 +23,44 @@ SECRET_MATTER = "劳动合同纠纷：老板拖欠三个月工资 secret-matter-
 
 
 @pytest.fixture(autouse=True)
-def _english():
-    # Assertions read the English msgids; the Chinese catalogue comes later.
+def _english(settings):
+    # Assertions read the English msgids. Messages are written in the recipient's language, the
+    # portal's own (LANGUAGE_CODE) for the fixtures' people whose language is not known.
+    settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+
+
+def test_a_staff_member_using_english_writes_to_each_worker_in_the_workers_language(
+    world, make_booking, settings
+):
+    from bookings.services import booking_cancel
+
+    settings.LANGUAGE_CODE = "zh-hans"
+    world.worker.email = "wu.gang@example.com"
+    world.worker.language = "zh-hans"
+    world.worker.save(update_fields=["email", "language"])
+    world.worker2.language = "en"
+    world.worker2.save(update_fields=["language"])
+    chinese = make_booking(user=world.worker)
+    english = make_booking(user=world.worker2)
+    newcomer = UserFactory(phone="13900000777")  # never signed in: language not known
+    unknown = make_booking(user=newcomer)
+
+    with translation.override("en"):  # the acting staff member's language
+        for booking in (chinese, english, unknown):
+            booking_cancel(actor=world.staff_a, booking=booking, reason="场地漏水")
+
+    to_chinese = Notification.objects.filter(user=world.worker)
+    assert to_chinese.count() == 2  # SMS and e-mail
+    for row in to_chinese:
+        assert row.subject.startswith("预约已取消"), row.subject
+        assert "cancelled" not in row.body
+    to_english = Notification.objects.get(user=world.worker2)
+    assert to_english.subject.startswith("Booking cancelled")
+    assert "has been cancelled" in to_english.body
+    # Not known yet: the portal's own language, not the actor's.
+    assert Notification.objects.get(user=newcomer).subject.startswith("预约已取消")
 
 
 @pytest.fixture

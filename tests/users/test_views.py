@@ -61,6 +61,27 @@ def test_login_accepts_the_number_as_people_type_it(client, worker, typed):
 
 
 @pytest.mark.django_db
+def test_signing_in_keeps_the_language_the_person_uses_for_the_messages_sent_to_them(worker):
+    assert worker.language == ""  # not known yet
+
+    login_post(Client(), PHONE, "pass-word-123", HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9")
+    worker.refresh_from_db()
+    assert worker.language == "zh-hans"
+
+    login_post(Client(), PHONE, "pass-word-123", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    worker.refresh_from_db()
+    assert worker.language == "en"
+
+
+@pytest.mark.django_db
+def test_signing_up_keeps_the_language_of_the_sign_up():
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-CN")
+    client.post(SIGNUP, signup_data(send_code="1"))
+    client.post(SIGNUP, signup_data(code=last_code(PHONE)))
+    assert User.objects.get(phone=PHONE).language == "zh-hans"
+
+
+@pytest.mark.django_db
 def test_login_with_wrong_password_says_so(client, worker):
     response = login_post(client, PHONE, "wrong-password")
     assert response.status_code == 200
