@@ -1,5 +1,6 @@
-"""Dates a client can type that no palace has (year 1, year 9999) answer a clear 400 or the nearest
-sane day, never a 500 (issue 11): the desk's day view, the roster, the worker's grid and booking."""
+"""Dates a client can type that no palace has (year 1, year 9999) answer a clear 400, never a 500
+(issue 11): the desk's day view, the roster, the worker's grid and booking. And the desk's day
+heading and counters as a Chinese reader expects them."""
 
 import pytest
 from django.urls import reverse
@@ -57,3 +58,14 @@ def test_a_sane_date_still_shows_its_day(staff, world):
         reverse("bookings_staff:today", args=[world.palace_a.pk]), {"date": at(1, 10).date().isoformat()}
     )
     assert response.status_code == 200
+
+
+def test_the_desk_heading_and_counters_read_naturally_in_chinese(staff, world):
+    response = staff.get(reverse("bookings_staff:today", args=[world.palace_a.pk]), {"date": "2026-12-07"})
+    page = response.content.decode()
+    assert "2026年12月7日 星期一" in page
+    assert "星期一, " not in page
+    # Which counter is which, without guessing: not yet come vs. window closed without coming.
+    assert "待签到" in page
+    assert "未到（已过签到时间）" in page
+    assert "待到场" not in page
