@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from palace_portal.months import check_year
 from venues.kinds import BookingMode
 
 from .models import BookingRule
@@ -14,17 +15,30 @@ TIME_FORMATS = ["%H:%M"]
 PARTY_SELECT_MAX = 20
 
 
+def date_in_range(value) -> None:
+    """A date in a year the portal accepts (palace_portal.months): a page asked for year 1 or
+    9999 answers a clear form error instead of overflowing date arithmetic further on."""
+    if value is not None:
+        check_year(value.year)
+
+
+class PortalDateField(forms.DateField):
+    """A date field that refuses years outside MIN_YEAR..MAX_YEAR (`date_in_range`)."""
+
+    default_validators = [date_in_range]
+
+
 class GridForm(forms.Form):
     """The grid's query string: which day, and which slot was tapped (`at`, local HH:MM)."""
 
-    date = forms.DateField(required=False)
+    date = PortalDateField(required=False)
     at = forms.TimeField(required=False, input_formats=TIME_FORMATS)
 
 
 class BookingForm(forms.Form):
     """Tap 2: book the slot that starts at `at` on `date` (until `until`, for several slots)."""
 
-    date = forms.DateField(widget=forms.HiddenInput)
+    date = PortalDateField(widget=forms.HiddenInput)
     at = forms.TimeField(input_formats=TIME_FORMATS, widget=forms.HiddenInput)
     until = forms.TimeField(
         label=_("Until"), required=False, input_formats=TIME_FORMATS, widget=forms.HiddenInput

@@ -3,7 +3,9 @@
 Flow:
 1. A service calls `notify(...)` inside its own transaction. One `Notification` row per channel
    is written (SMS always, e-mail when the user has an address), with the subject and body
-   rendered now, in the active language, by the kind's renderer. The unique `dedupe_key` makes
+   rendered now by the kind's renderer, in the recipient's language (`User.message_language`),
+   never in that of whoever acted (a staff member using English cancels a course: every worker
+   still reads Chinese). The unique `dedupe_key` makes
    writing the same event twice a no-op.
 2. After the commit the rows' ids go to `bookings.outbox`, which queues, claims, sends and sweeps
    them (see there).
@@ -25,7 +27,7 @@ from datetime import datetime
 from functools import partial
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -324,7 +326,8 @@ def notify(
     missing inputs: a programming error.
     """
     extra = dict(extra or {})
-    subject, body = notification_render(user=user, kind=kind, booking=booking, extra=extra)
+    with translation.override(user.message_language):
+        subject, body = notification_render(user=user, kind=kind, booking=booking, extra=extra)
     channels = [Channel.SMS]
     if user.email:
         channels.append(Channel.EMAIL)

@@ -10,6 +10,7 @@ from palace_portal.errors import PortalError
 from venues.kinds import BookingMode
 from venues.models import OpeningHours, Venue
 
+from .forms import PortalDateField
 from .models import BookingRule, DutyShift
 from .services.staff import INT_RANGES, RULE_FIELDS
 
@@ -27,7 +28,7 @@ def add_service_errors(form: forms.Form, exc: PortalError) -> None:
 
 
 class DayForm(forms.Form):
-    date = forms.DateField(label=_("Day"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date = PortalDateField(label=_("Day"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class CheckInForm(forms.Form):
@@ -50,7 +51,7 @@ class CheckInForm(forms.Form):
     )
     # Where to go back after a check-in started from another page ("today").
     back = forms.ChoiceField(choices=[("", ""), ("today", "today")], required=False, widget=forms.HiddenInput)
-    date = forms.DateField(required=False, widget=forms.HiddenInput)
+    date = PortalDateField(required=False, widget=forms.HiddenInput)
 
     def clean_code(self) -> str:
         return self.cleaned_data["code"].strip().upper().replace(" ", "").replace("-", "")
@@ -99,7 +100,7 @@ class DutyShiftForm(forms.Form):
         required=False,
         help_text=_("Choose a weekday for a weekly shift, or leave it and give a date."),
     )
-    date = forms.DateField(
+    date = PortalDateField(
         label=_("On this date only"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     starts = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))

@@ -68,20 +68,24 @@ def no_shows_mark(*, now: datetime | None = None) -> int:
         .select_related("venue__booking_rule")
         .only("pk", "start", "user_id", "venue__id", "venue__booking_rule__checkin_closes_minutes")
     )
-    marked_users = set()
-    count = 0
+    due: dict[int, list[int]] = {}
     for booking in candidates:
         rule = getattr(booking.venue, "booking_rule", None)
         closes = booking.start + timedelta(minutes=rule.checkin_closes_minutes if rule else 15)
-        if closes >= now:
-            continue
-        if Booking.objects.filter(pk=booking.pk, status=Status.CONFIRMED).update(
-            status=Status.NO_SHOW, updated_at=now
-        ):
-            count += 1
-            marked_users.add(booking.user_id)
-    for user_id in marked_users:
-        suspend_for_no_shows(user_id, now=now)
+        if closes < now:
+            due.setdefault(booking.user_id, []).append(booking.pk)
+    count = 0
+    for user_id, booking_ids in due.items():
+        # One transaction per person: their no-shows and the suspension they lead to are written
+        # together. Marked first and suspended apart, a crash in between lost the suspension for
+        # good (the next run finds no confirmed booking left to count from).
+        with transaction.atomic():
+            marked = Booking.objects.filter(pk__in=booking_ids, status=Status.CONFIRMED).update(
+                status=Status.NO_SHOW, updated_at=now
+            )
+            if marked:
+                suspend_for_no_shows(user_id, now=now)
+        count += marked
     return count
 
 

@@ -78,7 +78,9 @@ class BookingItem:
 
     @property
     def in_calendar(self) -> bool:
-        return self.booking.status in (*Booking.OPEN, Status.CHECKED_IN)
+        # Only a place the worker holds: a waitlisted, offered or pending booking may never happen,
+        # and a calendar entry for it would block the time as if it would.
+        return self.booking.status in (Status.CONFIRMED, Status.CHECKED_IN)
 
 
 def _rule_of(booking: Booking) -> BookingRule:

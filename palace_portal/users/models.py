@@ -2,6 +2,7 @@
 
 import re
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.validators import RegexValidator
@@ -85,6 +86,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Courier, ride-hailing or truck driver, delivery rider, or similar platform work."),
     )
     email = models.EmailField(_("e-mail"), blank=True)
+    # The language the person last used the portal in (signed up, signed in, saved the profile):
+    # messages to them are written in it, whoever's action sent them. Empty: not known yet, the
+    # portal's own language (settings.LANGUAGE_CODE).
+    language = models.CharField(_("language"), max_length=10, blank=True, choices=settings.LANGUAGES)
     is_staff = models.BooleanField(
         _("Django admin access"),
         default=False,
@@ -121,6 +126,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def masked_name(self) -> str:
         return mask_name(self.real_name)
+
+    @property
+    def message_language(self) -> str:
+        """The language to write this person's messages (SMS, e-mail) in."""
+        return self.language or settings.LANGUAGE_CODE
 
     def get_full_name(self) -> str:
         return self.real_name

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
@@ -329,3 +329,22 @@ def user_profile_update(
     with transaction.atomic():
         user.save(update_fields=list(values))
     return user
+
+
+def user_language_remember(*, user: User, language: str | None) -> None:
+    """Keep the language the person is using the portal in, for the messages sent to them later.
+
+    Called on sign-in (which sign-up goes through) and when the profile is saved, with the
+    request's language. A language the portal does not offer is ignored; an unchanged one writes
+    nothing.
+    """
+    if not language:
+        return
+    try:
+        language = translation.get_supported_language_variant(language)
+    except LookupError:
+        return
+    if user.language == language:
+        return
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language

@@ -18,6 +18,7 @@ urlpatterns = [
         name="signup_send_code",
     ),
     path("profile/", views.profile, name="profile"),
+    path("welcome/", views.welcome, name="welcome"),
     path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/reset/", views.password_reset, name="password_reset"),
     path(

@@ -11,11 +11,11 @@ from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render, resolve_url
+from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from palace_portal import ratelimit
 from palace_portal.errors import PortalError
@@ -114,7 +114,9 @@ def signup(request: HttpRequest) -> HttpResponse:
             else:
                 login(request, user, backend=MODEL_BACKEND)
                 messages.success(request, _("Welcome! Your account is ready."))
-                return redirect(_safe_next(request) or resolve_url(settings.LOGIN_REDIRECT_URL))
+                # Signed up on the way to something (a course, a booking): go on there. Otherwise
+                # a first-timer lands on their next steps, not on a home page that names none.
+                return redirect(_safe_next(request) or "users:welcome")
     else:
         form = SignupForm()
     context.update(
@@ -177,6 +179,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 @login_required
+@require_GET
+def welcome(request: HttpRequest) -> HttpResponse:
+    """Where a new account lands after sign-up: what a worker can do next, each one tap away."""
+    return render(request, "users/welcome.html")
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -185,6 +194,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 services.user_profile_update(user=user, **form.cleaned_data)
+                services.user_language_remember(user=user, language=request.LANGUAGE_CODE)
             except PortalError as exc:
                 _show_error(form, exc)
             else:

@@ -1055,6 +1055,27 @@ def test_the_third_no_show_in_thirty_days_suspends(world, settings):
     refused("suspended", book, world.worker, world.venue_a, days=2, now=at(0, 10))
 
 
+def test_a_crash_while_suspending_leaves_the_no_shows_unmarked_and_a_rerun_does_both(world, monkeypatch):
+    _no_shows(world.worker, world.venue_a, -20, -10)
+    booking = write_booking(world.worker, world.venue_b, at(0, 9))
+
+    def crash(user_id, *, now):
+        raise RuntimeError("worker killed while suspending")
+
+    monkeypatch.setattr("bookings.services.jobs.suspend_for_no_shows", crash)
+    with pytest.raises(RuntimeError):
+        no_shows_mark(now=at(0, 10))
+
+    # Marked and suspended together or not at all: nothing half done for the next run to miss.
+    assert reload(booking).status == Status.CONFIRMED
+    assert not Suspension.objects.exists()
+
+    monkeypatch.undo()
+    assert no_shows_mark(now=at(0, 10)) == 1
+    assert reload(booking).status == Status.NO_SHOW
+    assert Suspension.objects.filter(user=world.worker).count() == 1
+
+
 def test_the_suspension_length_comes_from_the_settings(world, settings):
     settings.BOOKING_SUSPENSION_DAYS = 7
     settings.BOOKING_NO_SHOW_LIMIT = 2

@@ -452,6 +452,8 @@ def test_my_bookings_lists_upcoming_and_past_with_codes_and_reasons(world, clien
     assert reverse("bookings:qr", args=[confirmed.pk]) in page
     assert reverse("bookings:qr", args=[waiting.pk]) not in page
     assert f"/api/v1/bookings/{confirmed.pk}/ics/" in page
+    # A waitlisted place may never come: no calendar entry that would block the time.
+    assert f"/api/v1/bookings/{waiting.pk}/ics/" not in page
     assert "You are number 1 on the waitlist." in page
     assert "场地维修" in page
     assert reverse("bookings:detail", args=[other.pk]) not in page
@@ -583,6 +585,17 @@ def test_booking_detail_shows_place_time_and_check_in_window(world, client):
     for text in (world.venue_a.name, world.palace_a.name, world.palace_a.address, booking.check_in_code):
         assert text in page
     assert "Check in between 09:30 and 10:15" in page
+
+
+@pytest.mark.parametrize("status", [S.WAITLISTED, S.PENDING, S.OFFERED])
+def test_a_place_not_held_offers_no_calendar_entry(world, client, status):
+    booking = write_booking(world.worker, world.venue_a, at(2, 10), status=status, offer_expires_at=at(1, 10))
+    held = write_booking(world.worker, world.venue_a, at(3, 10), status=S.CONFIRMED)
+    sign_in(client, world.worker)
+    ics = f"/api/v1/bookings/{booking.pk}/ics/"
+    assert ics not in html(client.get(reverse("bookings:detail", args=[booking.pk])))
+    assert ics not in html(client.get(reverse("bookings:my_bookings")))
+    assert f"/api/v1/bookings/{held.pk}/ics/" in html(client.get(reverse("bookings:detail", args=[held.pk])))
 
 
 def test_resetting_the_calendar_feed_changes_its_address(world, client):
