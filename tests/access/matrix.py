@@ -86,8 +86,10 @@ ANY_PALACE_STAFF = _access("ANY_PALACE_STAFF", "staff_a", "manager_a", "staff_b"
 PROVINCE = _access("PROVINCE", "province_officer")
 # The alliance workspace read-only: provincial officers and every city officer.
 OFFICERS = _access("OFFICERS", "city_officer", "city_officer_b", "province_officer")
-# A palace's alliance file read-only: the province and the palace's own city officer.
+# A palace's own city officer and the province: its alliance file (read-only), its evaluation's review.
 OFFICERS_OF_PALACE = _access("OFFICERS_OF_PALACE", "city_officer", "province_officer")
+# A palace's managers only: its self-evaluation and evidence (the province scores it, so never writes it).
+SELF_EVALUATOR = _access("SELF_EVALUATOR", "manager_a")
 
 CLASSES = (
     PUBLIC,
@@ -104,6 +106,7 @@ CLASSES = (
     PROVINCE,
     OFFICERS,
     OFFICERS_OF_PALACE,
+    SELF_EVALUATOR,
 )
 
 
@@ -415,4 +418,50 @@ ROUTES: dict[str, Route] = {
     "alliance_api:calendar-list": R(PUBLIC),
     "alliance_api:growth": R(PUBLIC),
     "alliance_api:summary": R(OFFICERS),
+    # --- Performance: ledgers ------------------------------------------------------------------------
+    "ledger-list": R(SIGNED_IN, shows=("ledger", STAFF_VIEW)),
+    "ledger-metrics": R(SIGNED_IN),
+    # --- Performance: the standardisation evaluation -------------------------------------------------
+    # Each role lands on its own page: officers on the overview, palace staff on their palace's.
+    "performance:evaluation:home": R(NETWORK_STAFF, ok=302),
+    "performance:evaluation:overview": R(OFFICERS, shows=("palace_a_name", OFFICERS_OF_PALACE)),
+    "performance:evaluation:league": R(OFFICERS),
+    # The schemes: any staff role reads the published ones; only the province sees (and writes) drafts.
+    "performance:evaluation:schemes": R(
+        NETWORK_STAFF, "FORM", unsafe=PROVINCE, shows=("draft_scheme_name", PROVINCE)
+    ),
+    "performance:evaluation:scheme": R(PROVINCE, pk="draft_scheme"),
+    "performance:evaluation:scheme_edit": R(PROVINCE, "FORM", pk="draft_scheme"),
+    "performance:evaluation:scheme_publish": R(PROVINCE, "POST", pk="draft_scheme"),
+    "performance:evaluation:scheme_delete": R(PROVINCE, "POST", pk="draft_scheme"),
+    "performance:evaluation:category_new": R(PROVINCE, "FORM", pk="draft_scheme"),
+    "performance:evaluation:category_edit": R(
+        PROVINCE, "FORM", pk="draft_scheme", category_id="draft_category"
+    ),
+    "performance:evaluation:category_delete": R(
+        PROVINCE, "POST", pk="draft_scheme", category_id="draft_category"
+    ),
+    "performance:evaluation:indicator_new": R(
+        PROVINCE, "FORM", pk="draft_scheme", category_id="draft_category"
+    ),
+    "performance:evaluation:indicator_edit": R(
+        PROVINCE, "FORM", pk="draft_scheme", category_id="draft_category", indicator_id="draft_indicator"
+    ),
+    "performance:evaluation:indicator_delete": R(
+        PROVINCE, "POST", pk="draft_scheme", category_id="draft_category", indicator_id="draft_indicator"
+    ),
+    # Palace A's 2024 evaluation, submitted to the city: the manager wrote it, the city reviews it.
+    "performance:evaluation:palace": R(STAFF_VIEW, palace_id=A),
+    "performance:evaluation:start": R(SELF_EVALUATOR, "POST", palace_id=A, scheme_id="scheme"),
+    "performance:evaluation:evaluation": R(STAFF_VIEW, pk="evaluation"),
+    "performance:evaluation:self_save": R(SELF_EVALUATOR, "POST", pk="evaluation"),
+    "performance:evaluation:evidence_upload": R(SELF_EVALUATOR, "POST", pk="evaluation"),
+    "performance:evaluation:evidence": R(STAFF_VIEW, pk="evaluation", evidence_id="evidence"),
+    "performance:evaluation:evidence_delete": R(
+        SELF_EVALUATOR, "POST", pk="evaluation", evidence_id="evidence"
+    ),
+    "performance:evaluation:review": R(OFFICERS_OF_PALACE, "POST", pk="evaluation"),
+    "performance:evaluation:score": R(PROVINCE, "POST", pk="evaluation"),
+    "evaluation_api:scheme-list": R(SIGNED_IN, shows=("scheme", NETWORK_STAFF)),
+    "evaluation_api:evaluation-list": R(SIGNED_IN, shows=("evaluation", STAFF_VIEW)),
 }

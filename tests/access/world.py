@@ -15,6 +15,7 @@ from datetime import date, time, timedelta
 from types import SimpleNamespace
 from unittest import mock
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from activities.classes.services.enrolments import enrolment_create
@@ -27,6 +28,10 @@ from bookings.calendars import calendar_feed_for
 from bookings.models import Appeal, Booking, Occurrence, Suspension
 from bookings.services.offering import attendance_roll_call
 from bookings.services.staff import duty_shift_create
+from performance.evaluation import services as evaluation
+from performance.evaluation.models import Indicator
+from performance.ledgers.models import Ledger
+from performance.ledgers.services import ledger_aggregate_month
 from tests.activities.support import make_course, make_event, make_term
 from tests.activities.voice_support import survey as make_survey
 from tests.activities.voice_support import wish as make_wish
@@ -139,6 +144,12 @@ def build_access_world() -> SimpleNamespace:
 
     w.feed = calendar_feed_for(w.worker)
 
+    # Performance: palace A's ledger of October 2026 (the month of its lecture), computed by the
+    # aggregation as the nightly task would.
+    ledger_aggregate_month(month=date(2026, 10, 1), palace_ids=[w.palace_a.pk], now=NOW)
+    w.ledger = Ledger.objects.get(palace=w.palace_a, month=date(2026, 10, 1))
+    build_evaluation(w)
+
     # Last, so that it refuses none of the above: a no-show at palace A suspended the worker,
     # who appealed.
     no_show = write_booking(w.worker, w.venue_a, at(-3, 10), status=Booking.Status.NO_SHOW)
@@ -148,3 +159,52 @@ def build_access_world() -> SimpleNamespace:
     w.suspension.no_shows.add(no_show)
     w.appeal = Appeal.objects.create(suspension=w.suspension, text="那天生病住院了")
     return w
+
+
+# The smallest file the evidence check accepts as a PNG (it sniffs the signature).
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def build_evaluation(w: SimpleNamespace) -> None:
+    """The standardisation evaluation: the province's published 2024 scheme (two categories, a
+    manual and a formula indicator) and a 2025 draft being written; palace A's manager evaluated
+    2024 with an evidence file and submitted it to the city. Evidence is stored under MEDIA_ROOT
+    (a temporary folder for the matrix, see conftest)."""
+    po = w.province_officer
+    w.scheme = evaluation.scheme_create(actor=po, year=2024, name="2024年度标准化评估")
+    facilities = evaluation.category_save(actor=po, scheme=w.scheme, name="阵地建设", max_score="60")
+    reach = evaluation.category_save(actor=po, scheme=w.scheme, name="活动开展", max_score="40")
+    evaluation.indicator_save(actor=po, category=facilities, code="A1", text="场馆面积达标", max_score="60")
+    evaluation.indicator_save(
+        actor=po,
+        category=reach,
+        code="B1",
+        text="全年开展活动场次",
+        max_score="40",
+        kind=Indicator.Kind.FORMULA,
+        formula={"kind": "ratio_to_target", "metric": "activities", "target": 100},
+    )
+    w.scheme = evaluation.scheme_publish(actor=po, scheme=w.scheme)
+
+    w.draft_scheme = evaluation.scheme_create(actor=po, year=2025, name="2025年度标准化评估（征求意见稿）")
+    w.draft_category = evaluation.category_save(
+        actor=po, scheme=w.draft_scheme, name="服务职工", max_score="100"
+    )
+    w.draft_indicator = evaluation.indicator_save(
+        actor=po, category=w.draft_category, code="S1", text="职工满意度", max_score="100"
+    )
+    w.draft_scheme_name = w.draft_scheme.name
+
+    manager = w.manager_a
+    w.evaluation = evaluation.evaluation_start(actor=manager, scheme=w.scheme, palace=w.palace_a)
+    a1 = w.scheme.indicators.get(code="A1")
+    evaluation.evaluation_self_save(
+        actor=manager, evaluation=w.evaluation, entries={a1.pk: {"score": "55", "note": "见测绘报告"}}
+    )
+    w.evidence = evaluation.evidence_add(
+        actor=manager,
+        evaluation=w.evaluation,
+        indicator_id=a1.pk,
+        upload=SimpleUploadedFile("场馆照片.png", PNG, content_type="image/png"),
+    )
+    w.evaluation = evaluation.evaluation_submit(actor=manager, evaluation=w.evaluation)
