@@ -425,7 +425,10 @@ ROUTES: dict[str, Route] = {
     # Each role lands on its own page: officers on the overview, palace staff on their palace's.
     "performance:evaluation:home": R(NETWORK_STAFF, ok=302),
     "performance:evaluation:overview": R(OFFICERS, shows=("palace_a_name", OFFICERS_OF_PALACE)),
-    "performance:evaluation:league": R(OFFICERS),
+    # 2023's table, where palace A's concluded evaluation stands: not for another city's officer.
+    "performance:evaluation:league": R(
+        OFFICERS, query={"year": Literal(2023)}, shows=("palace_a_name", OFFICERS_OF_PALACE)
+    ),
     # The schemes: any staff role reads the published ones; only the province sees (and writes) drafts.
     "performance:evaluation:schemes": R(
         NETWORK_STAFF, "FORM", unsafe=PROVINCE, shows=("draft_scheme_name", PROVINCE)

@@ -166,25 +166,13 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def build_evaluation(w: SimpleNamespace) -> None:
-    """The standardisation evaluation: the province's published 2024 scheme (two categories, a
-    manual and a formula indicator) and a 2025 draft being written; palace A's manager evaluated
-    2024 with an evidence file and submitted it to the city. Evidence is stored under MEDIA_ROOT
-    (a temporary folder for the matrix, see conftest)."""
-    po = w.province_officer
-    w.scheme = evaluation.scheme_create(actor=po, year=2024, name="2024年度标准化评估")
-    facilities = evaluation.category_save(actor=po, scheme=w.scheme, name="阵地建设", max_score="60")
-    reach = evaluation.category_save(actor=po, scheme=w.scheme, name="活动开展", max_score="40")
-    evaluation.indicator_save(actor=po, category=facilities, code="A1", text="场馆面积达标", max_score="60")
-    evaluation.indicator_save(
-        actor=po,
-        category=reach,
-        code="B1",
-        text="全年开展活动场次",
-        max_score="40",
-        kind=Indicator.Kind.FORMULA,
-        formula={"kind": "ratio_to_target", "metric": "activities", "target": 100},
-    )
-    w.scheme = evaluation.scheme_publish(actor=po, scheme=w.scheme)
+    """The standardisation evaluation: the province's published schemes of 2023 and 2024 (two
+    categories each, a manual and a formula indicator) and a 2025 draft being written. Palace A's
+    2023 evaluation is concluded (it is on 2023's league table); its 2024 one, with an evidence
+    file, is submitted to the city. Evidence is stored under MEDIA_ROOT (a temporary folder for
+    the matrix, see conftest)."""
+    po, manager = w.province_officer, w.manager_a
+    w.scheme = _published_scheme(po, 2024)
 
     w.draft_scheme = evaluation.scheme_create(actor=po, year=2025, name="2025年度标准化评估（征求意见稿）")
     w.draft_category = evaluation.category_save(
@@ -195,9 +183,18 @@ def build_evaluation(w: SimpleNamespace) -> None:
     )
     w.draft_scheme_name = w.draft_scheme.name
 
-    manager = w.manager_a
-    w.evaluation = evaluation.evaluation_start(actor=manager, scheme=w.scheme, palace=w.palace_a)
+    # 2023: self-evaluated, forwarded by the city, concluded by the province.
+    scheme_2023 = _published_scheme(po, 2023)
+    a1 = scheme_2023.indicators.get(code="A1")
+    concluded = evaluation.evaluation_start(actor=manager, scheme=scheme_2023, palace=w.palace_a)
+    evaluation.evaluation_self_save(actor=manager, evaluation=concluded, entries={a1.pk: {"score": "50"}})
+    evaluation.evaluation_submit(actor=manager, evaluation=concluded)
+    evaluation.evaluation_review(actor=w.city_officer, evaluation=concluded, forward=True, opinion="同意报送")
+    evaluation.evaluation_conclude(actor=po, evaluation=concluded, entries={a1.pk: {"score": "48"}})
+
+    # 2024: self-evaluated with a photo as evidence, submitted, waiting for the city's review.
     a1 = w.scheme.indicators.get(code="A1")
+    w.evaluation = evaluation.evaluation_start(actor=manager, scheme=w.scheme, palace=w.palace_a)
     evaluation.evaluation_self_save(
         actor=manager, evaluation=w.evaluation, entries={a1.pk: {"score": "55", "note": "见测绘报告"}}
     )
@@ -208,3 +205,22 @@ def build_evaluation(w: SimpleNamespace) -> None:
         upload=SimpleUploadedFile("场馆照片.png", PNG, content_type="image/png"),
     )
     w.evaluation = evaluation.evaluation_submit(actor=manager, evaluation=w.evaluation)
+
+
+def _published_scheme(po, year: int):
+    """A complete scheme of `year` written and published by the province: 60 points of facilities
+    (A1, manual) and 40 of activities (B1, a formula over the ledgers' activity count)."""
+    scheme = evaluation.scheme_create(actor=po, year=year, name=f"{year}年度标准化评估")
+    facilities = evaluation.category_save(actor=po, scheme=scheme, name="阵地建设", max_score="60")
+    reach = evaluation.category_save(actor=po, scheme=scheme, name="活动开展", max_score="40")
+    evaluation.indicator_save(actor=po, category=facilities, code="A1", text="场馆面积达标", max_score="60")
+    evaluation.indicator_save(
+        actor=po,
+        category=reach,
+        code="B1",
+        text="全年开展活动场次",
+        max_score="40",
+        kind=Indicator.Kind.FORMULA,
+        formula={"kind": "ratio_to_target", "metric": "activities", "target": 100},
+    )
+    return evaluation.scheme_publish(actor=po, scheme=scheme)
