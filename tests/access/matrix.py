@@ -88,8 +88,8 @@ PROVINCE = _access("PROVINCE", "province_officer")
 OFFICERS = _access("OFFICERS", "city_officer", "city_officer_b", "province_officer")
 # A palace's own city officer and the province: its alliance file (read-only), its evaluation's review.
 OFFICERS_OF_PALACE = _access("OFFICERS_OF_PALACE", "city_officer", "province_officer")
-# A palace's managers only: its self-evaluation and evidence (the province scores it, so never writes it).
-SELF_EVALUATOR = _access("SELF_EVALUATOR", "manager_a")
+# A palace's own managers only: what the palace states (self-evaluation, evidence), checked by others.
+PALACE_MANAGER = _access("PALACE_MANAGER", "manager_a")
 
 CLASSES = (
     PUBLIC,
@@ -106,7 +106,7 @@ CLASSES = (
     PROVINCE,
     OFFICERS,
     OFFICERS_OF_PALACE,
-    SELF_EVALUATOR,
+    PALACE_MANAGER,
 )
 
 
@@ -455,13 +455,13 @@ ROUTES: dict[str, Route] = {
     ),
     # Palace A's 2024 evaluation, submitted to the city: the manager wrote it, the city reviews it.
     "performance:evaluation:palace": R(STAFF_VIEW, palace_id=A),
-    "performance:evaluation:start": R(SELF_EVALUATOR, "POST", palace_id=A, scheme_id="scheme"),
+    "performance:evaluation:start": R(PALACE_MANAGER, "POST", palace_id=A, scheme_id="scheme"),
     "performance:evaluation:evaluation": R(STAFF_VIEW, pk="evaluation"),
-    "performance:evaluation:self_save": R(SELF_EVALUATOR, "POST", pk="evaluation"),
-    "performance:evaluation:evidence_upload": R(SELF_EVALUATOR, "POST", pk="evaluation"),
+    "performance:evaluation:self_save": R(PALACE_MANAGER, "POST", pk="evaluation"),
+    "performance:evaluation:evidence_upload": R(PALACE_MANAGER, "POST", pk="evaluation"),
     "performance:evaluation:evidence": R(STAFF_VIEW, pk="evaluation", evidence_id="evidence"),
     "performance:evaluation:evidence_delete": R(
-        SELF_EVALUATOR, "POST", pk="evaluation", evidence_id="evidence"
+        PALACE_MANAGER, "POST", pk="evaluation", evidence_id="evidence"
     ),
     "performance:evaluation:review": R(OFFICERS_OF_PALACE, "POST", pk="evaluation"),
     "performance:evaluation:score": R(PROVINCE, "POST", pk="evaluation"),
