@@ -49,7 +49,7 @@ from bookings.models import Attendance, Booking, Occurrence, Offering
 from bookings.services.offering import offering_waitlist_position
 
 from . import selectors
-from .forms import CourseFilterForm
+from .forms import CourseFilterForm, enrolment_order
 from .models import Course, LotteryDraw, PriorityRound
 from .services.enrolments import enrolment_create
 
@@ -84,10 +84,16 @@ def catalogue(request):
     courses = _catalogue_courses(now)
     palaces = listed_palaces().filter(courses__in=courses).distinct()
     form = CourseFilterForm(request.GET or None, palaces=palaces)
-    if request.GET:
-        courses = form.apply(courses, now=now)
+    courses = form.apply(courses, now=now)
+    # What can be signed up for now comes first, then what opens later, then (asked for) the rest.
     courses = selectors.courses_with_counts(courses).order_by(
-        "term__starts_on", "palace__region__code", "palace__name", "title", "section_label", "pk"
+        enrolment_order(now),
+        "term__starts_on",
+        "palace__region__code",
+        "palace__name",
+        "title",
+        "section_label",
+        "pk",
     )
     page = Paginator(courses, PAGE_SIZE).get_page(request.GET.get("page"))
     items = list(page.object_list)

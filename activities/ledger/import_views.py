@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import json
 import secrets
-from io import BytesIO
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,8 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from activities.ledger import importing, services
 from activities.ledger.models import ActivityKind, PartnerKind
-from activities.ledger.views import _columns, _head
+from activities.ledger.views import _NUMBER_FORMATS, _WIDTHS, _columns, _head
 from palace_portal.errors import InvalidInput
+from palace_portal.spreadsheets import sheet_title, write_table, xlsx_response
 from venues.kinds import Centre
 from venues.pages import palace_or_404, staff_page
 
@@ -95,9 +94,9 @@ def import_template(request, palace_id: int):
     from openpyxl import Workbook
 
     palace = palace_or_404(request, palace_id, scope="manage")
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Activities")[:31])
-    sheet.append(_columns())
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_title(_("Activities"))
     example = {
         "date": timezone.localdate(),
         "end_date": None,
@@ -112,12 +111,16 @@ def import_template(request, palace_id: int):
         "partner_name": "",
         "programme": "",
     }
-    sheet.append([example[name] for name in importing.FIELDS])
-    buffer = BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    # The export's layout, so a filled-in template and an export look and read the same.
+    write_table(
+        sheet,
+        _columns(),
+        [[example[name] for name in importing.FIELDS]],
+        widths=_WIDTHS,
+        number_formats=_NUMBER_FORMATS,
     )
-    response["Content-Disposition"] = f'attachment; filename="activities-import-{palace.pk}.xlsx"'
-    return response
+    return xlsx_response(
+        workbook,
+        filename=_("%(palace)s activity import template") % {"palace": palace.name} + ".xlsx",
+        ascii_filename=f"activities-import-{palace.pk}.xlsx",
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -19,11 +20,16 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.ledger.models import ActivityKind, PartnerKind
 from palace_portal.errors import InvalidInput
+from palace_portal.spreadsheets import FORMULA_START
 from venues.kinds import Centre
 from venues.models import Palace, SatellitePoint, Venue
 
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
+# An .xlsx is a zip: 5 MB of it can unpack to gigabytes. 5,000 rows of a ledger unpack to a few MB.
+MAX_UNPACKED_BYTES = 25 * 1024 * 1024
+# No field of an activity is longer than 200 characters; a longer cell is not a ledger row.
+MAX_CELL_CHARS = 1000
 
 # (field, header) in the order of the export and of the import template.
 COLUMNS = [
@@ -84,13 +90,24 @@ def _cell(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    text = str(value)
+    # The exports write "=..." as "'=..." (formula-safe): read such a cell back as it was typed.
+    if text.startswith("'") and text[1:2] and text[1] in FORMULA_START:
+        text = text[1:]
+    return text.strip()
 
 
 def _numbered(rows) -> list[tuple[int, list[str]]]:
-    """Non-blank rows with their number in the file; stops one past the limit (header + MAX_ROWS)."""
+    """Non-blank rows with their number in the file; stops one past the limit (header + MAX_ROWS)
+    and at the first cell longer than MAX_CELL_CHARS (InvalidInput), before reading on."""
     kept = []
     for number, row in enumerate(rows, start=1):
+        if any(len(cell) > MAX_CELL_CHARS for cell in row):
+            raise InvalidInput(
+                _("Row %(row)d has a cell longer than %(max)d characters. Nothing was imported.")
+                % {"row": number, "max": MAX_CELL_CHARS},
+                code="cell_too_long",
+            )
         if any(row):
             kept.append((number, row))
             if len(kept) > MAX_ROWS + 1:
@@ -98,9 +115,30 @@ def _numbered(rows) -> list[tuple[int, list[str]]]:
     return kept
 
 
+def _check_unpacked_size(data: bytes) -> None:
+    """Refuse a zip that would unpack to more than MAX_UNPACKED_BYTES, before openpyxl reads it.
+
+    The sizes are the archive's own; Python's zipfile stops reading a member at its stated size,
+    so a member cannot unpack to more than it says."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise InvalidInput(
+            _("The file is not a spreadsheet (.xlsx or .csv)."), code="not_spreadsheet"
+        ) from error
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise InvalidInput(
+            _("The spreadsheet unpacks to more than %(max)d MB; nothing was imported.")
+            % {"max": MAX_UNPACKED_BYTES // (1024 * 1024)},
+            code="too_large",
+        )
+
+
 def _read_xlsx(data: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
+    _check_unpacked_size(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on a broken file
@@ -110,6 +148,12 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
     try:
         sheet = workbook.worksheets[0]
         return _numbered([_cell(v) for v in row] for row in sheet.iter_rows(values_only=True))
+    except InvalidInput:
+        raise
+    except Exception as error:  # a sheet broken past its header reads fine, then fails here
+        raise InvalidInput(
+            _("The file is not a spreadsheet (.xlsx or .csv)."), code="not_spreadsheet"
+        ) from error
     finally:
         workbook.close()
 
@@ -125,7 +169,13 @@ def _read_csv(data: bytes) -> list[list[str]]:
             continue
     else:
         raise InvalidInput(_("The CSV file must be saved as UTF-8 or GB18030."), code="bad_encoding")
-    return _numbered([cell.strip() for cell in row] for row in csv.reader(io.StringIO(text)))
+    try:
+        return _numbered([_cell(cell) for cell in row] for row in csv.reader(io.StringIO(text)))
+    except csv.Error as error:  # a field over csv.field_size_limit(), a stray NUL, …
+        raise InvalidInput(
+            _("The CSV file cannot be read: a cell is too long or the file is damaged."),
+            code="bad_csv",
+        ) from error
 
 
 def parse_upload(upload) -> list[dict[str, str]]:

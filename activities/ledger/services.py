@@ -6,15 +6,17 @@ everyone else gets `NotFound`, so a palace's ledger cannot be probed.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.access import require_manager as _require_manager
 from activities.ledger.models import Activity, ActivityKind, PartnerKind
 from palace_portal.errors import InvalidInput
+from palace_portal.months import MIN_YEAR
 from venues.kinds import Centre
 from venues.models import Palace, SatellitePoint, Venue
 
@@ -52,6 +54,21 @@ _DEFAULTS: dict[str, Any] = {
 _MAX_LENGTHS = {"title": 200, "off_site": 200, "partner_name": 200, "programme": 100}
 
 
+def activity_date_range(today: date | None = None) -> tuple[date, date]:
+    """The dates an activity may have: from the first year the portal knows (`months.MIN_YEAR`)
+    to a year from today. The ledger logs what happened; a year ahead leaves room for staff who
+    log a planned activity early, and catches typos like 0001-01-01 or 9999-12-31."""
+    today = today or timezone.localdate()
+    return date(MIN_YEAR, 1, 1), today + timedelta(days=366)
+
+
+def _date_range_message(earliest: date, latest: date) -> str:
+    return _("Enter a date from %(earliest)s to %(latest)s.") % {
+        "earliest": earliest.isoformat(),
+        "latest": latest.isoformat(),
+    }
+
+
 def _check_fields(fields: dict[str, Any]) -> None:
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
@@ -85,10 +102,15 @@ def _validate(*, palace: Palace, values: dict[str, Any]) -> dict[str, Any]:
             errors[name] = [_("Enter a whole number of at least 0.")]
 
     start, end = values.get("date"), values.get("end_date")
+    earliest, latest = activity_date_range()
     if not isinstance(start, date):
         errors["date"] = [_("Enter a date.")]
+    elif not earliest <= start <= latest:
+        errors["date"] = [_date_range_message(earliest, latest)]
     elif end is not None and (not isinstance(end, date) or end < start):
         errors["end_date"] = [_("The end date cannot be before the start date.")]
+    elif end is not None and end > latest:
+        errors["end_date"] = [_date_range_message(earliest, latest)]
 
     venue: Venue | None = values.get("venue")
     point: SatellitePoint | None = values.get("satellite_point")

@@ -7,12 +7,12 @@ palace or activity answers 404.
 from __future__ import annotations
 
 import csv
-from io import BytesIO
+from urllib.parse import quote
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from activities.ledger.forms import ActivityForm, LedgerFilterForm
 from activities.ledger.models import Activity
 from activities.ledger.selectors import counted_from_offerings, counted_totals
 from palace_portal.errors import InvalidInput
+from palace_portal.spreadsheets import formula_safe, sheet_title, write_table, xlsx_response
 from venues.models import Palace
 from venues.pages import palace_or_404, palaces_in_scope, staff_page
 
@@ -45,6 +46,15 @@ def _filtered(request, palace: Palace):
     form = LedgerFilterForm(request.GET)
     queryset = form.apply(Activity.objects.filter(palace=palace))
     return form, queryset
+
+
+def _bad_filters(form: LedgerFilterForm) -> HttpResponse | None:
+    """A 400 naming the bad filters, for an export asked for by hand (the page's links carry only
+    valid ones): a file of another period than asked would mislead."""
+    if not form.errors:
+        return None
+    text = " ".join(str(message) for messages in form.errors.values() for message in messages)
+    return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8")
 
 
 def _head(palace: Palace, tab: str) -> dict:
@@ -188,31 +198,38 @@ def _rows(queryset):
         ]
 
 
-def _filename(palace: Palace, form: LedgerFilterForm, ext: str) -> str:
-    month = form.params().get("month", "all")
-    return f"activities-{palace.pk}-{month}.{ext}"
+# Column widths (characters) of the XLSX export, in the order of `importing.COLUMNS`.
+_WIDTHS = [12, 12, 36, 14, 10, 24, 14, 12, 10, 14, 24, 16]
+_NUMBER_FORMATS = {0: "yyyy-mm-dd", 1: "yyyy-mm-dd", 6: "#,##0", 7: "#,##0", 8: "#,##0"}
+
+
+def _filenames(palace: Palace, form: LedgerFilterForm, ext: str) -> tuple[str, str]:
+    """The download's name (the palace and the period, in the page's language) and an ASCII
+    fallback for clients that do not read `filename*`."""
+    month = form.params().get("month")
+    period = month or _("all time")
+    name = _("%(palace)s activity ledger %(period)s") % {"palace": palace.name, "period": period}
+    # No path separators or quotes in a file name, whatever a palace is called.
+    name = "".join("-" if ch in '/\\:*?"<>|' else ch for ch in name).replace(" ", "_")
+    return f"{name}.{ext}", f"activities-{palace.pk}-{month or 'all'}.{ext}"
 
 
 @staff_page
 @require_GET
 def export_xlsx(request, palace_id: int):
+    """The filtered ledger as a workbook: bold frozen header, widths, text never run as a formula."""
     from openpyxl import Workbook
 
     palace = palace_or_404(request, palace_id, scope="view")
     form, queryset = _filtered(request, palace)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Activities")[:31])
-    sheet.append(_columns())
-    for row in _rows(queryset):
-        sheet.append(row)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(palace, form, "xlsx")}"'
-    return response
+    if bad := _bad_filters(form):
+        return bad
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_title(_("Activities"))
+    write_table(sheet, _columns(), _rows(queryset), widths=_WIDTHS, number_formats=_NUMBER_FORMATS)
+    filename, ascii_filename = _filenames(palace, form, "xlsx")
+    return xlsx_response(workbook, filename=filename, ascii_filename=ascii_filename)
 
 
 @staff_page
@@ -220,12 +237,18 @@ def export_xlsx(request, palace_id: int):
 def export_csv(request, palace_id: int):
     palace = palace_or_404(request, palace_id, scope="view")
     form, queryset = _filtered(request, palace)
+    if bad := _bad_filters(form):
+        return bad
     # The BOM lets spreadsheet programs read the Chinese text as UTF-8.
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(palace, form, "csv")}"'
+    filename, ascii_filename = _filenames(palace, form, "csv")
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_filename}\"; filename*=UTF-8''{quote(filename)}"
+    )
     response.write("\ufeff")
     writer = csv.writer(response)
     writer.writerow(_columns())
     for row in _rows(queryset):
-        writer.writerow(["" if value is None else value for value in row])
+        # A title like "=HYPERLINK(...)" is shown as typed, never run by the spreadsheet.
+        writer.writerow(["" if value is None else formula_safe(value) for value in row])
     return response

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from activities import access
+from activities.offerings import selectors as signup_reads
 from bookings.models import Booking, Offering
 from bookings.services.offering import offering_is_open, offering_waitlist_position
 from palace_portal.errors import PortalError
@@ -164,6 +165,11 @@ def signup_context(request, offering: Offering, places: Places, *, published: bo
     may_sign_up = (
         user.is_authenticated and published and places.window == "open" and not active and not members_note
     )
+    # A refusal the service would give anyway is said before the button, not after the tap.
+    refusal_note = ""
+    if may_sign_up and not staff:
+        refusal_note = signup_reads.signup_refusal(user, offering, now=now)
+        may_sign_up = not refusal_note
     if places.lottery_pending:
         action = "apply"
     elif places.full:
@@ -185,6 +191,7 @@ def signup_context(request, offering: Offering, places: Places, *, published: bo
         "may_sign_up": may_sign_up,
         "action": action,
         "members_note": members_note,
+        "refusal_note": refusal_note,
         "may_withdraw": may_withdraw,
         "withdraw_label": WITHDRAW_LABELS.get(mine.status, "") if mine else "",
         "withdraw_note": withdraw_note,

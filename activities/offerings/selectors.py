@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bookings.models import Attendance, Booking, Occurrence, Offering
 
@@ -120,3 +121,25 @@ def roll_of(occurrence: Occurrence) -> tuple[list[Booking], set[int]]:
 def signups_by_id(offering_id: int) -> dict[int, Booking]:
     """The offering's sign-ups by id, with their holders (a draw's audit beside names)."""
     return {b.pk: b for b in Booking.objects.filter(offering_id=offering_id).select_related("user")}
+
+
+def signup_refusal(user, offering: Offering, *, now: datetime) -> str:
+    """Why the sign-up service would refuse `user` for `offering` now, known before the tap:
+    suspended, or already holding another section of the course or the term's course limit. ""
+    when it would not refuse (or for anonymous visitors and the palace's staff, whom it does not
+    limit). At most two queries. The booking service decides again when the button is pressed."""
+    # The service's own rules (bookings.services.offering), read ahead so the page never offers a
+    # button that only leads to a refusal.
+    from bookings.services.common import is_staff_of, suspension_in_force
+    from bookings.services.offering import signup_limit_refusal
+
+    if not user.is_authenticated or is_staff_of(user, offering.palace):
+        return ""
+    suspension = suspension_in_force(user, now=now)
+    if suspension is not None:
+        return _("Your sign-ups are suspended until %(date)s: %(reason)s") % {
+            "date": timezone.localtime(suspension.ends_at).strftime("%Y-%m-%d"),
+            "reason": suspension.reason,
+        }
+    refusal = signup_limit_refusal(user, offering)
+    return str(refusal.message) if refusal is not None else ""

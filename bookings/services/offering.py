@@ -73,7 +73,10 @@ def _held_in(user, *, offering: Offering) -> Iterable[Booking]:
     return list(Booking.objects.filter(condition, user=user, status__in=COUNTED).select_related("offering"))
 
 
-def _limit_refusal(user, offering: Offering, *, exclude_pk=None) -> RuleViolation | None:
+def signup_limit_refusal(user, offering: Offering, *, exclude_pk=None) -> RuleViolation | None:
+    """The refusal a sign-up to `offering` would meet for the per-person limits (another section
+    of the same course held or applied for, the term's course limit), or None. Pages ask it ahead
+    of the button; the sign-up services ask it again under their lock."""
     held = [b for b in _held_in(user, offering=offering) if b.pk != exclude_pk]
     if offering.family and any(b.offering.family == offering.family for b in held):
         return RuleViolation(
@@ -150,7 +153,7 @@ def offering_enrol(*, user, offering: Offering, now: datetime | None = None) -> 
             user=user, offering=offering, status__in=(*Booking.OPEN, Status.CHECKED_IN)
         ).exists():
             raise RuleViolation(_("You have already signed up for this."), code="already_enrolled")
-        refusal = _limit_refusal(user, offering)
+        refusal = signup_limit_refusal(user, offering)
         if refusal is not None:
             raise refusal
         booking = _sign_up(offering, now=now, user=user)
@@ -204,7 +207,7 @@ def offering_offer_freed(offering: Offering, *, now: datetime) -> list[Booking]:
     for candidate in _waiting(offering).select_for_update(of=("self",)).select_related("user"):
         if offering.capacity is not None and offering.taken >= offering.capacity:
             break
-        if _limit_refusal(candidate.user, offering, exclude_pk=candidate.pk) is not None:
+        if signup_limit_refusal(candidate.user, offering, exclude_pk=candidate.pk) is not None:
             continue
         if not _take(offering):
             break

@@ -149,7 +149,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "users:login"
-LOGIN_REDIRECT_URL = "home"
+# Officers land on their dashboard, everyone else on the home page (performance.dashboards.views.landing).
+LOGIN_REDIRECT_URL = "performance:landing"
 LOGOUT_REDIRECT_URL = "home"
 
 # Lock a phone number out from one address after repeated failures (django-axes).

@@ -179,6 +179,55 @@ def test_catalogue_query_count_does_not_grow_with_courses(world, client, django_
     assert sum(1 for card in response.context["cards"] if card["mine"]) == 6
 
 
+def test_catalogue_opens_on_what_can_be_signed_up_for_and_keeps_closed_terms_behind_a_filter(world, client):
+    closed = make_term(
+        world,
+        name="2026年秋季",
+        enrolment_opens=NOW - timedelta(days=30),
+        enrolment_closes=NOW - timedelta(days=1),
+    )
+    make_course(world, closed, title="秋季书法", now=NOW - timedelta(days=20))
+    later = make_term(world, name="2027年春季", enrolment_opens=NOW + timedelta(days=2))
+    make_course(world, later, title="春季合唱")
+    make_course(world, title="冬季摄影")
+    default = client.get(reverse("classes:catalogue"))
+    assert [card["course"].title for card in default.context["cards"]] == ["冬季摄影", "春季合唱"]
+    with_closed = client.get(reverse("classes:catalogue"), {"closed": "on"})
+    assert [card["course"].title for card in with_closed.context["cards"]] == [
+        "冬季摄影",
+        "春季合唱",
+        "秋季书法",
+    ]
+
+
+def test_catalogue_counts_each_figure_in_its_own_subquery(world, client, django_assert_max_num_queries):
+    """Counting sign-ups and sessions through one join multiplied the rows (seconds for a few
+    hundred courses); each count is a subquery, and the figures stay right."""
+    term = make_term(world, max_courses=10)
+    venue = classroom(world.palace_a)
+    courses = [make_course(world, term, title=f"课程{i:02d}", venue=venue) for i in range(25)]
+    people = workers(3)
+    for person in people:
+        for course in courses[:2]:
+            enrol(sign_in(client, person), course)
+    client.logout()
+    with django_assert_max_num_queries(8) as queries:
+        response = client.get(reverse("classes:catalogue"))
+    assert len(response.context["cards"]) == 20
+    assert not [q["sql"] for q in queries.captured_queries if "COUNT(DISTINCT" in q["sql"].upper()]
+    first = next(card["course"] for card in response.context["cards"] if card["course"] == courses[0])
+    assert (first.enrolled, first.session_count) == (3, 8)
+
+
+def test_catalogue_filters_fold_away_until_used(world, client):
+    make_course(world)
+    page = html(client.get(reverse("classes:catalogue")))
+    assert '<details class="filter-toggle">' in page
+    filtered = html(client.get(reverse("classes:catalogue"), {"centre": "education"}))
+    assert '<details class="filter-toggle" open>' in filtered
+    assert '<details class="filter-toggle">' in html(client.get(reverse("classes:events")))
+
+
 def test_catalogue_is_paginated(world, client):
     term = make_term(world)
     venue = classroom(world.palace_a)
@@ -270,6 +319,36 @@ def test_the_term_limit_is_explained(world, client):
     response = enrol(client, second)
     assert messages_of(response) == ["You may hold at most 1 courses in one term."]
     assert not Booking.objects.filter(offering=second.offering).exists()
+
+
+def test_the_term_limit_is_said_before_the_button_even_when_the_course_is_full(world, client):
+    term = make_term(world, max_courses=1)
+    first = make_course(world, term, title="书法")
+    full = make_course(world, term, title="国画", capacity=1)
+    enrol(sign_in(client, UserFactory()), full)
+    sign_in(client, world.worker)
+    enrol(client, first)
+    page = html(client.get(course_url(full)))
+    assert "You may hold at most 1 courses in one term." in page
+    assert "Join the waitlist</button>" not in page
+    assert "signup-form" not in page
+    assert reverse("classes:mine") in page
+
+
+def test_a_suspended_worker_is_told_before_the_button(world, client):
+    from bookings.models import Suspension
+
+    Suspension.objects.create(
+        user=world.worker,
+        starts_at=NOW - timedelta(days=2),
+        ends_at=NOW + timedelta(days=12),
+        reason="3次爽约",
+    )
+    course = make_course(world)
+    page = html(sign_in(client, world.worker).get(course_url(course)))
+    assert "Your sign-ups are suspended until" in page
+    assert "3次爽约" in page
+    assert "Enrol</button>" not in page
 
 
 def test_enrolling_after_the_window_is_refused(world, client):

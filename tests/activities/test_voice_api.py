@@ -183,6 +183,14 @@ def test_others_answering_get_404(world, who):
     assert row.status == "open"
 
 
+@pytest.mark.parametrize("who", ["staff_b", "city_officer", "worker"])
+def test_others_answering_with_bad_input_get_404_not_the_forms_fields(world, who):
+    row = wish(world.palace_a, world.worker)
+    response = _client(getattr(world, who)).post(f"/api/v1/wishes/{row.pk}/answer/", {}, format="json")
+    _error(response, 404, "not_found")
+    assert "fields" not in response.json()
+
+
 def test_a_decline_needs_its_reason(world):
     row = wish(world.palace_a, world.worker)
     client = _client(world.staff_a)
@@ -369,3 +377,29 @@ def test_staff_link_the_course_a_wish_became(world):
     response = client.post(url, {"status": "done", "course": own.pk}, format="json")
     assert response.status_code == 200
     assert (response.json()["status"], response.json()["course"]) == ("done", own.pk)
+
+
+def _openapi_to_jsonschema(node):
+    """OpenAPI 3.0's `nullable` as JSON Schema (null allowed), recursively."""
+    if isinstance(node, list):
+        return [_openapi_to_jsonschema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    converted = {key: _openapi_to_jsonschema(value) for key, value in node.items() if key != "nullable"}
+    if node.get("nullable"):
+        return {"anyOf": [converted, {"type": "null"}]}
+    return converted
+
+
+def test_a_wish_without_a_centre_matches_the_schema_it_is_answered_with(world):
+    import jsonschema
+
+    schema = _openapi_to_jsonschema(APIClient().get("/api/schema/", {"format": "json"}).json())
+    response = _client(world.worker).post(
+        "/api/v1/wishes/", {"palace": world.palace_a.pk, "title": "周末书法"}, format="json"
+    )
+    assert response.status_code == 201
+    assert response.json()["centre"] == ""
+    jsonschema.validate(
+        response.json(), {"$ref": "#/components/schemas/Wish", "components": schema["components"]}
+    )

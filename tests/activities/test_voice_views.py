@@ -642,9 +642,9 @@ def test_xlsx_export_has_the_counts_a_chart_and_every_text(world, answered):
     assert len(summary._charts) == 2  # one per choice question
     answers = list(rows.iter_rows(min_row=2, values_only=True))
     texts = [r[3] for r in answers if r[2] == "free text"]
-    assert sorted(texts) == ["=1+1", "想学行书"]
+    assert sorted(texts) == ["'=1+1", "想学行书"]
     # A worker's "=..." stays text: not a formula a spreadsheet would run.
-    cell = next(c for row in rows.iter_rows(min_row=2) for c in row if c.value == "=1+1")
+    cell = next(c for row in rows.iter_rows(min_row=2) for c in row if c.value == "'=1+1")
     assert cell.data_type == "s"
 
 

@@ -48,6 +48,14 @@ class WishSerializer(serializers.ModelSerializer):
     course = serializers.SerializerMethodField(
         help_text=gettext_lazy("The course the wish became (status done), if linked")
     )
+    # A wish need not name a centre: "" is a value, and the schema says so (the model field's
+    # default mapping promised the centres only).
+    centre = serializers.ChoiceField(
+        choices=Centre.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=gettext_lazy("Empty: no centre named"),
+    )
 
     class Meta:
         model = Wish

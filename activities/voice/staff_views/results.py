@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from activities.voice import selectors
 from activities.voice.models import Survey
+from palace_portal.spreadsheets import formula_safe
 from venues.models import Palace
 from venues.pages import palace_or_404, staff_page
 
@@ -55,20 +56,11 @@ def _export_rows(results: selectors.SurveyResults):
                 yield [q.number, q.question.text, kind, c.choice.text, c.count, c.percent / 100, q.answered]
 
 
-# A text a spreadsheet would run as a formula (CSV/formula injection): workers write free text.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_safe(value):
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def _as_text(sheet) -> None:
-    """Store the last row's strings as text, never as formulas (openpyxl reads "=..." as one)."""
+    """The last row's strings shown as typed, never run as formulas: workers write free text."""
     for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str) and cell.value.startswith("="):
+        if isinstance(cell.value, str):
+            cell.value = formula_safe(cell.value)
             cell.data_type = "s"
 
 
@@ -106,6 +98,7 @@ def export_xlsx(request, palace_id: int, survey_id: int):
     _as_text(summary)
     summary["A1"].font = Font(bold=True, size=14)
     summary.append([_("Palace"), palace.name])
+    _as_text(summary)
     summary.append([_("Responses"), results.responses])
     summary.append([_("Exported"), timezone.localtime().strftime("%Y-%m-%d %H:%M")])
     summary.column_dimensions["A"].width = 48
@@ -167,5 +160,5 @@ def export_csv(request, palace_id: int, survey_id: int):
     for row in _export_rows(results):
         if row[5] is not None:
             row[5] = f"{row[5] * 100:.1f}%"
-        writer.writerow(["" if value is None else _csv_safe(value) for value in row])
+        writer.writerow(["" if value is None else formula_safe(value) for value in row])
     return response

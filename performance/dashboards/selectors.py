@@ -1,0 +1,360 @@
+"""The dashboards of the province, a city and a palace: read from the monthly ledgers.
+
+Everything counted comes from the ledgers' figures (`LedgerFigure`, official values), summed by
+the database over index ranges, so a dashboard costs the same fixed number of queries and about
+the same time for a thousand raw rows or ten million. The only raw row read is the year's largest
+online event (one row, `Activity` ordered by viewers). Alliance figures (members, events hosted,
+campaigns, hosting calls) are small tables read with counts.
+
+Who may call: the views, after `venues.pages.palace_or_404` / the role checks of
+`performance.dashboards.views` decided the scope: the province for provincial officers, one city
+for its officers (and provincial ones), one palace for its staff, its city and the province.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from activities.models import Activity
+from alliance.models import Campaign, HostingCall
+from venues.kinds import Centre
+from venues.models import Palace, Region
+
+from ..ledgers.models import Ledger
+from ..rankings import measures
+from ..rankings import selectors as rankings
+from ..rankings.measures import Measure
+from ..rankings.periods import MONTH, YEAR, Period
+from ..workflow import selectors as workflow
+from . import panels
+from .charts import Chart, bar_chart, column_chart, format_number
+
+# The figures at a glance, in this order.
+GLANCE = (
+    "activities",
+    "person_times",
+    "online_viewers",
+    "bookings",
+    "utilisation",
+    "attendance",
+    "ratings",
+    "rating_avg",
+)
+# What the by-month and by-unit tables show.
+TABLE = ("activities", "person_times", "online_viewers", "bookings")
+RANKED_BY = "person_times"
+PALACE_SUFFIX = "工人文化宫"
+
+
+def centre_measures() -> list[tuple[str, Measure]]:
+    """Utilisation of each of the four centres (booked ÷ open hours of its venues)."""
+    return [(str(centre.label), _measure(f"utilisation_{centre.value}")) for centre in Centre]
+
+
+def _centre_figures(sums: dict, palace_ids, *, has_previous: bool) -> list[Figure]:
+    """The centres' utilisation, labelled with the centre's own name (文化中心 ...)."""
+    centres = centre_measures()
+    figures = _glance(sums, palace_ids, [measure for _label, measure in centres], has_previous=has_previous)
+    return [
+        dataclasses.replace(figure, label=label) for (label, _m), figure in zip(centres, figures, strict=True)
+    ]
+
+
+@dataclass(frozen=True)
+class Figure:
+    code: str
+    label: str
+    unit: str
+    value: Decimal | None
+    decimals: int
+    percent: bool
+    change_mom: Decimal | None
+    change_yoy: Decimal | None
+
+    @property
+    def text(self) -> str:
+        return format_number(self.value, self.decimals)
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """One line of the by-city (province), by-palace (city) or by-month table."""
+
+    label: str
+    values: list[Decimal | None]
+    decimals: list[int]
+    link: str = ""
+    reporting: Decimal | None = None
+    palace: Palace | None = None
+
+    @property
+    def texts(self) -> list[str]:
+        return [
+            format_number(value, places) for value, places in zip(self.values, self.decimals, strict=True)
+        ]
+
+
+@dataclass
+class Dashboard:
+    kind: str  # "province" | "city" | "palace"
+    period: Period
+    title: str
+    glance: list[Figure]
+    centres: list[Figure]
+    by_month_chart: Chart | None
+    by_month: list[UnitRow]
+    by_unit_chart: Chart | None
+    by_unit: list[UnitRow]
+    unit_total: UnitRow
+    year_total: UnitRow
+    unit_heading: str
+    table_headings: list[str]
+    reporting: workflow.ReportingRow
+    members: int
+    events_hosted: int
+    largest_online: Activity | None
+    campaigns: list[Campaign]
+    calls: list[HostingCall]
+    ranking: rankings.Ranking | None
+    evaluation: panels.EvaluationResults
+    extra: dict = field(default_factory=dict)
+
+
+def _percent(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(100) * part / whole).quantize(Decimal("0.1"))
+
+
+def _measure(code: str) -> Measure:
+    found = measures.measure(code)
+    if found is None:  # the catalogue is the one place metrics are defined
+        raise LookupError(code)
+    return found
+
+
+def _city_of(palace: Palace) -> Region:
+    return palace.region if palace.region.level == Region.Level.CITY else palace.region.parent
+
+
+def due_months(period: Period) -> list[date]:
+    """The period's months that have ended: only their reports can be expected."""
+    return [month for month in period.months if workflow.has_ended(month)]
+
+
+def _reporting_by_palace(palace_list: list[Palace], months: list[date]) -> dict[int, tuple[int, int]]:
+    """{palace id: (reported, expected)} over `months`, as `workflow.selectors.reporting_rate`
+    counts them (a palace in service is expected every month, any other palace the months it has a
+    ledger of; reported = submitted or accepted). One query."""
+    rows = (
+        Ledger.objects.filter(palace__in=[p.pk for p in palace_list], month__in=months)
+        .values("palace_id")
+        .annotate(ledgers=Count("pk"), reported=Count("pk", filter=Q(status__in=workflow.REPORTED)))
+        .order_by()
+    )
+    counts = {row["palace_id"]: row for row in rows}
+    out = {}
+    for palace in palace_list:
+        row = counts.get(palace.pk, {"ledgers": 0, "reported": 0})
+        expected = len(months) if palace.status == Palace.Status.IN_SERVICE else row["ledgers"]
+        out[palace.pk] = (row["reported"], expected)
+    return out
+
+
+def _glance(sums: dict, palace_ids, glance_measures: list[Measure], *, has_previous: bool) -> list[Figure]:
+    figures = []
+    for measure in glance_measures:
+        value = rankings.measure_value(measure, sums, palace_ids, "value")
+        previous = rankings.measure_value(measure, sums, palace_ids, "previous") if has_previous else None
+        year_ago = rankings.measure_value(measure, sums, palace_ids, "year_ago")
+        figures.append(
+            Figure(
+                code=measure.code,
+                label=measure.name,
+                unit=measure.unit,
+                value=value,
+                decimals=measure.decimals,
+                percent=measure.percent,
+                change_mom=rankings.change_percent(value, previous),
+                change_yoy=rankings.change_percent(value, year_ago),
+            )
+        )
+    return figures
+
+
+def dashboard(
+    *,
+    kind: str,
+    period: Period,
+    palaces: QuerySet[Palace],
+    title: str,
+    user,
+    links,
+    city: Region | None = None,
+) -> Dashboard:
+    """One dashboard over `palaces` (the province's, a city's or one palace's) for `period` (a
+    month or a year). `links` builds drill-down URLs: `links("city", region)`, `links("palace",
+    palace)`. A fixed number of queries (about 16) whatever the rows behind the ledgers."""
+    glance_measures = [_measure(code) for code in GLANCE]
+    table_measures = [_measure(code) for code in TABLE]
+    centres = centre_measures()
+    palace_list = list(palaces.select_related("region", "region__parent").order_by("region__code", "name"))
+    palace_ids = [palace.pk for palace in palace_list]
+    scope = Palace.objects.filter(pk__in=palace_ids)
+
+    periods = {"value": period, "year_ago": period.year_ago()}
+    if period.previous() is not None:
+        periods["previous"] = period.previous()
+    sums = rankings.component_sums(scope, glance_measures + [c for _label, c in centres], periods)
+    has_previous = "previous" in periods
+    glance = _glance(sums, palace_ids, glance_measures, has_previous=has_previous)
+    centre_figures = _centre_figures(sums, palace_ids, has_previous=has_previous)
+
+    # By month: the twelve months of the year (the period's year).
+    year = Period.of_year(period.year)
+    monthly = {f"m{month.month}": Period.of_month(month) for month in year.months}
+    month_sums = rankings.component_sums(scope, table_measures, {**monthly, "year": year}, by_palace=False)
+    by_month = [
+        UnitRow(
+            label=monthly[key].label,
+            values=[
+                rankings.measure_value(measure, month_sums, [rankings.ALL], key) for measure in table_measures
+            ],
+            decimals=[measure.decimals for measure in table_measures],
+        )
+        for key in monthly
+    ]
+    year_total = UnitRow(
+        label=year.label,
+        values=[
+            rankings.measure_value(measure, month_sums, [rankings.ALL], "year") for measure in table_measures
+        ],
+        decimals=[measure.decimals for measure in table_measures],
+    )
+    month_chart = column_chart(
+        [
+            (str(int(key[1:])), rankings.measure_value(table_measures[0], month_sums, [rankings.ALL], key))
+            for key in monthly
+        ],
+        title=_("%(metric)s by month, %(period)s") % {"metric": table_measures[0].name, "period": year.label},
+        description=_("Columns: one a month, January to December."),
+    )
+
+    # By unit: cities for the province, palaces for a city or a palace's own line.
+    months_due = due_months(period)
+    rate = workflow.reporting_rate(months=months_due, palaces=scope)
+    rate_by_city = {row.city.pk: row.rate for row in rate.cities}
+    report_by_palace = _reporting_by_palace(palace_list, months_due) if kind != "province" else {}
+    groups: list[tuple[str, list[int], str, Palace | None]] = []
+    if kind == "province":
+        by_city: dict[int, list[Palace]] = {}
+        cities: dict[int, Region] = {}
+        for palace in palace_list:
+            region = _city_of(palace)
+            cities[region.pk] = region
+            by_city.setdefault(region.pk, []).append(palace)
+        for city_id in sorted(cities, key=lambda pk: cities[pk].code):
+            members = by_city[city_id]
+            groups.append(
+                (cities[city_id].name, [p.pk for p in members], links("city", cities[city_id]), None)
+            )
+        unit_heading = _("City")
+    else:
+        for palace in palace_list:
+            groups.append((palace.name, [palace.pk], links("palace", palace), palace))
+        unit_heading = _("Palace")
+    by_unit = []
+    for label, ids, link, one_palace in groups:
+        if one_palace is None:  # a city of the province
+            unit_rate = rate_by_city.get(_city_of(next(p for p in palace_list if p.pk == ids[0])).pk)
+        else:
+            unit_rate = _percent(*report_by_palace.get(one_palace.pk, (0, 0)))
+        by_unit.append(
+            UnitRow(
+                label=label,
+                link=link,
+                values=[rankings.measure_value(measure, sums, ids, "value") for measure in table_measures],
+                decimals=[measure.decimals for measure in table_measures],
+                reporting=unit_rate,
+                palace=one_palace,
+            )
+        )
+    unit_total = UnitRow(
+        label=_("Total"),
+        values=[rankings.measure_value(measure, sums, palace_ids, "value") for measure in table_measures],
+        decimals=[measure.decimals for measure in table_measures],
+        reporting=rate.total.rate,
+    )
+    unit_chart = (
+        bar_chart(
+            [
+                # "南昌县工人文化宫" → "南昌县": the bar's label has little room; the table has the name.
+                (
+                    label.removesuffix(PALACE_SUFFIX) or label,
+                    rankings.measure_value(table_measures[1], sums, ids, "value"),
+                )
+                for label, ids, _l, _u in groups
+            ],
+            title=_("%(metric)s by %(unit)s, %(period)s")
+            % {"metric": table_measures[1].name, "unit": unit_heading, "period": period.label},
+            description=_("Bars: one per line of the table below."),
+        )
+        if len(groups) > 1
+        else None
+    )
+
+    members, hosted = panels.alliance_counts(scope, period)
+    campaigns, calls = panels.campaigns_and_calls(period, None if kind == "province" else scope)
+    ranking = None
+    if kind != "palace":
+        ranked_by = _measure(RANKED_BY)  # one of GLANCE: its sums are already here
+        ranking = rankings.ranking(
+            user=user,
+            measure=ranked_by,
+            period=period,
+            city=city,
+            values={
+                pid: {key: rankings.measure_value(ranked_by, sums, [pid], key) for key in periods}
+                for pid in palace_ids
+                if (pid, None) in sums
+            },
+        )
+    return Dashboard(
+        kind=kind,
+        period=period,
+        title=title,
+        glance=glance,
+        centres=centre_figures,
+        by_month_chart=month_chart,
+        by_month=by_month,
+        by_unit_chart=unit_chart,
+        by_unit=by_unit,
+        unit_total=unit_total,
+        year_total=year_total,
+        unit_heading=unit_heading,
+        table_headings=[measure.name for measure in table_measures],
+        reporting=rate.total,
+        members=members,
+        events_hosted=hosted,
+        largest_online=panels.largest_online_event(None if kind == "province" else scope, period),
+        campaigns=campaigns,
+        calls=calls,
+        ranking=ranking,
+        evaluation=panels.evaluation_results(scope, period.year),
+    )
+
+
+def default_period(today: date | None = None) -> Period:
+    """The year under way; in January, the year just ended (its figures are complete)."""
+    today = today or timezone.localdate()
+    return Period.of_year(today.year if today.month > 1 else today.year - 1)
+
+
+__all__ = ["MONTH", "YEAR", "Dashboard", "dashboard", "default_period", "due_months"]

@@ -1,0 +1,213 @@
+"""Dashboard pages (province, city, palace), the landing after sign-in, the XLSX exports.
+
+Each view decides the scope (performance.dashboards.access, venues.pages.palace_or_404: out of
+reach answers 404), parses the period and renders what `selectors.dashboard` computed.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from palace_portal import months as m
+from venues import access as venue_access
+from venues.models import Palace, Region
+from venues.pages import palace_or_404, palaces_in_scope, staff_page
+
+from ..rankings.periods import MONTH, QUARTER, Period, parse_period
+from . import access, coverage, exports, selectors
+
+FIRST_YEAR = 2023  # the ledgers start in 2023 (DOMAIN.md)
+
+
+def _period(request) -> tuple[Period, str]:
+    """`?month=YYYY-MM`, `?year=YYYY` (with `m=1..12` from the page's selector: that month), or
+    the default period. Bad input shows the default with a message instead of failing."""
+    params = request.GET.copy()
+    number = params.pop("m", [""])[-1]
+    if params.get("year") and not params.get("month") and number.isdigit() and 1 <= int(number) <= 12:
+        params["month"] = f"{params.pop('year')[-1]}-{int(number):02d}"
+    try:
+        period = parse_period(params, default=selectors.default_period())
+    except ValidationError as error:
+        return selectors.default_period(), " ".join(error.messages)
+    if period.kind == QUARTER:
+        return selectors.default_period(), _("Dashboards show a month or a year.")
+    return period, ""
+
+
+def _links(kind: str, obj) -> str:
+    if kind == "city":
+        return reverse("performance:dashboard_city", args=[obj.pk])
+    return reverse("performance:dashboard_palace", args=[obj.pk])
+
+
+def _context(request, dash, *, error: str, base_url: str, **extra) -> dict:
+    period = dash.period
+    today = timezone.localdate()
+    return {
+        "dash": dash,
+        "period": period,
+        "period_error": error,
+        "base_url": base_url,
+        "years": list(range(today.year, FIRST_YEAR - 1, -1)),
+        "month_numbers": list(range(1, 13)),
+        "earlier": period.shifted(-1),
+        "later": period.shifted(1) if period.last < m.month_of(today) else None,
+        **extra,
+    }
+
+
+@staff_page
+@require_GET
+def landing(request):
+    """Where sign-in leads: provincial officers to the province's dashboard, city officers to
+    their city's; everyone else to the home page (palace staff find their dashboard in the menu)."""
+    user = request.user
+    if access.may_view_province(user):
+        return redirect("performance:dashboard_province")
+    city = access.cities_led_by(user).order_by("code").first()
+    if city is not None:
+        return redirect("performance:dashboard_city", city.pk)
+    return redirect("home")
+
+
+@staff_page
+@require_GET
+def mine(request):
+    """The menu's "dashboard" link: the dashboard of the user's scope (first palace for staff)."""
+    user = request.user
+    if access.may_view_province(user) or access.cities_led_by(user).exists():
+        return landing(request)
+    palace = palaces_in_scope(user, "manage").order_by("region__code", "name").first()
+    if palace is None:
+        raise Http404
+    return redirect("performance:dashboard_palace", palace.pk)
+
+
+@staff_page
+@require_GET
+def province(request):
+    if not access.may_view_province(request.user):
+        raise Http404
+    period, error = _period(request)
+    dash = selectors.dashboard(
+        kind="province",
+        period=period,
+        palaces=Palace.objects.all(),
+        title=_("Province dashboard"),
+        user=request.user,
+        links=_links,
+    )
+    return render(
+        request,
+        "performance/dashboards/dashboard.html",
+        _context(
+            request,
+            dash,
+            error=error,
+            base_url=reverse("performance:dashboard_province"),
+            coverage=coverage.coverage_map(),
+            export_url=reverse("performance:export_province_month", args=[m.format_month(period.last)]),
+        ),
+    )
+
+
+@staff_page
+@require_GET
+def city(request, city_id: int):
+    region = get_object_or_404(access.cities_led_by(request.user), pk=city_id)
+    period, error = _period(request)
+    dash = selectors.dashboard(
+        kind="city",
+        period=period,
+        palaces=Palace.objects.in_city(region),
+        title=_("%(city)s dashboard") % {"city": region.name},
+        user=request.user,
+        links=_links,
+        city=region,
+    )
+    return render(
+        request,
+        "performance/dashboards/dashboard.html",
+        _context(
+            request,
+            dash,
+            error=error,
+            base_url=reverse("performance:dashboard_city", args=[region.pk]),
+            city=region,
+            up_url=reverse("performance:dashboard_province")
+            if access.may_view_province(request.user)
+            else "",
+        ),
+    )
+
+
+@staff_page
+@require_GET
+def palace(request, palace_id: int):
+    target = palace_or_404(request, palace_id, scope="view")
+    period, error = _period(request)
+    dash = selectors.dashboard(
+        kind="palace",
+        period=period,
+        palaces=Palace.objects.filter(pk=target.pk),
+        title=_("%(palace)s dashboard") % {"palace": target.name},
+        user=request.user,
+        links=_links,
+    )
+    city_region = target.region if target.region.level == Region.Level.CITY else target.region.parent
+    ledger_month = (
+        period.first
+        if period.kind == MONTH
+        else min(period.last, m.previous_month(m.month_of(timezone.localdate())))
+    )
+    return render(
+        request,
+        "performance/dashboards/dashboard.html",
+        _context(
+            request,
+            dash,
+            error=error,
+            base_url=reverse("performance:dashboard_palace", args=[target.pk]),
+            palace=target,
+            up_url=(
+                reverse("performance:dashboard_city", args=[city_region.pk])
+                if access.cities_led_by(request.user).filter(pk=city_region.pk).exists()
+                else ""
+            ),
+            ledger_url=reverse("performance:ledger", args=[target.pk, ledger_month]),
+            ledger_month=ledger_month,
+            export_url=reverse("performance:export_palace_year", args=[target.pk, period.year]),
+            trend_url=reverse("performance:ranking_trend", args=[target.pk]),
+            may_see_ledger=venue_access.may_view_palace(request.user, target),
+        ),
+    )
+
+
+@staff_page
+@require_GET
+def export_province_month(request, month: str):
+    if not access.may_view_province(request.user):
+        raise Http404
+    try:
+        period = Period.of_month(m.parse_month(month))
+    except ValidationError as error:
+        raise Http404 from error
+    return exports.province_month(period=period, user=request.user)
+
+
+@staff_page
+@require_GET
+def export_palace_year(request, palace_id: int, year: int):
+    target = palace_or_404(request, palace_id, scope="view")
+    try:
+        period = Period.of_year(year)
+    except ValidationError as error:
+        raise Http404 from error
+    return exports.palace_year(palace=target, period=period)

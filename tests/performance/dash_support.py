@@ -1,0 +1,41 @@
+"""Ledger figures written directly for the rankings' and dashboards' tests (the aggregation has its
+own tests): a ledger per palace and month, a figure per metric."""
+
+from datetime import date
+from decimal import Decimal
+
+from performance.ledgers.models import Ledger, LedgerFigure
+from performance.rankings.measures import Measure
+
+SUM = Measure(code="person_times", name="人次", unit="人次", numerator="person_times", per_unit_fair=True)
+UTILISATION = Measure(
+    code="utilisation",
+    name="利用率",
+    unit="%",
+    numerator="booked_hours",
+    denominator="open_hours",
+    factor=Decimal(100),
+    decimals=1,
+)
+RATING = Measure(
+    code="rating_avg", name="平均评分", unit="分", numerator="rating_stars", denominator="ratings", decimals=2
+)
+
+
+def figures(
+    palace, month: date, status: str = Ledger.Status.OPEN, locked: dict | None = None, **values
+) -> Ledger:
+    """The palace's ledger of `month` with `values` as its figures (`locked` as locked values)."""
+    ledger, _created = Ledger.objects.get_or_create(palace=palace, month=month, defaults={"status": status})
+    for metric, value in values.items():
+        LedgerFigure.objects.update_or_create(
+            ledger=ledger,
+            metric=metric,
+            defaults={
+                "palace": palace,
+                "month": month,
+                "value": Decimal(value),
+                "locked_value": Decimal((locked or {})[metric]) if metric in (locked or {}) else None,
+            },
+        )
+    return ledger
