@@ -421,6 +421,37 @@ ROUTES: dict[str, Route] = {
     # --- Performance: ledgers ------------------------------------------------------------------------
     "ledger-list": R(SIGNED_IN, shows=("ledger", STAFF_VIEW)),
     "ledger-metrics": R(SIGNED_IN),
+    # --- Performance: the monthly ledger's workflow (palace A's October 2026, open, one manual line)
+    "performance:my_ledgers": R(NETWORK_STAFF, ok=302),
+    "performance:review": R(
+        OFFICERS, query={"month": Literal("2026-10")}, shows=("palace_a_name", OFFICERS_OF_PALACE)
+    ),
+    "performance:palace_ledgers": R(STAFF_VIEW, palace_id=A),
+    "performance:ledger": R(STAFF_VIEW, palace_id=A, month=Literal("2026-10")),
+    "performance:line_add": R(PALACE_MANAGER, "POST", palace_id=A, month=Literal("2026-10")),
+    "performance:line_edit": R(
+        PALACE_MANAGER, "FORM", palace_id=A, month=Literal("2026-10"), line_id="manual_line"
+    ),
+    "performance:line_delete": R(
+        PALACE_MANAGER, "POST", palace_id=A, month=Literal("2026-10"), line_id="manual_line"
+    ),
+    "performance:submit": R(PALACE_MANAGER, "POST", palace_id=A, month=Literal("2026-10")),
+    "performance:return": R(OFFICERS_OF_PALACE, "POST", palace_id=A, month=Literal("2026-10")),
+    "performance:accept": R(OFFICERS_OF_PALACE, "POST", palace_id=A, month=Literal("2026-10")),
+    "performance:reopen": R(PROVINCE, "POST", palace_id=A, month=Literal("2026-10")),
+    # --- Performance: dashboards, exports, rankings ---------------------------------------------------
+    # Where sign-in leads: officers to their dashboard, everyone else (workers too) to the home page.
+    "performance:landing": R(SIGNED_IN, ok=302),
+    "performance:dashboard_mine": R(NETWORK_STAFF, ok=302),
+    "performance:dashboard_province": R(PROVINCE),
+    "performance:dashboard_city": R(OFFICERS_OF_PALACE, city_id="city1"),
+    "performance:dashboard_palace": R(STAFF_VIEW, palace_id=A),
+    "performance:export_province_month": R(PROVINCE, month=Literal("2026-10")),
+    "performance:export_palace_year": R(STAFF_VIEW, palace_id=A, year=Literal(2026)),
+    # Comparing is the point: every staff role ranks every palace (only its own scope links on).
+    "performance:rankings": R(NETWORK_STAFF),
+    "performance:ranking_trend": R(STAFF_VIEW, palace_id=A),
+    "api-rankings": R(NETWORK_STAFF, query={"metric": Literal("activities"), "month": Literal("2026-10")}),
     # --- Performance: the standardisation evaluation -------------------------------------------------
     # Each role lands on its own page: officers on the overview, palace staff on their palace's.
     "performance:evaluation:home": R(NETWORK_STAFF, ok=302),

@@ -32,6 +32,7 @@ from performance.evaluation import services as evaluation
 from performance.evaluation.models import Indicator
 from performance.ledgers.models import Ledger
 from performance.ledgers.services import ledger_aggregate_month
+from performance.workflow.services import manual_line_add
 from tests.activities.support import make_course, make_event, make_term
 from tests.activities.voice_support import survey as make_survey
 from tests.activities.voice_support import wish as make_wish
@@ -148,6 +149,10 @@ def build_access_world() -> SimpleNamespace:
     # aggregation as the nightly task would.
     ledger_aggregate_month(month=date(2026, 10, 1), palace_ids=[w.palace_a.pk], now=NOW)
     w.ledger = Ledger.objects.get(palace=w.palace_a, month=date(2026, 10, 1))
+    # What no system counts: the manager's line of volunteer hours, while the month is open.
+    w.manual_line = manual_line_add(
+        actor=w.manager_a, ledger=w.ledger, metric="volunteer_hours", value="36", note="志愿服务签到表"
+    )
     build_evaluation(w)
 
     # Last, so that it refuses none of the above: a no-show at palace A suspended the worker,
