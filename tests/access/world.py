@@ -1,9 +1,11 @@
 """The access matrix's world: the standard world plus one of every object a URL can point at.
 
 Everything a route's URL names (a booking, a course, a session, a wish, a survey, a rating, a
-hosting call and application, a subsidy, a campaign, a rotation, …) belongs to palace A, and the
-worker-owned ones belong to `worker`, so one table can say who may open each URL. Rows are written
-through the services (as the portal itself would write them) where a service exists.
+hosting call and application, a subsidy, a campaign, a rotation, a monthly ledger and its manual
+line, an evaluation and its evidence file, …) belongs to palace A, and the worker-owned ones belong
+to `worker`, so one table can say who may open each URL; evaluation schemes are the province's.
+Rows are written through the services (as the portal itself would write them) where a service
+exists.
 
 "Now" is Monday 2026-11-23 08:00 in Asia/Shanghai (tests.bookings.support.NOW) while it is built
 and while the matrix runs.
