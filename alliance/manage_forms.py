@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import ActivityKind
+from palace_portal.months import MAX_YEAR
 from palace_portal.service_forms import ServiceErrorsMixin
 from venues.models import Palace
 
@@ -74,7 +75,7 @@ def ever_members() -> QuerySet[Palace]:
 
 class RosterFilterForm(forms.Form):
     on = forms.DateField(label=_("Members on"), required=False, widget=_date_input())
-    year = forms.IntegerField(label=_("Months of"), required=False, min_value=FIRST_YEAR, max_value=2100)
+    year = forms.IntegerField(label=_("Months of"), required=False, min_value=FIRST_YEAR, max_value=MAX_YEAR)
 
     def values(self) -> dict[str, Any]:
         today = timezone.localdate()
@@ -381,7 +382,7 @@ class PayForm(ServiceErrorsMixin, forms.Form):
 
 
 class YearForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=FIRST_YEAR, max_value=2100)
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=FIRST_YEAR, max_value=MAX_YEAR)
 
     def chosen_year(self) -> int | None:
         """The year asked for; this year when none is asked for; None (every year) for `?year=`."""

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from activities.models import Activity
 from bookings.models import Attendance
-from palace_portal.months import format_month, months_of_year
+from palace_portal.months import first_day, format_month, months_of_year
 from venues.models import Palace, Region
 
 from .models import Campaign, CampaignTag, HostingApplication, HostingCall, Membership, RotationTerm, Subsidy
@@ -41,6 +41,55 @@ def growth(points: list[date]) -> list[tuple[date, int]]:
         (day, sum(1 for joined, left in spans if joined <= day and (left is None or left > day)))
         for day in points
     ]
+
+
+@dataclass(frozen=True)
+class MonthChange:
+    """One month of the roster: palaces that joined, that left, and the members at its end."""
+
+    month: date
+    joined: int
+    left: int
+    members: int
+
+
+def month_changes(month_ends: list[date]) -> list[MonthChange]:
+    """Joins and leaves in each month ending on one of `month_ends` (the last may be today, a
+    month not yet over), with the members at that day. One query."""
+    spans = list(Membership.objects.values_list("joined_on", "left_on"))
+    changes = []
+    for end in month_ends:
+        first = first_day(end)
+        changes.append(
+            MonthChange(
+                month=first,
+                joined=sum(1 for joined, _left in spans if first <= joined <= end),
+                left=sum(1 for _joined, left in spans if left is not None and first <= left <= end),
+                members=sum(1 for joined, left in spans if joined <= end and (left is None or left > end)),
+            )
+        )
+    return changes
+
+
+@dataclass(frozen=True)
+class Founders:
+    """The founding members: how many there were, and how many of them are members on a day."""
+
+    all: int
+    still_members: int
+
+    @property
+    def gone(self) -> int:
+        return self.all - self.still_members
+
+
+def founders_on(day: date) -> Founders:
+    """Founding palaces ever, and those of them in the roster on `day` (two queries)."""
+    founding = Membership.objects.filter(founding=True)
+    return Founders(
+        all=founding.values("palace").distinct().count(),
+        still_members=founding.filter(_covering(day)).values("palace").distinct().count(),
+    )
 
 
 def year_ends(first_year: int, last_year: int) -> list[date]:

@@ -319,31 +319,25 @@ def _rows(palace: Palace, low: date, high: date):
     return activities, courses, events
 
 
-def _apply_tags(
-    request, campaign: Campaign, palace: Palace, form: TagForm, tagged: dict
-) -> tuple[int, int, list]:
-    """Tag what was checked and untag what was unchecked among the rows listed; (added, removed, errors)."""
-    added = removed = 0
-    errors = []
+def _apply_tags(request, campaign: Campaign, palace: Palace, form: TagForm, tagged: dict) -> tuple[int, int]:
+    """Tag what was checked and untag what was unchecked among the rows listed, all or nothing
+    (`campaign_tags_apply` raises the first refusal and saves none of it); (added, removed)."""
+    tag, untag_pks = [], {"activity": [], "course": [], "event": []}
     kinds = (("activity", "activities"), ("course", "courses"), ("event", "events"))
     for kind, field in kinds:
-        listed = {row.pk: row for row in form.fields[field].queryset}
         checked = {row.pk for row in form.cleaned_data[field]}
-        for pk, row in listed.items():
-            if pk in checked and pk not in tagged[kind]:
-                try:
-                    services.campaign_tag(actor=request.user, campaign=campaign, **{kind: row})
-                    added += 1
-                except PortalError as error:
-                    errors.append(f"{row}: {error.message}")
-            elif pk not in checked and pk in tagged[kind]:
-                for tag in CampaignTag.objects.filter(campaign=campaign, palace=palace, **{kind: pk}):
-                    try:
-                        services.campaign_untag(actor=request.user, tag=tag)
-                        removed += 1
-                    except PortalError as error:
-                        errors.append(f"{row}: {error.message}")
-    return added, removed, errors
+        for row in form.fields[field].queryset:
+            if row.pk in checked and row.pk not in tagged[kind]:
+                tag.append((kind, row))
+            elif row.pk not in checked and row.pk in tagged[kind]:
+                untag_pks[kind].append(row.pk)
+    untag = [
+        existing
+        for kind, pks in untag_pks.items()
+        if pks
+        for existing in CampaignTag.objects.filter(campaign=campaign, palace=palace, **{f"{kind}__in": pks})
+    ]
+    return services.campaign_tags_apply(actor=request.user, campaign=campaign, tag=tag, untag=untag)
 
 
 @staff_page
@@ -386,17 +380,19 @@ def campaign_tags(request, palace_id: int, campaign_id: int):
     if request.method == "POST":
         status = 400
         if month_form.is_bound and month_form.is_valid() and form.is_valid():
-            added, removed, errors = _apply_tags(request, campaign, palace, form, tagged)
-            for error in errors:
-                messages.error(request, error)
-            if added or removed:
-                messages.success(
-                    request,
-                    _("Saved: %(added)d counted, %(removed)d no longer counted.")
-                    % {"added": added, "removed": removed},
-                )
-            elif not errors:
-                messages.info(request, _("Nothing changed."))
+            try:
+                added, removed = _apply_tags(request, campaign, palace, form, tagged)
+            except PortalError as error:
+                messages.error(request, _("Nothing was saved. %(reason)s") % {"reason": error.message})
+            else:
+                if added or removed:
+                    messages.success(
+                        request,
+                        _("Saved: %(added)d counted, %(removed)d no longer counted.")
+                        % {"added": added, "removed": removed},
+                    )
+                else:
+                    messages.info(request, _("Nothing changed."))
             url = reverse("alliance:campaign", args=[palace.pk, campaign.pk])
             return redirect(f"{url}?{urlencode({'month': format_month(month)})}")
     index = months.index(month)

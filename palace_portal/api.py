@@ -55,7 +55,9 @@ class ErrorSerializer(serializers.Serializer):
     fields = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
-        help_text=gettext_lazy("Validation errors per field (400 only)"),
+        help_text=gettext_lazy(
+            "Validation errors per field (400 only); nested input is named by its path, e.g. criteria.0.max"
+        ),
     )
 
 
@@ -88,10 +90,9 @@ def exception_handler(exc, context):
         return None
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail
-        if isinstance(detail, dict):
-            fields = detail
-        else:
-            fields = {"non_field_errors": detail if isinstance(detail, list) else [detail]}
+        if not isinstance(detail, dict):
+            detail = {"non_field_errors": detail if isinstance(detail, list) else [detail]}
+        fields = flat_fields(detail)
         response.data = {
             "code": "invalid",
             "detail": _("The input is not valid."),
@@ -105,6 +106,26 @@ def exception_handler(exc, context):
     detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
     response.data = {"code": code, "detail": str(detail)}
     return response
+
+
+def flat_fields(detail, prefix: str = "") -> dict[str, list[str]]:
+    """Validation errors as the error schema promises them, a list of messages per field: errors
+    of nested input (a call's criteria, a review's scores) are named by their path, e.g.
+    `criteria.0.max` or `scores.2`, instead of nesting objects inside `fields`."""
+    if isinstance(detail, dict):
+        items = detail.items()
+    elif isinstance(detail, list) and any(isinstance(item, (dict, list)) for item in detail):
+        items = enumerate(detail)
+    else:
+        messages = detail if isinstance(detail, list) else [detail]
+        return {prefix or "non_field_errors": [str(message) for message in messages]}
+    fields: dict[str, list[str]] = {}
+    for key, value in items:
+        if value in ({}, []):  # an item of a list that had nothing wrong with it
+            continue
+        for name, messages in flat_fields(value, f"{prefix}.{key}" if prefix else str(key)).items():
+            fields.setdefault(name, []).extend(messages)
+    return fields
 
 
 def api_not_found(request, *args, **kwargs):

@@ -333,6 +333,7 @@ def network_overview(request):
             "summary": summary,
             "total_percent": total_percent,
             "total_bar": _bar_class(total_percent),
+            "today": timezone.localdate(),
         },
         status=200 if form.is_valid() else 400,
     )

@@ -9,8 +9,10 @@ from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
-from venues.filters import IdFilter
+from palace_portal.months import MAX_YEAR, MIN_YEAR
+from venues.filters import IdFilter as _AnyId
 from venues.models import Palace, Region
 
 from ..models import Campaign, HostingApplication, HostingCall, Membership, Subsidy
@@ -44,15 +46,22 @@ def _city_filter(**kwargs) -> django_filters.CharFilter:
     )
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 2**63 - 1})
+class IdFilter(_AnyId):
+    """An id, documented with the bounds it is checked against (a schema-driven client then
+    knows that `0` and `-1` are bad input, not ids)."""
+
+
 class _YearField(forms.IntegerField):
     def __init__(self, **kwargs):
-        kwargs.setdefault("min_value", 2000)
-        kwargs.setdefault("max_value", 2100)
+        kwargs.setdefault("min_value", MIN_YEAR)
+        kwargs.setdefault("max_value", MAX_YEAR)
         super().__init__(**kwargs)
 
 
+@extend_schema_field({"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR})
 class _YearFilter(django_filters.NumberFilter):
-    """A year: NumberFilter alone would take `2024.5`."""
+    """A year from `MIN_YEAR` to `MAX_YEAR`: NumberFilter alone would take `2024.5`."""
 
     field_class = _YearField
 

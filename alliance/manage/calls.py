@@ -204,7 +204,7 @@ def call(request, pk: int):
             "ranked": ranked,
             "withdrawn": withdrawn,
             "deadline_passed": now >= call.deadline,
-            "may_open": call.status != HostingCall.Status.OPEN and call.deadline > now,
+            "may_open": call.status == HostingCall.Status.DRAFT and call.deadline > now,
             "may_close": call.status == HostingCall.Status.OPEN,
         },
     )

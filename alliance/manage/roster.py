@@ -44,6 +44,9 @@ def roster(request):
     months = month_ends(year, until=today)
     counts = selectors.growth([*years, *months])
     by_year, by_month = counts[: len(years)], counts[len(years) :]
+    # Members at each month end hardly move (a flat row of equal columns): the month chart shows
+    # what happened in the month, palaces joining, with the leaves and month-end count beside it.
+    changes = selectors.month_changes(months)
     rows = _rows(day)
     return render(
         request,
@@ -57,10 +60,14 @@ def roster(request):
             "years_list": range(today.year, FIRST_YEAR - 1, -1),
             "rows": rows,
             "founding": sum(1 for r in rows if r["membership"].founding),
+            "founders": selectors.founders_on(day),
             "by_year": by_year,
             "by_month": by_month,
+            "changes": changes,
+            "joined_in_year": sum(c.joined for c in changes),
+            "left_in_year": sum(c.left for c in changes),
             "year_chart": column_chart([(str(d.year), n) for d, n in by_year]),
-            "month_chart": column_chart([(str(d.month), n) for d, n in by_month]),
+            "month_chart": column_chart([(str(c.month.month), c.joined) for c in changes]),
         },
         status=400 if form.errors else 200,
     )

@@ -6,7 +6,7 @@ and tag the work of, their own palace only (`may_apply_for_palace`). Everyone el
 Every function is one transaction and raises `palace_portal.errors` with a machine code.
 """
 
-from .campaign import campaign_save, campaign_tag, campaign_untag
+from .campaign import campaign_save, campaign_tag, campaign_tags_apply, campaign_untag
 from .hosting import (
     ELIGIBILITY_KEYS,
     application_decide,
@@ -35,6 +35,7 @@ __all__ = [
     "call_save",
     "campaign_save",
     "campaign_tag",
+    "campaign_tags_apply",
     "campaign_untag",
     "eligibility_of",
     "is_member_on",

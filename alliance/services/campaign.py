@@ -7,6 +7,7 @@ palace taking part tag its own work (`may_apply_for_palace`). Everyone else: `No
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activities.models import Activity, Course, Event
-from palace_portal.errors import InvalidInput, NotFound, RuleViolation
+from palace_portal.errors import InvalidInput, NotFound, PortalError, RuleViolation
 from venues.models import Palace
 
 from .. import access
@@ -115,3 +116,30 @@ def campaign_untag(*, actor, tag: CampaignTag) -> None:
     if not access.may_untag(actor, tag):
         raise NotFound()
     tag.delete()
+
+
+def campaign_tags_apply(
+    *,
+    actor,
+    campaign: Campaign,
+    tag: Sequence[tuple[str, Activity | Course | Event]] = (),
+    untag: Sequence[CampaignTag] = (),
+) -> tuple[int, int]:
+    """Tag and untag several rows at once (the tag page's checkboxes): all or nothing.
+
+    Staff of the rows' palace (each row is checked as `campaign_tag` / `campaign_untag` check it).
+    One transaction: the first refusal undoes everything already done in the call and is raised
+    with the row's name in front of its message, so a page never shows a half-saved month.
+    Returns (tagged, untagged).
+    """
+    with transaction.atomic():
+        for kind, row in tag:
+            if kind not in ("activity", "course", "event"):
+                raise InvalidInput(_("Tag one activity, course or event."), code="tag_one")
+            try:
+                campaign_tag(actor=actor, campaign=campaign, **{kind: row})
+            except PortalError as error:
+                raise type(error)(f"{row}: {error.message}", code=error.code, fields=error.fields) from None
+        for existing in untag:
+            campaign_untag(actor=actor, tag=existing)
+    return len(tag), len(untag)

@@ -131,19 +131,43 @@ def call_save(*, actor, call: HostingCall | None = None, **values: Any) -> Hosti
 
 
 def call_open(*, actor, call: HostingCall, now: datetime | None = None) -> HostingCall:
+    """Open a draft call for applications (provincial staff; others `NotFound`).
+
+    A call only moves forward: draft → open → closed. A closed call is not reopened: palaces
+    were told it closed, and its applications may already be decided and subsidised; a new
+    round is a new call (`call_closed`). Opening an open call: `call_already_open`. The row is
+    locked, so two officers pressing at once cannot both pass the check.
+    """
     require_provincial(actor)
     now = now or timezone.now()
-    if call.deadline <= now:
-        raise RuleViolation(_("The deadline has passed; set a later one first."), code="deadline_passed")
-    HostingCall.objects.filter(pk=call.pk).update(status=HostingCall.Status.OPEN)
-    call.status = HostingCall.Status.OPEN
+    with transaction.atomic():
+        call = HostingCall.objects.select_for_update().get(pk=call.pk)
+        if call.status == HostingCall.Status.CLOSED:
+            raise RuleViolation(
+                _("A closed call cannot be reopened; publish a new call instead."), code="call_closed"
+            )
+        if call.status == HostingCall.Status.OPEN:
+            raise RuleViolation(_("The call is already open."), code="call_already_open")
+        if call.deadline <= now:
+            raise RuleViolation(_("The deadline has passed; set a later one first."), code="deadline_passed")
+        call.status = HostingCall.Status.OPEN
+        call.save(update_fields=["status"])
     return call
 
 
 def call_close(*, actor, call: HostingCall) -> HostingCall:
+    """Close an open call: no more applications (provincial staff; others `NotFound`).
+
+    Only an open call closes (`call_not_open`): a draft was never announced, so it is edited or
+    left as a draft, not closed. Under a row lock, like `call_open`.
+    """
     require_provincial(actor)
-    HostingCall.objects.filter(pk=call.pk).update(status=HostingCall.Status.CLOSED)
-    call.status = HostingCall.Status.CLOSED
+    with transaction.atomic():
+        call = HostingCall.objects.select_for_update().get(pk=call.pk)
+        if call.status != HostingCall.Status.OPEN:
+            raise RuleViolation(_("Only an open call can be closed."), code="call_not_open")
+        call.status = HostingCall.Status.CLOSED
+        call.save(update_fields=["status"])
     return call
 
 

@@ -183,6 +183,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# Chinese month-days without a leading zero and numbers grouped by thousands (see the module).
+FORMAT_MODULE_PATH = ["palace_portal.formats"]
 
 # --- Static files -------------------------------------------------------------------------------
 STATIC_URL = "/static/"

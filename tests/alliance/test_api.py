@@ -44,6 +44,7 @@ from alliance.models import (
     Membership,
     Subsidy,
 )
+from palace_portal.months import MAX_YEAR, MIN_YEAR
 from tests.alliance.support import SHANGHAI, after_deadline, apply, court, join, open_call
 from tests.factories import PalaceFactory, RegionFactory, VenueFactory
 from tests.test_api_contract import _FUZZ
@@ -72,10 +73,11 @@ def _client(user=None) -> APIClient:
 
 
 def _fields(response) -> set[str]:
+    """The input fields named in a 400 (the top of a nested path: `criteria.0.max` is `criteria`)."""
     assert response.status_code == 400, response.content
     body = response.json()
     assert body["code"] == "invalid"
-    return set(body["fields"])
+    return {name.split(".")[0] for name in body["fields"]}
 
 
 def _refused(response, code: str) -> None:
@@ -1197,6 +1199,161 @@ def test_two_racing_submissions_for_one_palace_give_one_application(world):
     assert sorted(r.status_code for r in responses) == [201, 409]
     assert [r.data["code"] for r in responses if r.status_code == 409] == ["already_applied"]
     assert HostingApplication.objects.filter(call=call, palace=world.palace_a).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_racing_to_open_a_draft_call_open_it_once(world):
+    call = services.call_save(actor=world.province_officer, **_call_values(world))
+    path = f"{API}/calls/{call.pk}/open/"
+
+    responses, errors = _race([lambda: _post(world.province_officer, path, {})] * 2)
+
+    assert errors == []
+    assert sorted(r.status_code for r in responses) == [200, 409]
+    assert [r.data["code"] for r in responses if r.status_code == 409] == ["call_already_open"]
+    call.refresh_from_db()
+    assert call.status == HostingCall.Status.OPEN
+
+
+@pytest.mark.django_db(transaction=True)
+def test_racing_to_close_and_reopen_a_call_never_leaves_it_open_after_closing(world):
+    """Close and open released together on an open call: whichever locks first, the call ends
+    closed (a close after the open, or an open refused because it is already open or closed)."""
+    call = open_call(world)
+    close, reopen = f"{API}/calls/{call.pk}/close/", f"{API}/calls/{call.pk}/open/"
+
+    responses, errors = _race(
+        [lambda: _post(world.province_officer, close, {}), lambda: _post(world.province_officer, reopen, {})]
+    )
+
+    assert errors == []
+    assert sorted(r.status_code for r in responses) == [200, 409]
+    assert {r.data["code"] for r in responses if r.status_code == 409} <= {"call_already_open", "call_closed"}
+    call.refresh_from_db()
+    assert call.status == HostingCall.Status.CLOSED
+
+
+def test_a_call_moves_only_from_draft_to_open_to_closed(world):
+    client = APIClient()
+    client.force_authenticate(world.province_officer)
+    draft = services.call_save(actor=world.province_officer, **_call_values(world))
+    closing_a_draft = client.post(f"{API}/calls/{draft.pk}/close/")
+    assert (closing_a_draft.status_code, closing_a_draft.json()["code"]) == (409, "call_not_open")
+    assert client.post(f"{API}/calls/{draft.pk}/open/").status_code == 200
+    again = client.post(f"{API}/calls/{draft.pk}/open/")
+    assert (again.status_code, again.json()["code"]) == (409, "call_already_open")
+    assert client.post(f"{API}/calls/{draft.pk}/close/").status_code == 200
+    reopening = client.post(f"{API}/calls/{draft.pk}/open/")
+    assert (reopening.status_code, reopening.json()["code"]) == (409, "call_closed")
+    closing_twice = client.post(f"{API}/calls/{draft.pk}/close/")
+    assert (closing_twice.status_code, closing_twice.json()["code"]) == (409, "call_not_open")
+    draft.refresh_from_db()
+    assert draft.status == HostingCall.Status.CLOSED
+
+
+@pytest.fixture
+def every_write(world):
+    """Every write endpoint of the alliance, with real objects in its path."""
+    join(world, world.palace_a)
+    call = open_call(world)
+    application = apply(world, call)
+    approved = _approved_row(open_call(world, title="已批准"), world.palace_a, court(world.palace_a))
+    subsidy = services.subsidy_grant(actor=world.province_officer, application=approved, amount="1000")
+    drive = services.campaign_save(
+        actor=world.province_officer,
+        title="点亮万家灯火",
+        starts_on=date(2024, 1, 1),
+        ends_on=date(2024, 2, 29),
+        organiser=world.palace_a,
+        participants=[world.palace_a],
+    )
+    row = Activity.objects.create(
+        palace=world.palace_a, title="送福进万家", kind="performance", centre="culture", date=date(2024, 1, 9)
+    )
+    tag = services.campaign_tag(actor=world.staff_a, campaign=drive, activity=row)
+    provincial = [
+        ("post", f"{API}/calls/"),
+        ("put", f"{API}/calls/{call.pk}/"),
+        ("post", f"{API}/calls/{call.pk}/open/"),
+        ("post", f"{API}/calls/{call.pk}/close/"),
+        ("post", f"{API}/applications/{application.pk}/reviews/"),
+        ("post", f"{API}/applications/{application.pk}/decide/"),
+        ("post", f"{API}/applications/{approved.pk}/subsidy/"),
+        ("post", f"{API}/subsidies/{subsidy.pk}/payments/"),
+    ]
+    for_a_palace = [
+        ("post", f"{API}/calls/{call.pk}/applications/"),
+        ("post", f"{API}/applications/{application.pk}/withdraw/"),
+        ("post", f"{API}/campaigns/{drive.pk}/tags/"),
+        ("delete", f"{API}/campaigns/{drive.pk}/tags/{tag.pk}/"),
+    ]
+    return provincial, for_a_palace
+
+
+def test_a_worker_writing_anything_to_the_alliance_gets_404_before_the_input_is_read(world, every_write):
+    """An empty or a nonsense body is not read for someone who may not write: no 400 with the
+    form's fields, the same 404 as for an object that does not exist."""
+    provincial, for_a_palace = every_write
+    client = _client(world.worker)
+    for method, path in provincial + for_a_palace:
+        for body in ({}, {"title": 1, "amount": "x", "scores": "x", "activity": "x"}):
+            response = getattr(client, method)(path, body, format="json")
+            assert (response.status_code, response.json()["code"]) == (404, "not_found"), (method, path)
+
+
+@pytest.mark.parametrize("who", ["staff_a", "manager_a", "city_officer"])
+def test_palace_and_city_staff_posting_provincial_work_get_404_before_the_input_is_read(
+    world, every_write, who
+):
+    provincial, _for_a_palace = every_write
+    client = _client(getattr(world, who))
+    for method, path in provincial:
+        response = getattr(client, method)(path, {}, format="json")
+        assert (response.status_code, response.json()["code"]) == (404, "not_found"), (method, path)
+
+
+def test_errors_of_nested_input_are_named_by_their_path_as_the_error_schema_says(world):
+    """`fields` is a list of messages per field (the `Error` schema): a call's criteria and a
+    review's scores name the bad item by its path instead of nesting objects."""
+    join(world, world.palace_a)
+    application = apply(world, open_call(world))
+    client = _client(world.province_officer)
+    call = client.post(
+        f"{API}/calls/",
+        {"criteria": [{"name": ""}, 5, {"name": "场地", "max": 500}], "eligibility": {"min_capacity": "x"}},
+        format="json",
+    ).json()
+    review = client.post(
+        f"{API}/applications/{application.pk}/reviews/", {"scores": ["x", 5, None]}, format="json"
+    ).json()
+    for body in (call, review):
+        assert body["code"] == "invalid"
+        assert all(
+            isinstance(messages, list) and all(isinstance(m, str) for m in messages)
+            for messages in body["fields"].values()
+        )
+    assert {"criteria.0.name", "criteria.0.max", "criteria.1.non_field_errors", "criteria.2.max"} <= set(
+        call["fields"]
+    )
+    assert "eligibility.min_capacity" in call["fields"]
+    assert set(review["fields"]) == {"scores.0", "scores.2"}
+
+
+def test_the_alliance_filters_document_their_bounds():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    found = {}
+    for path, operations in schema["paths"].items():
+        if path.startswith(f"{API}/"):
+            for parameter in operations.get("get", {}).get("parameters", []):
+                found[(path, parameter["name"])] = parameter["schema"]
+    ids = [(p, n) for (p, n), s in found.items() if n in ("call", "palace", "campaign", "rotation")]
+    assert len(ids) == 7
+    assert all(found[key]["minimum"] == 1 for key in ids)
+    years = [key for key in found if key[1] == "year"]
+    assert len(years) == 3
+    assert all((found[key]["minimum"], found[key]["maximum"]) == (MIN_YEAR, MAX_YEAR) for key in years)
 
 
 # --- Schema-driven input ------------------------------------------------------------------------------------

@@ -652,9 +652,13 @@ def test_a_call_is_opened_and_closed(ws):
     client.post(url("call_close", draft.pk))
     draft.refresh_from_db()
     assert draft.status == HostingCall.Status.CLOSED
-    # The past call's deadline has passed: reopening is refused with the service's message.
-    response = client.post(url("call_open", ws.past.pk), follow=True)
-    assert "deadline has passed" in response.content.decode()
+    # A closed call is not reopened: the page offers no button and the service says why.
+    page = client.get(url("call", draft.pk))
+    assert url("call_open", draft.pk) not in page.content.decode()
+    response = client.post(url("call_open", draft.pk), follow=True)
+    assert "cannot be reopened" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == HostingCall.Status.CLOSED
 
 
 def test_a_calls_page_ranks_the_applications_by_average_score(ws):
@@ -896,3 +900,58 @@ def test_an_applications_page_takes_a_fixed_number_of_queries(ws):
         )
         services.application_review(actor=reviewer, application=ws.app_b, scores=[10, 10])
     assert count_queries(client, url("application", ws.app_b.pk)) <= first
+
+
+# --- Issue 11: founders, the month chart, numbers and periods ---------------------------------------
+
+
+def test_the_roster_says_how_many_founders_are_still_members(ws):
+    services.membership_leave(actor=ws.po, palace=ws.a, left_on=date(2025, 3, 31), reason="机构调整")
+    response = client_of(ws.po).get(url("roster"))
+    assert (response.context["founders"].all, response.context["founders"].still_members) == (1, 0)
+    html = response.content.decode()
+    assert "1 founding members, 0 of them still members" in html
+    assert "(1 has left)" in html
+    chinese = client_of(ws.po).get(url("roster"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "创始成员 1 家，现仍在盟 0 家" in chinese
+
+
+def test_the_month_chart_shows_the_palaces_joining_and_leaving(ws):
+    services.membership_leave(actor=ws.po, palace=ws.a, left_on=date(2023, 9, 15), reason="机构调整")
+    response = client_of(ws.po).get(url("roster") + "?year=2023")
+    changes = response.context["changes"]
+    assert [(c.month.month, c.joined, c.left) for c in changes if c.joined or c.left] == [
+        (6, 1, 0),
+        (9, 0, 1),
+    ]
+    assert [c.members for c in changes][4:10] == [1, 2, 2, 2, 1, 1]
+    assert [column.value for column in response.context["month_chart"].columns] == [
+        0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0
+    ]  # fmt: skip
+    assert (response.context["joined_in_year"], response.context["left_in_year"]) == (1, 1)
+    assert "Members at month end" in response.content.decode()
+    quiet = client_of(ws.po).get(url("roster") + "?year=2025").content.decode()
+    assert "No palace joined or left in 2025" in quiet  # no chart of twelve empty columns
+
+
+def test_subsidy_money_is_grouped_and_every_total_names_its_year(ws):
+    approve(ws, ws.app_a, grant="40000")
+    client = client_of(ws.po)
+    every_year = url("subsidies") + "?year="
+    chinese = client.get(every_year, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "40,000.00" in chinese
+    assert "40000" not in chinese
+    assert "全部年份合计" in chinese
+    assert "Totals of all years." in client.get(every_year).content.decode()
+    year = ws.app_a.event_date.year
+    of_year = client.get(url("subsidies") + f"?year={year}").content.decode()
+    assert f"Totals of {year} (by the event's year)." in of_year
+    assert f"Total, {year}" in of_year
+
+
+def test_the_wide_workspace_tables_say_on_a_phone_that_they_scroll(ws):
+    client = client_of(ws.po)
+    for page in (url("roster"), url("calls"), url("campaigns"), url("subsidies"), url("call", ws.past.pk)):
+        html = client.get(page).content.decode()
+        assert 'class="scroll-cue"' in html, page
+        assert "table-wrap scroll-x" in html, page

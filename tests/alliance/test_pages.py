@@ -239,8 +239,8 @@ def test_hub_shows_membership_subsidies_and_campaigns(scene, en):
     _login(en, world.staff_a)
     html = en.get(reverse("alliance:hub", args=[world.palace_a.pk])).content.decode()
     assert "Member since 2022-12-20." in html
-    assert '<td class="num">30000</td>' in html
-    assert '<td class="num">10000</td>' in html
+    assert '<td class="num">30,000.00</td>' in html
+    assert '<td class="num">10,000.00</td>' in html
     assert "2027全省职工篮球友谊赛" in html
     assert reverse("alliance:campaign", args=[world.palace_a.pk, campaign.pk]) in html
 
@@ -495,6 +495,37 @@ def test_tagging_and_untagging_by_checkboxes(campaign_scene, en):
     assert CampaignTag.objects.count() == 2
     en.post(url, {"month": "2026-03"})
     assert list(CampaignTag.objects.values_list("activity", flat=True)) == [rows["april"].pk]
+
+
+def test_a_refusal_mid_way_through_the_checkboxes_saves_nothing_and_says_so(campaign_scene, en, monkeypatch):
+    from alliance.services import campaign as campaign_module
+    from palace_portal.errors import RuleViolation
+
+    world, campaign, rows = campaign_scene
+    _login(en, world.staff_a)
+    url = _tag_url(world, campaign)
+    en.post(url, {"month": "2026-03", "activities": [rows["inside"].pk]})
+    march_tag = CampaignTag.objects.get()
+    second = activity_create(
+        actor=world.staff_a, palace=world.palace_a, title="职工合唱比赛", kind="performance",
+        centre="culture", date=date(2026, 3, 25), participants=60,
+    )  # fmt: skip
+    third = activity_create(
+        actor=world.staff_a, palace=world.palace_a, title="书法展", kind="performance",
+        centre="culture", date=date(2026, 3, 26), participants=30,
+    )  # fmt: skip
+    real_tag = campaign_module.campaign_tag
+
+    def refuse_the_third(**kwargs):
+        if kwargs.get("activity") == third:
+            raise RuleViolation("拒绝", code="refused")
+        return real_tag(**kwargs)
+
+    monkeypatch.setattr(campaign_module, "campaign_tag", refuse_the_third)
+    # Untick the tagged row, tick two new ones: the second of them is refused.
+    response = en.post(url, {"month": "2026-03", "activities": [second.pk, third.pk]}, follow=True)
+    assert list(CampaignTag.objects.values_list("pk", flat=True)) == [march_tag.pk]
+    assert "Nothing was saved" in response.content.decode()
 
 
 @pytest.mark.parametrize("row", ["other", "before"])

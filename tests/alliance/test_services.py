@@ -8,12 +8,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from activities.models import Activity
 from alliance import selectors, services
-from alliance.models import HostingApplication, Membership, Subsidy
+from alliance.models import CampaignTag, HostingApplication, Membership, Subsidy
 from palace_portal.errors import InvalidInput, NotFound, RuleViolation
 from tests.alliance.support import after_deadline, apply, court, join, open_call
 from tests.factories import PalaceFactory
@@ -124,6 +124,54 @@ def test_campaign_totals_come_from_the_tagged_rows(world):
     services.campaign_tag(actor=world.staff_b, campaign=drive, activity=other)
     totals = selectors.campaign_totals(drive)
     assert (totals.activities, totals.person_times, totals.online_viewers) == (2, 200, 5000)
+
+
+def test_tagging_several_rows_is_all_or_nothing(world):
+    join(world, world.palace_a)
+    drive = campaign(world)
+    kept = services.campaign_tag(
+        actor=world.staff_a, campaign=drive, activity=logged(world.palace_a, date(2024, 1, 5))
+    )
+    first = logged(world.palace_a, date(2024, 1, 20))
+    outside = logged(world.palace_a, date(2024, 5, 1))  # fails after the first row is saved
+    with pytest.raises(RuleViolation) as refused:
+        services.campaign_tags_apply(
+            actor=world.staff_a,
+            campaign=drive,
+            tag=[("activity", first), ("activity", outside)],
+            untag=[kept],
+        )
+    assert refused.value.code == "outside_campaign"
+    assert str(outside) in str(refused.value.message)
+    assert list(CampaignTag.objects.values_list("pk", flat=True)) == [kept.pk]  # nothing half-saved
+    assert services.campaign_tags_apply(
+        actor=world.staff_a, campaign=drive, tag=[("activity", first)], untag=[kept]
+    ) == (1, 1)
+    assert list(CampaignTag.objects.values_list("activity", flat=True)) == [first.pk]
+
+
+def test_a_failure_injected_mid_way_through_tagging_saves_none_of_it(world, monkeypatch):
+    """Not a rule's refusal but the database failing on the second row: the first is undone too."""
+    from alliance.services import campaign as campaign_module
+
+    join(world, world.palace_a)
+    drive = campaign(world)
+    rows = [logged(world.palace_a, date(2024, 1, day)) for day in (10, 11, 12)]
+    real_tag, calls = campaign_module.campaign_tag, []
+
+    def failing_second(**kwargs):
+        calls.append(kwargs)
+        if len(calls) == 2:
+            raise DatabaseError("disk full")
+        return real_tag(**kwargs)
+
+    monkeypatch.setattr(campaign_module, "campaign_tag", failing_second)
+    with pytest.raises(DatabaseError):
+        services.campaign_tags_apply(
+            actor=world.staff_a, campaign=drive, tag=[("activity", row) for row in rows]
+        )
+    assert len(calls) == 2
+    assert not CampaignTag.objects.exists()
 
 
 def test_tagging_is_for_the_rows_own_palace_within_the_campaign(world):

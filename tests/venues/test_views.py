@@ -289,7 +289,7 @@ def test_palace_page_shows_facts_hours_closures_venues_and_points(furnished, cli
     html = response.content.decode()
     assert "南昌市工人文化宫" in html
     assert 'href="tel:079186861234"' in html
-    assert "5800 m²" in html  # Chinese number format: no thousands separator
+    assert "5,800 m²" in html  # grouped by thousands (palace_portal/formats)
     assert "1987" in html
     assert "五一劳动节布展" in html
     assert "过去的闭馆" not in html
@@ -465,6 +465,15 @@ def test_network_overview_figures_are_computed_from_the_rows(overview, client):
     assert "2 / 3" in html
     assert "3 / 5" in html
     assert "style=" not in html
+
+
+def test_network_overview_names_the_day_of_its_totals_and_scrolls_visibly(overview, client):
+    sign_in(client, overview.province_officer)
+    html = client.get(reverse("venues:network_overview"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    today = timezone.localdate()
+    assert f"截至{today.year}年{today.month}月{today.day}日" in html
+    assert 'class="scroll-cue"' in html
+    assert "table-wrap scroll-x" in html
 
 
 def test_network_overview_csv_has_a_row_per_city_and_the_totals(overview, client):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from activities.models import ActivityKind
-from palace_portal.months import MONTH_PATTERN
+from palace_portal.months import MAX_YEAR, MIN_YEAR, MONTH_PATTERN
 from venues.models import Palace
 
 from ...models import HostingApplication
@@ -39,7 +39,7 @@ class CalendarEventSerializer(serializers.ModelSerializer):
 
 
 class SummaryQuerySerializer(serializers.Serializer):
-    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+    year = serializers.IntegerField(required=False, min_value=MIN_YEAR, max_value=MAX_YEAR)
 
 
 class CitySummarySerializer(serializers.Serializer):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from palace_portal.months import MAX_YEAR, MIN_YEAR
 from venues.models import Palace
 
 from ...models import Membership
@@ -43,4 +44,4 @@ class AllianceGrowthSerializer(serializers.Serializer):
 
 
 class GrowthQuerySerializer(serializers.Serializer):
-    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+    year = serializers.IntegerField(required=False, min_value=MIN_YEAR, max_value=MAX_YEAR)

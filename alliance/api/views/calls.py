@@ -176,7 +176,11 @@ class CallViewSet(
             200: HostingCallDetailSerializer,
             401: SIGN_IN,
             404: NO_SUCH_CALL,
-            409: error_response("`deadline_passed`: set a later deadline first."),
+            409: error_response(
+                "Calls move draft → open → closed only. `deadline_passed`: set a later deadline "
+                "first; `call_already_open`; `call_closed`: a closed call is not reopened (publish "
+                "a new call)."
+            ),
         },
     )
     @action(detail=True, methods=["post"], filterset_class=None, pagination_class=None)
@@ -187,7 +191,12 @@ class CallViewSet(
         summary="Close a call",
         description="Provincial staff; no more applications. Others: 404.",
         request=None,
-        responses={200: HostingCallDetailSerializer, 401: SIGN_IN, 404: NO_SUCH_CALL},
+        responses={
+            200: HostingCallDetailSerializer,
+            401: SIGN_IN,
+            404: NO_SUCH_CALL,
+            409: error_response("`call_not_open`: only an open call closes (not a draft, not twice)."),
+        },
     )
     @action(detail=True, methods=["post"], filterset_class=None, pagination_class=None)
     def close(self, request: Request, pk=None) -> Response:
