@@ -130,7 +130,8 @@ def signup_refusal(user, offering: Offering, *, now: datetime) -> str:
     limit). At most two queries. The booking service decides again when the button is pressed."""
     # The service's own rules (bookings.services.offering), read ahead so the page never offers a
     # button that only leads to a refusal.
-    from bookings.services.common import is_staff_of, suspension_in_force
+    from bookings.access import is_staff_of
+    from bookings.services import suspension_in_force
     from bookings.services.offering import signup_limit_refusal
 
     if not user.is_authenticated or is_staff_of(user, offering.palace):
