@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.install-stamp
 
-.PHONY: run test install lint fmt migrations-check messages e2e bench clean
+.PHONY: run test test-demo install lint fmt migrations-check messages e2e bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,11 @@ run: install
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
-	$(BIN)/pytest -q -n auto -m "not e2e and not integration and not fuzz"
+	$(BIN)/pytest -q -n auto -m "not e2e and not integration and not fuzz and not demo"
+
+# The demo data's own tests: each seeds (part of) the province, so they run apart from the fast suite.
+test-demo: install
+	$(BIN)/pytest -q -n auto -m demo
 
 e2e: install
 	$(BIN)/pytest -q -m e2e

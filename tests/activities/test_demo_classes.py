@@ -31,6 +31,9 @@ from venues.demo.accounts import DEMO_PALACE_NAME
 from venues.demo.builder import DemoContext, wipe
 from venues.models import Closure, Palace
 
+# Seeds (part of) the demo province: slow, so run by `make test-demo` and CI's demo step.
+pytestmark = pytest.mark.demo
+
 ANCHOR = date(2026, 11, 21)
 NOW = timezone.make_aware(datetime.combine(ANCHOR, DEMO_HOUR))
 Status = Booking.Status

@@ -31,6 +31,9 @@ from activities.models import Activity
 from venues.demo.builder import DemoContext, collect_steps, wipe
 from venues.models import Palace
 
+# Seeds (part of) the demo province: slow, so run by `make test-demo` and CI's demo step.
+pytestmark = pytest.mark.demo
+
 ANCHOR = date(2026, 11, 21)
 Kind = Activity.Kind
 

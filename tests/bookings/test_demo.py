@@ -39,6 +39,9 @@ from venues.kinds import BookingMode
 from venues.models import Closure, OpeningHours, Palace, Venue
 from venues.selectors import venue_slots
 
+# Seeds (part of) the demo province: slow, so run by `make test-demo` and CI's demo step.
+pytestmark = pytest.mark.demo
+
 ANCHOR = date(2026, 11, 21)
 NOW = timezone.make_aware(datetime.combine(ANCHOR, DEMO_HOUR))
 Status = Booking.Status

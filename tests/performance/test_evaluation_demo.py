@@ -23,6 +23,9 @@ from venues.demo.accounts import DEMO_PALACE_NAME
 from venues.demo.builder import DemoContext, collect_steps, wipe
 from venues.models import Palace
 
+# Seeds (part of) the demo province: slow, so run by `make test-demo` and CI's demo step.
+pytestmark = pytest.mark.demo
+
 ANCHOR = date(2026, 11, 21)
 
 

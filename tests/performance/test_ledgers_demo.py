@@ -21,6 +21,9 @@ from performance.ledgers.selectors import city_totals, monthly_totals, province_
 from venues.demo.builder import DemoContext, collect_steps, wipe
 from venues.models import Palace
 
+# Seeds (part of) the demo province: slow, so run by `make test-demo` and CI's demo step.
+pytestmark = pytest.mark.demo
+
 ANCHOR = date(2026, 11, 21)
 
 

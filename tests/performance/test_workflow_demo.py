@@ -12,7 +12,7 @@ from performance.workflow.selectors import reporting_rate
 from tests.factories import PalaceFactory
 from venues.demo.builder import DemoContext
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
 TODAY = date(2025, 11, 20)
 

@@ -7,6 +7,9 @@ from django.core.management import call_command
 
 from venues.selectors import network_by_city, network_summary
 
+# Seeds (part of) the demo province: slow, so run by `make test-demo` and CI's demo step.
+pytestmark = pytest.mark.demo
+
 
 @pytest.fixture(autouse=True)
 def _network_only(network_demo_only):

@@ -19,6 +19,9 @@ from venues.demo.jiangxi import CITIES
 from venues.kinds import KINDS_BY_CODE, Centre
 from venues.models import Closure, OpeningHours, Palace, Region, SatellitePoint, StaffAssignment, Venue
 
+# Seeds (part of) the demo province: slow, so run by `make test-demo` and CI's demo step.
+pytestmark = pytest.mark.demo
+
 ANCHOR = date(2026, 11, 21)
 
 
