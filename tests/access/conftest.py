@@ -3,13 +3,14 @@ savepoint, so whatever a request writes is rolled back before the next one."""
 
 from __future__ import annotations
 
+import tempfile
 from contextlib import contextmanager
 from unittest import mock
 
 import pytest
 from django.conf import settings
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 from drf_spectacular.generators import SchemaGenerator
 
 from tests.access.matrix import ROLES
@@ -18,7 +19,14 @@ from tests.access.world import build_access_world, frozen
 
 @pytest.fixture(scope="module")
 def access_world(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), frozen(), _schema_built_once():
+    # Evidence files of the evaluation are written to a temporary MEDIA_ROOT, gone after the module.
+    with (
+        django_db_blocker.unblock(),
+        frozen(),
+        _schema_built_once(),
+        tempfile.TemporaryDirectory() as media,
+        override_settings(MEDIA_ROOT=media),
+    ):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:

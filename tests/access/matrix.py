@@ -86,8 +86,10 @@ ANY_PALACE_STAFF = _access("ANY_PALACE_STAFF", "staff_a", "manager_a", "staff_b"
 PROVINCE = _access("PROVINCE", "province_officer")
 # The alliance workspace read-only: provincial officers and every city officer.
 OFFICERS = _access("OFFICERS", "city_officer", "city_officer_b", "province_officer")
-# A palace's alliance file read-only: the province and the palace's own city officer.
+# A palace's own city officer and the province: its alliance file (read-only), its evaluation's review.
 OFFICERS_OF_PALACE = _access("OFFICERS_OF_PALACE", "city_officer", "province_officer")
+# A palace's own managers only: what the palace states (self-evaluation, evidence), checked by others.
+PALACE_MANAGER = _access("PALACE_MANAGER", "manager_a")
 
 CLASSES = (
     PUBLIC,
@@ -104,6 +106,7 @@ CLASSES = (
     PROVINCE,
     OFFICERS,
     OFFICERS_OF_PALACE,
+    PALACE_MANAGER,
 )
 
 
@@ -415,4 +418,84 @@ ROUTES: dict[str, Route] = {
     "alliance_api:calendar-list": R(PUBLIC),
     "alliance_api:growth": R(PUBLIC),
     "alliance_api:summary": R(OFFICERS),
+    # --- Performance: ledgers ------------------------------------------------------------------------
+    "ledger-list": R(SIGNED_IN, shows=("ledger", STAFF_VIEW)),
+    "ledger-metrics": R(SIGNED_IN),
+    # --- Performance: the monthly ledger's workflow (palace A's October 2026, open, one manual line)
+    "performance:my_ledgers": R(NETWORK_STAFF, ok=302),
+    "performance:review": R(
+        OFFICERS, query={"month": Literal("2026-10")}, shows=("palace_a_name", OFFICERS_OF_PALACE)
+    ),
+    "performance:palace_ledgers": R(STAFF_VIEW, palace_id=A),
+    "performance:ledger": R(STAFF_VIEW, palace_id=A, month=Literal("2026-10")),
+    "performance:line_add": R(PALACE_MANAGER, "POST", palace_id=A, month=Literal("2026-10")),
+    "performance:line_edit": R(
+        PALACE_MANAGER, "FORM", palace_id=A, month=Literal("2026-10"), line_id="manual_line"
+    ),
+    "performance:line_delete": R(
+        PALACE_MANAGER, "POST", palace_id=A, month=Literal("2026-10"), line_id="manual_line"
+    ),
+    "performance:submit": R(PALACE_MANAGER, "POST", palace_id=A, month=Literal("2026-10")),
+    "performance:return": R(OFFICERS_OF_PALACE, "POST", palace_id=A, month=Literal("2026-10")),
+    "performance:accept": R(OFFICERS_OF_PALACE, "POST", palace_id=A, month=Literal("2026-10")),
+    "performance:reopen": R(PROVINCE, "POST", palace_id=A, month=Literal("2026-10")),
+    # --- Performance: dashboards, exports, rankings ---------------------------------------------------
+    # Where sign-in leads: officers to their dashboard, everyone else (workers too) to the home page.
+    "performance:landing": R(SIGNED_IN, ok=302),
+    "performance:dashboard_mine": R(NETWORK_STAFF, ok=302),
+    "performance:dashboard_province": R(PROVINCE),
+    "performance:dashboard_city": R(OFFICERS_OF_PALACE, city_id="city1"),
+    "performance:dashboard_palace": R(STAFF_VIEW, palace_id=A),
+    "performance:export_province_month": R(PROVINCE, month=Literal("2026-10")),
+    "performance:export_palace_year": R(STAFF_VIEW, palace_id=A, year=Literal(2026)),
+    # Comparing is the point: every staff role ranks every palace (only its own scope links on).
+    "performance:rankings": R(NETWORK_STAFF),
+    "performance:ranking_trend": R(STAFF_VIEW, palace_id=A),
+    "api-rankings": R(NETWORK_STAFF, query={"metric": Literal("activities"), "month": Literal("2026-10")}),
+    # --- Performance: the standardisation evaluation -------------------------------------------------
+    # Each role lands on its own page: officers on the overview, palace staff on their palace's.
+    "performance:evaluation:home": R(NETWORK_STAFF, ok=302),
+    "performance:evaluation:overview": R(OFFICERS, shows=("palace_a_name", OFFICERS_OF_PALACE)),
+    # 2023's table, where palace A's concluded evaluation stands: not for another city's officer.
+    "performance:evaluation:league": R(
+        OFFICERS, query={"year": Literal(2023)}, shows=("palace_a_name", OFFICERS_OF_PALACE)
+    ),
+    # The schemes: any staff role reads the published ones; only the province sees (and writes) drafts.
+    "performance:evaluation:schemes": R(
+        NETWORK_STAFF, "FORM", unsafe=PROVINCE, shows=("draft_scheme_name", PROVINCE)
+    ),
+    "performance:evaluation:scheme": R(PROVINCE, pk="draft_scheme"),
+    "performance:evaluation:scheme_edit": R(PROVINCE, "FORM", pk="draft_scheme"),
+    "performance:evaluation:scheme_publish": R(PROVINCE, "POST", pk="draft_scheme"),
+    "performance:evaluation:scheme_delete": R(PROVINCE, "POST", pk="draft_scheme"),
+    "performance:evaluation:category_new": R(PROVINCE, "FORM", pk="draft_scheme"),
+    "performance:evaluation:category_edit": R(
+        PROVINCE, "FORM", pk="draft_scheme", category_id="draft_category"
+    ),
+    "performance:evaluation:category_delete": R(
+        PROVINCE, "POST", pk="draft_scheme", category_id="draft_category"
+    ),
+    "performance:evaluation:indicator_new": R(
+        PROVINCE, "FORM", pk="draft_scheme", category_id="draft_category"
+    ),
+    "performance:evaluation:indicator_edit": R(
+        PROVINCE, "FORM", pk="draft_scheme", category_id="draft_category", indicator_id="draft_indicator"
+    ),
+    "performance:evaluation:indicator_delete": R(
+        PROVINCE, "POST", pk="draft_scheme", category_id="draft_category", indicator_id="draft_indicator"
+    ),
+    # Palace A's 2024 evaluation, submitted to the city: the manager wrote it, the city reviews it.
+    "performance:evaluation:palace": R(STAFF_VIEW, palace_id=A),
+    "performance:evaluation:start": R(PALACE_MANAGER, "POST", palace_id=A, scheme_id="scheme"),
+    "performance:evaluation:evaluation": R(STAFF_VIEW, pk="evaluation"),
+    "performance:evaluation:self_save": R(PALACE_MANAGER, "POST", pk="evaluation"),
+    "performance:evaluation:evidence_upload": R(PALACE_MANAGER, "POST", pk="evaluation"),
+    "performance:evaluation:evidence": R(STAFF_VIEW, pk="evaluation", evidence_id="evidence"),
+    "performance:evaluation:evidence_delete": R(
+        PALACE_MANAGER, "POST", pk="evaluation", evidence_id="evidence"
+    ),
+    "performance:evaluation:review": R(OFFICERS_OF_PALACE, "POST", pk="evaluation"),
+    "performance:evaluation:score": R(PROVINCE, "POST", pk="evaluation"),
+    "evaluation_api:scheme-list": R(SIGNED_IN, shows=("scheme", NETWORK_STAFF)),
+    "evaluation_api:evaluation-list": R(SIGNED_IN, shows=("evaluation", STAFF_VIEW)),
 }

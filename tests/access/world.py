@@ -1,9 +1,11 @@
 """The access matrix's world: the standard world plus one of every object a URL can point at.
 
 Everything a route's URL names (a booking, a course, a session, a wish, a survey, a rating, a
-hosting call and application, a subsidy, a campaign, a rotation, …) belongs to palace A, and the
-worker-owned ones belong to `worker`, so one table can say who may open each URL. Rows are written
-through the services (as the portal itself would write them) where a service exists.
+hosting call and application, a subsidy, a campaign, a rotation, a monthly ledger and its manual
+line, an evaluation and its evidence file, …) belongs to palace A, and the worker-owned ones belong
+to `worker`, so one table can say who may open each URL; evaluation schemes are the province's.
+Rows are written through the services (as the portal itself would write them) where a service
+exists.
 
 "Now" is Monday 2026-11-23 08:00 in Asia/Shanghai (tests.bookings.support.NOW) while it is built
 and while the matrix runs.
@@ -15,6 +17,7 @@ from datetime import date, time, timedelta
 from types import SimpleNamespace
 from unittest import mock
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from activities.classes.services.enrolments import enrolment_create
@@ -27,6 +30,11 @@ from bookings.calendars import calendar_feed_for
 from bookings.models import Appeal, Booking, Occurrence, Suspension
 from bookings.services.offering import attendance_roll_call
 from bookings.services.staff import duty_shift_create
+from performance.evaluation import services as evaluation
+from performance.evaluation.models import Indicator
+from performance.ledgers.models import Ledger
+from performance.ledgers.services import ledger_aggregate_month
+from performance.workflow.services import manual_line_add
 from tests.activities.support import make_course, make_event, make_term
 from tests.activities.voice_support import survey as make_survey
 from tests.activities.voice_support import wish as make_wish
@@ -139,6 +147,16 @@ def build_access_world() -> SimpleNamespace:
 
     w.feed = calendar_feed_for(w.worker)
 
+    # Performance: palace A's ledger of October 2026 (the month of its lecture), computed by the
+    # aggregation as the nightly task would.
+    ledger_aggregate_month(month=date(2026, 10, 1), palace_ids=[w.palace_a.pk], now=NOW)
+    w.ledger = Ledger.objects.get(palace=w.palace_a, month=date(2026, 10, 1))
+    # What no system counts: the manager's line of volunteer hours, while the month is open.
+    w.manual_line = manual_line_add(
+        actor=w.manager_a, ledger=w.ledger, metric="volunteer_hours", value="36", note="志愿服务签到表"
+    )
+    build_evaluation(w)
+
     # Last, so that it refuses none of the above: a no-show at palace A suspended the worker,
     # who appealed.
     no_show = write_booking(w.worker, w.venue_a, at(-3, 10), status=Booking.Status.NO_SHOW)
@@ -148,3 +166,68 @@ def build_access_world() -> SimpleNamespace:
     w.suspension.no_shows.add(no_show)
     w.appeal = Appeal.objects.create(suspension=w.suspension, text="那天生病住院了")
     return w
+
+
+# The smallest file the evidence check accepts as a PNG (it sniffs the signature).
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def build_evaluation(w: SimpleNamespace) -> None:
+    """The standardisation evaluation: the province's published schemes of 2023 and 2024 (two
+    categories each, a manual and a formula indicator) and a 2025 draft being written. Palace A's
+    2023 evaluation is concluded (it is on 2023's league table); its 2024 one, with an evidence
+    file, is submitted to the city. Evidence is stored under MEDIA_ROOT (a temporary folder for
+    the matrix, see conftest)."""
+    po, manager = w.province_officer, w.manager_a
+    w.scheme = _published_scheme(po, 2024)
+
+    w.draft_scheme = evaluation.scheme_create(actor=po, year=2025, name="2025年度标准化评估（征求意见稿）")
+    w.draft_category = evaluation.category_save(
+        actor=po, scheme=w.draft_scheme, name="服务职工", max_score="100"
+    )
+    w.draft_indicator = evaluation.indicator_save(
+        actor=po, category=w.draft_category, code="S1", text="职工满意度", max_score="100"
+    )
+    w.draft_scheme_name = w.draft_scheme.name
+
+    # 2023: self-evaluated, forwarded by the city, concluded by the province.
+    scheme_2023 = _published_scheme(po, 2023)
+    a1 = scheme_2023.indicators.get(code="A1")
+    concluded = evaluation.evaluation_start(actor=manager, scheme=scheme_2023, palace=w.palace_a)
+    evaluation.evaluation_self_save(actor=manager, evaluation=concluded, entries={a1.pk: {"score": "50"}})
+    evaluation.evaluation_submit(actor=manager, evaluation=concluded)
+    evaluation.evaluation_review(actor=w.city_officer, evaluation=concluded, forward=True, opinion="同意报送")
+    evaluation.evaluation_conclude(actor=po, evaluation=concluded, entries={a1.pk: {"score": "48"}})
+
+    # 2024: self-evaluated with a photo as evidence, submitted, waiting for the city's review.
+    a1 = w.scheme.indicators.get(code="A1")
+    w.evaluation = evaluation.evaluation_start(actor=manager, scheme=w.scheme, palace=w.palace_a)
+    evaluation.evaluation_self_save(
+        actor=manager, evaluation=w.evaluation, entries={a1.pk: {"score": "55", "note": "见测绘报告"}}
+    )
+    w.evidence = evaluation.evidence_add(
+        actor=manager,
+        evaluation=w.evaluation,
+        indicator_id=a1.pk,
+        upload=SimpleUploadedFile("场馆照片.png", PNG, content_type="image/png"),
+    )
+    w.evaluation = evaluation.evaluation_submit(actor=manager, evaluation=w.evaluation)
+
+
+def _published_scheme(po, year: int):
+    """A complete scheme of `year` written and published by the province: 60 points of facilities
+    (A1, manual) and 40 of activities (B1, a formula over the ledgers' activity count)."""
+    scheme = evaluation.scheme_create(actor=po, year=year, name=f"{year}年度标准化评估")
+    facilities = evaluation.category_save(actor=po, scheme=scheme, name="阵地建设", max_score="60")
+    reach = evaluation.category_save(actor=po, scheme=scheme, name="活动开展", max_score="40")
+    evaluation.indicator_save(actor=po, category=facilities, code="A1", text="场馆面积达标", max_score="60")
+    evaluation.indicator_save(
+        actor=po,
+        category=reach,
+        code="B1",
+        text="全年开展活动场次",
+        max_score="40",
+        kind=Indicator.Kind.FORMULA,
+        formula={"kind": "ratio_to_target", "metric": "activities", "target": 100},
+    )
+    return evaluation.scheme_publish(actor=po, scheme=scheme)

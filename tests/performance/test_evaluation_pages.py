@@ -155,6 +155,18 @@ def test_the_city_reviews_and_the_province_concludes_on_the_page(world, scheme):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("who", ["manager_a", "city_officer"])
+def test_it_answers_404_to_anyone_but_the_province_posting_a_new_scheme(world, who):
+    response = browser(getattr(world, who)).post(
+        url("schemes"),
+        {"action": "create", "year": 2026, "name": "2026年度评估", "standard_mark": "85", "basic_mark": "70"},
+    )
+
+    assert response.status_code == 404
+    assert not Scheme.objects.filter(year=2026).exists()
+
+
+@pytest.mark.django_db
 def test_the_scheme_editor_builds_and_publishes_a_scheme(world):
     client = browser(world.province_officer)
     client.post(

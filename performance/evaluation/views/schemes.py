@@ -4,6 +4,7 @@ indicators of a draft. Other staff may read a published scheme."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -48,7 +49,9 @@ def scheme_list(request):
     copy_form = CopyForm(schemes=schemes)
     if request.method == "POST":
         if not may_define:
-            return redirect("performance:evaluation:schemes")
+            # Only the province writes schemes; to anyone else the form is not there (404, as
+            # every action out of reach), not a redirect that says it exists.
+            raise Http404
         if request.POST.get("action") == "copy":
             copy_form = CopyForm(request.POST, schemes=schemes)
             scheme = _save(
