@@ -189,6 +189,7 @@ ROUTES: dict[str, Route] = {
     "users:signup": R(PUBLIC, "FORM", ok=GUEST_OK),
     "users:signup_send_code": R(PUBLIC, "POST"),
     "users:profile": R(SIGNED_IN, "FORM"),
+    "users:welcome": R(SIGNED_IN),
     "users:password_change": R(SIGNED_IN, "FORM"),
     "users:password_reset": R(PUBLIC, "FORM"),
     "users:password_reset_send_code": R(PUBLIC, "POST"),
