@@ -21,12 +21,15 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from venues import access as venue_access
 
 from ..ledgers.data_version import data_version
 from ..rankings.periods import Period
+from ..templatetags.perf_dash import chart_html
+from . import coverage
 from .selectors import Dashboard
 
 TTL = 300  # seconds
@@ -45,6 +48,31 @@ def cached(name: str, compute: Callable[[], T]) -> T:
         value = compute()
         cache.set(key, value, timeout=TTL)
     return value
+
+
+def dashboard(name: str, compute: Callable[[], Dashboard]) -> Dashboard:
+    """`cached` for a dashboard, its charts' SVG rendered once with the data it is cached with."""
+
+    def computed() -> Dashboard:
+        dash = compute()
+        for chart, chart_id in ((dash.by_month_chart, "chart-month"), (dash.by_unit_chart, "chart-unit")):
+            if chart is not None:  # the ids the dashboard template gives them
+                chart.rendered[chart_id] = chart_html(chart, chart_id)
+        return dash
+
+    return cached(name, computed)
+
+
+def coverage_map() -> coverage.CoverageMap:
+    """The province's coverage map (palace statuses: palace writes bump the version), its SVG —
+    111 outlines, the page's largest part — rendered once with it."""
+
+    def computed() -> coverage.CoverageMap:
+        found = coverage.coverage_map()
+        svg = render_to_string("performance/dashboards/_coverage_svg.html", {"coverage": found})
+        return dataclasses.replace(found, svg=svg)
+
+    return cached("coverage", computed)
 
 
 def period_name(period: Period) -> str:

@@ -20,7 +20,7 @@ from venues.models import Palace, Region
 from venues.pages import palace_or_404, palaces_in_scope, staff_page
 
 from ..rankings.periods import MONTH, QUARTER, Period, parse_period
-from . import access, caching, coverage, exports, selectors
+from . import access, caching, exports, selectors
 
 FIRST_YEAR = 2023  # the ledgers start in 2023 (DOMAIN.md)
 
@@ -96,7 +96,7 @@ def province(request):
     if not access.may_view_province(request.user):
         raise Http404
     period, error = _period(request)
-    dash = caching.cached(
+    dash = caching.dashboard(
         f"province:{caching.period_name(period)}",
         lambda: selectors.dashboard(
             kind="province",
@@ -116,7 +116,7 @@ def province(request):
             dash,
             error=error,
             base_url=reverse("performance:dashboard_province"),
-            coverage=caching.cached("coverage", coverage.coverage_map),
+            coverage=caching.coverage_map(),
             export_url=reverse("performance:export_province_month", args=[m.format_month(period.last)]),
         ),
     )
@@ -127,7 +127,7 @@ def province(request):
 def city(request, city_id: int):
     region = get_object_or_404(access.cities_led_by(request.user), pk=city_id)
     period, error = _period(request)
-    dash = caching.cached(
+    dash = caching.dashboard(
         f"city-{region.pk}:{caching.period_name(period)}",
         lambda: selectors.dashboard(
             kind="city",
@@ -161,7 +161,7 @@ def city(request, city_id: int):
 def palace(request, palace_id: int):
     target = palace_or_404(request, palace_id, scope="view")
     period, error = _period(request)
-    dash = caching.cached(
+    dash = caching.dashboard(
         f"palace-{target.pk}:{caching.period_name(period)}",
         lambda: selectors.dashboard(
             kind="palace",
