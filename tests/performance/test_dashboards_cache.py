@@ -1,6 +1,7 @@
 """The dashboards' data in the shared cache: served again while nothing changed, recomputed at
 once after any write the dashboards show (the ledger data version), correct without a cache."""
 
+import re
 from datetime import date
 
 import pytest
@@ -167,3 +168,33 @@ def test_without_a_cache_every_dashboard_is_computed_and_correct(client, world):
     assert _glance(client.get(url, {"year": "2024"}), "person_times") == 2534
     city = client.get(reverse("performance:dashboard_city", args=[world.city1.pk]), {"year": "2024"})
     assert _glance(city, "person_times") == 1234
+
+
+def _page(client, url, params) -> str:
+    # The CSP nonce and the masked CSRF token differ from one response to the next; nothing else may.
+    return re.sub(
+        r'nonce="[^"]*"|name="csrfmiddlewaretoken" value="[^"]*"',
+        "",
+        client.get(url, params).content.decode(),
+    )
+
+
+def test_a_page_from_the_cache_is_the_page_computed_afresh(client, world):
+    for month in (1, 2, 3):
+        figures(world.palace_a, date(2024, month, 1), activities=10 * month, person_times=1000 + month)
+    figures(world.palace_b, date(2024, 3, 1), activities=20, person_times=300)
+    client.force_login(world.province_officer)
+    pages = [
+        (reverse("performance:dashboard_province"), {"year": "2024"}),
+        (reverse("performance:dashboard_city", args=[world.city1.pk]), {"month": "2024-03"}),
+        (reverse("performance:dashboard_palace", args=[world.palace_a.pk]), {"year": "2024"}),
+    ]
+    with override_settings(CACHES=DUMMY_CACHE):
+        fresh = [_page(client, url, params) for url, params in pages]
+
+    computed = [_page(client, url, params) for url, params in pages]
+    cached = [_page(client, url, params) for url, params in pages]
+
+    assert cached == computed == fresh
+    assert 'class="pd-map-svg"' in cached[0]  # the map, rendered once with the cached data
+    assert cached[0].count('class="chart-bar') > 0
