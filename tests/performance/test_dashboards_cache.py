@@ -16,7 +16,9 @@ from palace_portal.errors import RuleViolation
 from performance.ledgers.data_version import data_version
 from performance.ledgers.services import ledger_aggregate_month
 from performance.workflow import services
+from tests.factories import PalaceFactory
 from tests.performance.ledger_world import MONTH, NOW, build
+from venues.models import Palace
 
 from .dash_support import figures
 from .workflow_support import PAST, make_ledger
@@ -183,6 +185,9 @@ def test_a_page_from_the_cache_is_the_page_computed_afresh(client, world):
     for month in (1, 2, 3):
         figures(world.palace_a, date(2024, month, 1), activities=10 * month, person_times=1000 + month)
     figures(world.palace_b, date(2024, 3, 1), activities=20, person_times=300)
+    for n in range(12):  # enough palaces for leaders and laggards: the cached ranking keeps only those
+        extra = PalaceFactory(name=f"第{n}分宫", region=world.city1, status=Palace.Status.IN_SERVICE)
+        figures(extra, date(2024, 3, 1), activities=n, person_times=100 * n)
     client.force_login(world.province_officer)
     pages = [
         (reverse("performance:dashboard_province"), {"year": "2024"}),
