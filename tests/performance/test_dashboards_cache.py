@@ -203,3 +203,14 @@ def test_a_page_from_the_cache_is_the_page_computed_afresh(client, world):
     assert cached == computed == fresh
     assert 'class="pd-map-svg"' in cached[0]  # the map, rendered once with the cached data
     assert cached[0].count('class="chart-bar') > 0
+
+
+def test_a_chart_outside_the_cache_is_rendered_on_the_page(client, world):
+    # The trend page's chart is not cached: the chart tag renders it then and there, as SVG.
+    figures(world.palace_a, date(2024, 3, 1), person_times=1234)
+    client.force_login(world.province_officer)
+
+    page = client.get(reverse("performance:ranking_trend", args=[world.palace_a.pk])).content.decode()
+
+    assert '<svg viewBox="0 0' in page
+    assert "&lt;svg" not in page
