@@ -210,7 +210,8 @@ def test_a_chart_outside_the_cache_is_rendered_on_the_page(client, world):
     figures(world.palace_a, date(2024, 3, 1), person_times=1234)
     client.force_login(world.province_officer)
 
-    page = client.get(reverse("performance:ranking_trend", args=[world.palace_a.pk])).content.decode()
+    url = reverse("performance:ranking_trend", args=[world.palace_a.pk])
+    page = client.get(url, {"month": "2024-03"}).content.decode()
 
     assert '<svg viewBox="0 0' in page
     assert "&lt;svg" not in page
