@@ -16,8 +16,21 @@ from venues.models import Palace
 
 from .evaluation.models import Evaluation, Scheme
 from .ledgers.data_version import data_version_bump
+from .ledgers.models import Ledger, LedgerFigure
 
-WATCHED = (Evaluation, Scheme, Membership, HostingApplication, HostingCall, Campaign, Palace)
+# Ledgers and figures too, for writes outside the services (the admin); the services' bulk writes
+# send no signals and bump the version themselves.
+WATCHED = (
+    Ledger,
+    LedgerFigure,
+    Evaluation,
+    Scheme,
+    Membership,
+    HostingApplication,
+    HostingCall,
+    Campaign,
+    Palace,
+)
 
 
 def _changed(sender, **kwargs) -> None:
