@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class PerformanceConfig(AppConfig):
     name = "performance"
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

@@ -67,6 +67,8 @@ class Chart:
     points: list[Bar] = field(default_factory=list)  # dots of a line chart (x, y, label, value)
     labels: list[Bar] = field(default_factory=list)  # axis labels under a line chart
     empty: bool = False
+    # The SVG by chart id, rendered once when the dashboard's data is cached (perf_dash.svg_chart).
+    rendered: dict[str, str] = field(default_factory=dict)
 
 
 def _ticks(top: float, *, y0: float, plot_height: float, decimals: int) -> list[Tick]:

@@ -82,6 +82,7 @@ class CoverageMap:
     city_outlines: list[str]
     rows: list[CityRow]
     totals: CityRow
+    svg: str = ""  # the map's SVG, rendered once when cached (performance.dashboards.caching)
 
     @property
     def unit_count(self) -> int:

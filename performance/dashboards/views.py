@@ -20,7 +20,7 @@ from venues.models import Palace, Region
 from venues.pages import palace_or_404, palaces_in_scope, staff_page
 
 from ..rankings.periods import MONTH, QUARTER, Period, parse_period
-from . import access, coverage, exports, selectors
+from . import access, caching, exports, selectors
 
 FIRST_YEAR = 2023  # the ledgers start in 2023 (DOMAIN.md)
 
@@ -96,14 +96,18 @@ def province(request):
     if not access.may_view_province(request.user):
         raise Http404
     period, error = _period(request)
-    dash = selectors.dashboard(
-        kind="province",
-        period=period,
-        palaces=Palace.objects.all(),
-        title=_("Province dashboard"),
-        user=request.user,
-        links=_links,
+    dash = caching.dashboard(
+        f"province:{caching.period_name(period)}",
+        lambda: selectors.dashboard(
+            kind="province",
+            period=period,
+            palaces=Palace.objects.all(),
+            title=_("Province dashboard"),
+            user=request.user,
+            links=_links,
+        ),
     )
+    dash = caching.for_reader(dash, request.user)
     return render(
         request,
         "performance/dashboards/dashboard.html",
@@ -112,7 +116,7 @@ def province(request):
             dash,
             error=error,
             base_url=reverse("performance:dashboard_province"),
-            coverage=coverage.coverage_map(),
+            coverage=caching.coverage_map(),
             export_url=reverse("performance:export_province_month", args=[m.format_month(period.last)]),
         ),
     )
@@ -123,15 +127,19 @@ def province(request):
 def city(request, city_id: int):
     region = get_object_or_404(access.cities_led_by(request.user), pk=city_id)
     period, error = _period(request)
-    dash = selectors.dashboard(
-        kind="city",
-        period=period,
-        palaces=Palace.objects.in_city(region),
-        title=_("%(city)s dashboard") % {"city": region.name},
-        user=request.user,
-        links=_links,
-        city=region,
+    dash = caching.dashboard(
+        f"city-{region.pk}:{caching.period_name(period)}",
+        lambda: selectors.dashboard(
+            kind="city",
+            period=period,
+            palaces=Palace.objects.in_city(region),
+            title=_("%(city)s dashboard") % {"city": region.name},
+            user=request.user,
+            links=_links,
+            city=region,
+        ),
     )
+    dash = caching.for_reader(dash, request.user)
     return render(
         request,
         "performance/dashboards/dashboard.html",
@@ -153,13 +161,16 @@ def city(request, city_id: int):
 def palace(request, palace_id: int):
     target = palace_or_404(request, palace_id, scope="view")
     period, error = _period(request)
-    dash = selectors.dashboard(
-        kind="palace",
-        period=period,
-        palaces=Palace.objects.filter(pk=target.pk),
-        title=_("%(palace)s dashboard") % {"palace": target.name},
-        user=request.user,
-        links=_links,
+    dash = caching.dashboard(
+        f"palace-{target.pk}:{caching.period_name(period)}",
+        lambda: selectors.dashboard(
+            kind="palace",
+            period=period,
+            palaces=Palace.objects.filter(pk=target.pk),
+            title=_("%(palace)s dashboard") % {"palace": target.name},
+            user=request.user,
+            links=_links,
+        ),
     )
     city_region = target.region if target.region.level == Region.Level.CITY else target.region.parent
     ledger_month = (

@@ -22,6 +22,7 @@ from palace_portal.months import MAX_YEAR, MIN_YEAR, month_of, months_between
 from venues.models import Palace
 
 from . import counting, hours, writing
+from .data_version import data_version_bump
 from .metrics import CODES, MANUAL_CODES, METRICS
 from .models import AggregationLock, Ledger, LedgerFigure
 from .selectors import finish
@@ -113,6 +114,8 @@ def ledger_aggregate_months(
     named = None if palace_ids is None else sorted(set(palace_ids))
     months = list(months_between(first, last))
     with transaction.atomic():
+        # Cached dashboards are keyed by the data version: a new one once these figures commit.
+        data_version_bump()
         locks = _lock_months(months)
         tally = counting.Tally(palace_ids=named, first=first, last=last)
         venues = hours.venues_of(tally)

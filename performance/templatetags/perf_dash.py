@@ -4,6 +4,8 @@ signed changes, and the SVG chart include."""
 from decimal import Decimal
 
 from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from performance.dashboards.charts import format_number
@@ -47,6 +49,15 @@ def change_title(value, against):
     return _("Change on %(against)s") % {"against": against}
 
 
-@register.inclusion_tag("performance/dashboards/_chart.html")
+@register.simple_tag
 def svg_chart(chart, chart_id):
-    return {"chart": chart, "chart_id": chart_id}
+    """The chart's SVG: rendered once with the cached dashboard data when it was
+    (`Chart.rendered`, by id), rendered now otherwise."""
+    return chart_html(chart, chart_id)
+
+
+def chart_html(chart, chart_id: str) -> str:
+    rendered = chart.rendered.get(chart_id)
+    if rendered is not None:
+        return mark_safe(rendered)  # noqa: S308 - our own template's output, escaped when rendered
+    return render_to_string("performance/dashboards/_chart.html", {"chart": chart, "chart_id": chart_id})

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from palace_portal.errors import InvalidInput, NotFound, RuleViolation
 from palace_portal.months import next_month
 
+from ..ledgers.data_version import data_version_bump
 from ..ledgers.models import Ledger, LedgerFigure, LedgerStep, ManualLine
 from . import access, catalogue
 from .validation import ledger_flags
@@ -46,6 +47,8 @@ def _lock(ledger: Ledger) -> Ledger:
 
 
 def _step(ledger: Ledger, action: str, actor, reason: str = "", at=None) -> LedgerStep:
+    # Every transition passes here: the dashboards' reporting rate and official figures change.
+    data_version_bump()
     return LedgerStep.objects.create(
         ledger=ledger, action=action, actor=actor, reason=reason, at=at or timezone.now()
     )
@@ -114,6 +117,7 @@ def sync_manual_figures(ledger: Ledger, *codes: str) -> None:
     """Keep the ledger figure of a manual metric equal to the sum of its lines at once (the
     aggregation does the same on its next run), so that pages and dashboards agree meanwhile.
     Called by the manual-line services and the demo, inside their transaction."""
+    data_version_bump()  # the dashboards show these figures
     for code in set(codes):
         if not catalogue.is_summed_manual(code):
             continue

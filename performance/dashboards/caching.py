@@ -1,0 +1,105 @@
+"""The dashboards' data (not their HTML) in the shared cache, keyed by the ledger data version.
+
+A dashboard's data depends only on the ledgers and the small tables beside them, never on raw
+rows, and every write to those bumps `performance.ledgers.data_version`: a cached `Dashboard` is
+therefore exact until the next write, and the first request after a write computes it afresh. The
+key also names the language (labels are translated when computed) and today's date (the period
+under way, the months due and "members today" move with it). `TTL` bounds what writes the version
+cannot see (alliance `QuerySet.update` calls, region renames) to a few minutes.
+
+Per reader: the only reader-dependent part, a ranking row's `may_open` (may the reader open that
+palace's ledger), is recomputed on every read, never taken from the cache.
+
+A cache outage (the version reads None) computes the page afresh and stores nothing.
+Who may call: `performance.dashboards.views`, after the scope checks.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from venues import access as venue_access
+
+from ..ledgers.data_version import data_version
+from ..rankings.periods import Period
+from ..rankings.selectors import TOP
+from ..templatetags.perf_dash import chart_html
+from . import coverage
+from .selectors import Dashboard
+
+TTL = 300  # seconds
+T = TypeVar("T")
+
+
+def cached(name: str, compute: Callable[[], T]) -> T:
+    """`compute()`'s result, from the cache when the data version has not moved since it was
+    stored. `name` identifies what is computed (kind, scope, period); it must not contain spaces."""
+    version = data_version()
+    if version is None:  # the cache does not answer: compute, store nothing
+        return compute()
+    key = f"performance:dash:{version}:{translation.get_language()}:{timezone.localdate():%Y%m%d}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=TTL)
+    return value
+
+
+def dashboard(name: str, compute: Callable[[], Dashboard]) -> Dashboard:
+    """`cached` for a dashboard, its charts' SVG rendered once with the data it is cached with, its
+    ranking cut to the rows the page shows (so `ranking.rows` of the result is not the full
+    ranking: `leaders` and `laggards` are exact)."""
+
+    def computed() -> Dashboard:
+        dash = compute()
+        if dash.ranking is not None:
+            # The page shows the leaders and the laggards only ("the full ranking" is a link):
+            # keeping just those rows (leaders and laggards read the same from them) makes the
+            # cached value a tenth of the size, and reading it back as many times faster.
+            rows = dash.ranking.rows
+            shown = rows[:TOP] + rows[max(TOP, len(rows) - TOP) :]
+            dash = dataclasses.replace(dash, ranking=dataclasses.replace(dash.ranking, rows=shown))
+        for chart, chart_id in ((dash.by_month_chart, "chart-month"), (dash.by_unit_chart, "chart-unit")):
+            if chart is not None:  # the ids the dashboard template gives them
+                chart.rendered[chart_id] = chart_html(chart, chart_id)
+        return dash
+
+    return cached(name, computed)
+
+
+def coverage_map() -> coverage.CoverageMap:
+    """The province's coverage map (palace statuses: palace writes bump the version), its SVG —
+    111 outlines, the page's largest part — rendered once with it."""
+
+    def computed() -> coverage.CoverageMap:
+        found = coverage.coverage_map()
+        svg = render_to_string("performance/dashboards/_coverage_svg.html", {"coverage": found})
+        return dataclasses.replace(found, svg=svg)
+
+    return cached("coverage", computed)
+
+
+def period_name(period: Period) -> str:
+    return f"{period.kind}-{period.first:%Y%m}-{period.last:%Y%m}"
+
+
+def for_reader(dash: Dashboard, user) -> Dashboard:
+    """The cached dashboard with the ranking's drill-down links decided for this reader."""
+    if dash.ranking is None:
+        return dash
+    rows = dash.ranking.rows
+    if venue_access.is_province_officer(user):
+        visible = {row.palace.pk for row in rows}
+    else:
+        ids = [row.palace.pk for row in rows]
+        visible = set(venue_access.palaces_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+    ranking = dataclasses.replace(
+        dash.ranking, rows=[dataclasses.replace(row, may_open=row.palace.pk in visible) for row in rows]
+    )
+    return dataclasses.replace(dash, ranking=ranking)

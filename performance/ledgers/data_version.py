@@ -1,0 +1,46 @@
+"""The ledger data version: one token in the shared cache that changes whenever something the
+dashboards show changes, so that cached dashboard data is keyed by it and never served stale.
+
+Who bumps it: every write that changes what a dashboard shows — the aggregation service's commit
+(`performance.ledgers.services`), every workflow transition and manual line
+(`performance.workflow.services`), and, through model signals connected in
+`performance.apps` (the lower apps may not import performance), evaluations, schemes, alliance
+memberships, hosting applications and calls, campaigns and palaces. Writes that bypass signals
+(`QuerySet.update` in the alliance app) are covered by the cached data's short lifetime
+(`performance.dashboards.caching.TTL`).
+
+The token is a fresh random string, not a counter: setting it needs no read, two bumps at once
+both change it, and if the cache evicts or loses it, the next reader starts a new token, so no
+entry written under an old one can be read again. A cache outage (reads answer None, writes are
+dropped, as `IGNORE_EXCEPTIONS` makes django-redis behave) makes `data_version()` answer None:
+callers then compute afresh and cache nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
+
+KEY = "performance:ledger-data-version"
+
+
+def data_version() -> str | None:
+    """The current token; a new one if the cache has none; None when the cache does not answer."""
+    version = cache.get(KEY)
+    if version is None:
+        cache.add(KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(KEY)
+    return version
+
+
+def _bump() -> None:
+    cache.set(KEY, uuid.uuid4().hex, timeout=None)
+
+
+def data_version_bump() -> None:
+    """Change the token once the current transaction commits (at once outside one): readers then
+    miss the cache and read the committed data. A rolled-back write changes nothing, so bumps
+    nothing. Who may call: any service or signal receiver that wrote dashboard data."""
+    transaction.on_commit(_bump)
