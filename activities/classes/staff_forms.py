@@ -14,13 +14,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from activities.offerings.forms import (
-    ServiceErrorsMixin,
     VenueChoiceField,
     datetime_input,
     palace_venues,
     time_input,
 )
 from bookings.models import Offering
+from palace_portal.service_forms import ServiceErrorsMixin
 from venues.kinds import Centre
 from venues.models import Palace, Venue
 

@@ -10,13 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from activities.ledger.models import ActivityKind, PartnerKind
 from activities.offerings.forms import (
     CityField,
-    ServiceErrorsMixin,
     VenueChoiceField,
     datetime_input,
     in_city,
     palace_field,
     palace_venues,
 )
+from palace_portal.service_forms import ServiceErrorsMixin
 from venues.kinds import Centre
 from venues.models import Palace, Venue
 

@@ -19,10 +19,10 @@ from activities.offerings.staff import (
     head,
     listing_cancel_page,
     listing_publish_page,
-    save_with,
     signup_status,
 )
 from bookings.models import Occurrence
+from palace_portal.service_forms import save_with
 from venues.models import Palace
 from venues.pages import palace_or_404, staff_page
 

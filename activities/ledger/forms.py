@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.ledger.models import Activity, ActivityKind
 from palace_portal.months import month_bounds, month_range, parse_month
+from palace_portal.service_forms import ServiceErrorsMixin
 from venues.kinds import Centre
 from venues.models import Palace, SatellitePoint, Venue
 
@@ -51,7 +52,7 @@ class LedgerFilterForm(forms.Form):
         return {k: data[k] for k in ("month", "kind", "centre") if data.get(k)}
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(ServiceErrorsMixin, forms.ModelForm):
     """Parses the input; the rules live in `activities.ledger.services` and its errors land on the fields."""
 
     class Meta:
@@ -87,9 +88,3 @@ class ActivityForm(forms.ModelForm):
     def _post_clean(self):
         # No model validation here: the service validates and saves.
         pass
-
-    def add_service_errors(self, fields: dict) -> None:
-        for name, messages in fields.items():
-            target = name if name in self.fields else None
-            for message in messages:
-                self.add_error(target, message)

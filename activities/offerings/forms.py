@@ -59,16 +59,6 @@ class VenueChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class ServiceErrorsMixin:
-    """Put a service's `InvalidInput.fields` on the form: known fields, else the form's top."""
-
-    def add_service_errors(self, fields: dict) -> None:
-        for name, messages in fields.items():
-            target = name if name in self.fields else None
-            for message in messages:
-                self.add_error(target, message)
-
-
 def palace_venues(palace: Palace):
     return Venue.objects.filter(palace=palace).order_by("centre", "name")
 

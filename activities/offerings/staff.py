@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities import access
 from bookings.models import Booking, Occurrence
-from palace_portal.errors import InvalidInput, PortalError
+from palace_portal.errors import PortalError
 from venues.models import Palace
 
 from .forms import CancelForm
@@ -76,19 +75,6 @@ def signup_status(booking: Booking, *, event: bool = False) -> tuple[str, str]:
     if event and booking.status == Status.CONFIRMED:
         return _("registered"), "badge-ok"
     return SIGNUP_STATUS.get(booking.status, (booking.get_status_display(), "badge"))
-
-
-def save_with(form: forms.Form, save: Callable[[dict[str, Any]], T]) -> T | None:
-    """Call `save(values)` when the form is valid; a refusal becomes the form's errors (None)."""
-    if not form.is_valid():
-        return None
-    try:
-        return save(form.values())
-    except InvalidInput as error:
-        form.add_service_errors(error.fields or {None: [str(error.message)]})
-    except PortalError as error:
-        form.add_error(None, str(error.message))
-    return None
 
 
 def listing_publish_page(request, *, publish: Callable[[], Any], done: str, back: str) -> HttpResponse:

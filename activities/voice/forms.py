@@ -19,19 +19,8 @@ from activities.voice.models import (
     Survey,
     WishStatus,
 )
+from palace_portal.service_forms import ServiceErrorsMixin
 from venues.kinds import Centre
-
-
-class ServiceErrorsMixin:
-    def add_service_errors(self, fields: dict, message: str = "") -> None:
-        """Put a service's `InvalidInput.fields` on the matching fields (others: on the form)."""
-        if not fields and message:
-            self.add_error(None, message)
-        for name, messages in fields.items():
-            target = name if name in self.fields else None
-            for text in messages:
-                self.add_error(target, str(text))
-
 
 # --- Wishes ---------------------------------------------------------------------------------------
 

@@ -10,19 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from palace_portal.months import MAX_YEAR, MIN_YEAR
+from palace_portal.service_forms import ServiceErrorsMixin
 
 from .catalogue import metric_names
 from .models import Indicator
 
 SCORE = {"min_value": 0, "max_value": 100, "decimal_places": 2, "max_digits": 6}
-
-
-class ServiceErrorsMixin:
-    def add_service_errors(self, fields: dict) -> None:
-        for name, messages in fields.items():
-            target = name if name in self.fields else None
-            for message in messages:
-                self.add_error(target, str(message))
 
 
 class SchemeForm(ServiceErrorsMixin, forms.Form):

@@ -3,31 +3,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from palace_portal.months import format_month, parse_month
+from palace_portal.service_forms import ServiceErrorsMixin
 
 from ..ledgers.models import Ledger
 from . import catalogue
 from .selectors import REVIEW_FILTERS
 
 TEXT_MAX = 2000
-
-
-class ServiceErrorsMixin:
-    def add_service_errors(self, fields: dict) -> None:
-        for name, messages in fields.items():
-            target = name if name in self.fields else None
-            for message in messages:
-                self.add_error(target, message)
-
-    def values(self) -> dict[str, Any]:
-        return dict(self.cleaned_data)
 
 
 def _textarea(rows: int = 3, **attrs):

@@ -21,8 +21,8 @@ from activities.offerings.staff import (
     head,
     listing_cancel_page,
     listing_publish_page,
-    save_with,
 )
+from palace_portal.service_forms import save_with
 from venues.pages import palace_or_404, staff_page
 
 

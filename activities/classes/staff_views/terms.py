@@ -18,7 +18,8 @@ from activities.classes.services import Demand
 from activities.classes.staff_forms import TermForm
 from activities.classes.staff_views import reads
 from activities.classes.staff_views._common import lottery_due
-from activities.offerings.staff import STATE_BADGES, head, save_with
+from activities.offerings.staff import STATE_BADGES, head
+from palace_portal.service_forms import save_with
 from venues.pages import palace_or_404, staff_page
 
 
