@@ -25,10 +25,13 @@ def sign_in(page, base_url: str, phone: str) -> None:
 
 
 def open_menu_entry(page, text: str) -> None:
-    """The phone menu is folded behind its toggle: open it, follow the entry."""
+    """The phone menu is folded behind its toggle, the staff's entries in its work menu: open
+    both, follow the entry."""
     page.locator("[data-nav-toggle]").click()
+    link = page.locator("#site-nav a", has_text=text)
+    page.locator("#site-nav details.nav-group", has=link).locator("summary").click()
     with page.expect_navigation():
-        page.locator("#site-nav a", has_text=text).click()
+        link.click()
 
 
 def status_of(page) -> str:

@@ -279,3 +279,13 @@ def test_a_bad_year_falls_back_with_a_message(world, scheme):
     response = browser(world.province_officer).get(url("overview"), {"year": "99999"}, follow=True)
     assert response.status_code == 200
     assert response.context["year"] == 2024
+
+
+@pytest.mark.django_db
+def test_league_opens_on_the_newest_year_with_concluded_results(world, scheme):
+    # A newer published scheme whose year is still under way has nothing concluded yet.
+    make_scheme(2025)
+    _concluded(scheme, world.palace_a, "88")
+    response = browser(world.province_officer).get(url("league"))
+    assert response.context["year"] == 2024
+    assert len(response.context["lines"]) == 1

@@ -82,8 +82,17 @@ def overview(request):
 @require_GET
 def league(request):
     """Concluded results of a year, best first, with ties sharing a rank; filter by city and
-    level. A city officer sees the palaces of their city only."""
-    year = year_from(request)
+    level. A city officer sees the palaces of their city only. Without `?year=` it opens on the
+    newest year with concluded results (the year under way has none until it ends)."""
+    from ..models import Evaluation
+
+    latest = (
+        Evaluation.objects.filter(status=Evaluation.Status.CONCLUDED)
+        .order_by("-scheme__year")
+        .values_list("scheme__year", flat=True)
+        .first()
+    )
+    year = year_from(request, default=latest)
     cities = Region.objects.filter(level=Region.Level.CITY).order_by("code")
     city = None
     if request.GET.get("city", "").isdigit():
