@@ -6,10 +6,12 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, pagination, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from palace_portal import schema as _schema  # noqa: F401  (registers the filter extension)
 from palace_portal.errors import PortalError
 
 
@@ -47,15 +49,30 @@ class PageNumberPagination(pagination.PageNumberPagination):
 _POSITIVE_INT = re.compile(r"0*[1-9][0-9]{0,17}")
 
 
+# Nested serializers answer their errors nested: `{"criteria": [{}, {"weight": ["..."]}]}` for a
+# list of objects, `{"address": {"city": ["..."]}}` for an object, `{"tags": {"0": ["..."]}}` for
+# a list of values. The schema says so, or a client (and CI's fuzzing) would read them as invalid.
+_ERROR_MESSAGES = {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "object"}]}}
+
+
+@extend_schema_field(
+    {"type": "object", "additionalProperties": {"anyOf": [_ERROR_MESSAGES, {"type": "object"}]}}
+)
+class ErrorFieldsField(serializers.DictField):
+    """The `fields` of an error: field name → messages, or the nested errors of nested input."""
+
+
 class ErrorSerializer(serializers.Serializer):
     """The error body every endpoint answers with (for the OpenAPI schema; API.md, "Errors")."""
 
     code = serializers.CharField(help_text=gettext_lazy("Machine-readable code, e.g. not_found, invalid"))
     detail = serializers.CharField(help_text=gettext_lazy("Message in the request's language"))
-    fields = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
+    fields = ErrorFieldsField(
         required=False,
-        help_text=gettext_lazy("Validation errors per field (400 only)"),
+        help_text=gettext_lazy(
+            "Validation errors per field (400 only): a list of messages, or for nested input the "
+            "same shape again per nested field (an object) or per item (a list of objects)"
+        ),
     )
 
 
@@ -89,7 +106,7 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail
         if isinstance(detail, dict):
-            fields = detail
+            fields = _as_message_lists(detail)
         else:
             fields = {"non_field_errors": detail if isinstance(detail, list) else [detail]}
         response.data = {
@@ -105,6 +122,20 @@ def exception_handler(exc, context):
     detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
     response.data = {"code": code, "detail": str(detail)}
     return response
+
+
+def _as_message_lists(errors: dict) -> dict:
+    """Field errors with every bare message in a list (`raise ValidationError({"f": "msg"})` leaves
+    it bare), so that each field maps to a list of messages or to nested errors."""
+    fields = {}
+    for name, value in errors.items():
+        if isinstance(value, dict):
+            fields[name] = _as_message_lists(value)
+        elif isinstance(value, list):
+            fields[name] = [_as_message_lists(v) if isinstance(v, dict) else v for v in value]
+        else:
+            fields[name] = [value]
+    return fields
 
 
 def api_not_found(request, *args, **kwargs):

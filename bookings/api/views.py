@@ -31,6 +31,7 @@ from rest_framework.views import APIView
 
 from palace_portal.api import ErrorSerializer
 from palace_portal.errors import NotFound
+from palace_portal.schema import ID_SCHEMA
 from venues.api.access import PalaceScopedApiMixin
 from venues.models import Venue
 
@@ -382,7 +383,7 @@ class VenueAvailabilityApi(APIView):
             "why not). Dates more than 366 days away are refused."
         ),
         parameters=[
-            OpenApiParameter("id", int, OpenApiParameter.PATH, description="The venue's id."),
+            OpenApiParameter("id", ID_SCHEMA, OpenApiParameter.PATH, description="The venue's id."),
             OpenApiParameter(
                 "date",
                 OpenApiTypes.DATE,
