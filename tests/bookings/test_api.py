@@ -869,3 +869,12 @@ def test_it_answers_options_on_every_bookings_route_describing_its_input(api, wo
             assert field in post
         else:
             assert "venue" not in post
+
+
+@pytest.mark.parametrize("value", ["", "  ", "2026-02-30", "tomorrow"])
+def test_it_refuses_an_empty_or_bad_date_filter(api, world, clock, value):
+    # The schema says `format: date`; `?date=` used to be read as "no filter" (issue 11).
+    make_booking(world.worker, world.venue_a, at(1, 10))
+    api = as_user(api, world.worker)
+    _invalid(api.get(URL, {"date": value}), "date")
+    assert len(_ids(api.get(URL))) == 1  # absent is still "any date"
