@@ -10,6 +10,7 @@ from rest_framework import exceptions, pagination, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from palace_portal import schema as _schema  # noqa: F401  (registers the filter extension)
 from palace_portal.errors import PortalError
 
 
@@ -47,6 +48,9 @@ class PageNumberPagination(pagination.PageNumberPagination):
 _POSITIVE_INT = re.compile(r"0*[1-9][0-9]{0,17}")
 
 
+# Nested serializers answer their errors nested: `{"criteria": [{}, {"weight": ["..."]}]}` for a
+# list of objects, `{"address": {"city": ["..."]}}` for an object, `{"tags": {"0": ["..."]}}` for
+# a list of values. The schema says so, or a client (and CI's fuzzing) would read them as invalid.
 class ErrorSerializer(serializers.Serializer):
     """The error body every endpoint answers with (for the OpenAPI schema; API.md, "Errors")."""
 

@@ -14,6 +14,8 @@ from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 from hypothesis import HealthCheck, given, settings
+from jsonschema import Draft202012Validator
+from rest_framework.exceptions import ValidationError
 from rest_framework.test import APIClient
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -24,6 +26,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from palace_portal.api import exception_handler
 from tests.factories import VenueFactory
 from venues.models import Closure
 
@@ -608,3 +611,70 @@ def test_schema_lists_the_ledgers_with_typed_filters_and_the_promised_keys(schem
     assert metrics["schema"]["type"] == "array"
     assert set(_component(schema, metrics["schema"]["items"]["$ref"])["properties"]) >= LEDGER_METRIC_KEYS
     assert {"400", "401"} <= set(paths["/api/v1/ledgers/"]["get"]["responses"])
+
+
+# --- Precision the fuzzing relies on (issue 11) ---------------------------------------------------
+
+
+def _operations(schema):
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            yield path, method, operation
+
+
+def test_it_bounds_every_integer_parameter_from_below(schema):
+    # An id or a year refusing 0 says so; clients and the fuzzing read the schema, not the code.
+    # The alliance's tag path (`tag_id`) is another branch's (i11-alliance).
+    unbounded = [
+        (method, path, parameter["name"])
+        for path, method, operation in _operations(schema)
+        for parameter in operation.get("parameters", [])
+        if parameter["schema"].get("type") == "integer"
+        and "minimum" not in parameter["schema"]
+        and parameter["name"] != "tag_id"
+    ]
+    assert unbounded == []
+
+
+def test_it_bounds_every_year_parameter_by_the_portals_range(schema):
+    years = [
+        (path, parameter["schema"])
+        for path, method, operation in _operations(schema)
+        for parameter in operation.get("parameters", [])
+        if parameter["name"] == "year"
+    ]
+    assert len(years) >= 4  # ledgers, rankings, evaluations, schemes, subsidies…
+    for path, parameter_schema in years:
+        assert (parameter_schema.get("minimum"), parameter_schema.get("maximum")) == (2000, 2100), path
+
+
+def test_it_documents_the_page_past_the_end_on_every_paginated_list(schema):
+    missing = [
+        path
+        for path, method, operation in _operations(schema)
+        if any(p["name"] == "page" for p in operation.get("parameters", []))
+        and "404" not in operation["responses"]
+    ]
+    assert missing == []
+    api = APIClient()
+    assert api.get("/api/v1/palaces/", {"page": 99}).json()["code"] == "not_found"
+
+
+def test_its_error_schema_is_a_list_of_messages_per_field(schema):
+    fields = _component(schema, "Error")["properties"]["fields"]["additionalProperties"]
+    validator = Draft202012Validator(fields)
+    assert validator.is_valid(["Required."])
+    assert not validator.is_valid("Required.")  # a bare message is always put in a list
+    assert not validator.is_valid({"city": ["Required."]})  # nested errors are named by their path
+
+
+def test_it_puts_every_message_in_a_list_and_names_nested_errors_by_their_path():
+    response = exception_handler(
+        ValidationError({"when": "Bad.", "rows": [{"date": "Empty."}], "nested": {"a": "No."}}), {}
+    )
+    assert response.status_code == 400
+    assert response.data["fields"] == {
+        "when": ["Bad."],
+        "rows.0.date": ["Empty."],
+        "nested.a": ["No."],
+    }

@@ -66,6 +66,25 @@ class IdFilter(django_filters.NumberFilter):
     field_class = _IdField
 
 
+class _GivenDateField(forms.DateField):
+    # Django reads `?date=` as "no date"; the schema says a given date is a date, so an empty
+    # value is refused rather than quietly dropping the filter (issue 11). Absent stays "any".
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip() == "":
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class DateFilter(django_filters.DateFilter):
+    """A local date, YYYY-MM-DD; present but empty is bad input (400), not "any date"."""
+
+    field_class = _GivenDateField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("input_formats", ["%Y-%m-%d"])
+        super().__init__(*args, **kwargs)
+
+
 def _region_q(prefix: str, value: str, level: str) -> Q:
     """Match a region given by its division code (6 digits) or its id."""
     value = value.strip()

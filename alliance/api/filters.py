@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 from palace_portal.months import MAX_YEAR, MIN_YEAR
+from venues.filters import DateFilter
 from venues.filters import IdFilter as _AnyId
 from venues.models import Palace, Region
 
@@ -83,7 +84,7 @@ def _rename_from(filterset: type[django_filters.FilterSet]) -> None:
 
 
 class RosterFilter(django_filters.FilterSet):
-    date = django_filters.DateFilter(
+    date = DateFilter(
         method="filter_date",
         input_formats=["%Y-%m-%d"],
         label=_("Date"),
@@ -171,14 +172,14 @@ class SubsidyFilter(django_filters.FilterSet):
 
 
 class CalendarFilter(django_filters.FilterSet):
-    from_date = django_filters.DateFilter(
+    from_date = DateFilter(
         field_name="event_date",
         lookup_expr="gte",
         input_formats=["%Y-%m-%d"],
         label=_("From"),
         help_text=_("Events on or after this date, YYYY-MM-DD; default: today"),
     )
-    to = django_filters.DateFilter(
+    to = DateFilter(
         field_name="event_date",
         lookup_expr="lte",
         input_formats=["%Y-%m-%d"],

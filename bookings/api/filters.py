@@ -3,16 +3,15 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from venues.filters import IdFilter, StrictBooleanFilter
+from venues.filters import DateFilter, IdFilter, StrictBooleanFilter
 
 from ..models import Booking
 
 
 class BookingFilter(django_filters.FilterSet):
     venue = IdFilter(method="filter_venue", label=_("Venue"))
-    date = django_filters.DateFilter(
+    date = DateFilter(
         field_name="local_date",
-        input_formats=["%Y-%m-%d"],
         label=_("Date"),
         help_text=_("Local date of the start, YYYY-MM-DD"),
     )

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.negotiation import BaseContentNegotiation
@@ -31,6 +31,7 @@ from rest_framework.views import APIView
 
 from palace_portal.api import ErrorSerializer
 from palace_portal.errors import NotFound
+from palace_portal.schema import ID_SCHEMA
 from venues.api.access import PalaceScopedApiMixin
 from venues.models import Venue
 
@@ -81,6 +82,15 @@ class _IgnoreClientContentNegotiation(BaseContentNegotiation):
         return (renderers[0], renderers[0].media_type)
 
 
+_INPUT_SERIALIZERS = {
+    "create": BookingCreateSerializer,
+    "cancel": BookingCancelSerializer,
+    "decide": DecisionSerializer,
+    "check_in": CheckInSerializer,
+    "accept_offer": serializers.Serializer,  # no input
+}
+
+
 class BookingViewSet(PalaceScopedApiMixin, viewsets.GenericViewSet):
     """Venue bookings: the caller's own, and for staff their palaces'."""
 
@@ -103,6 +113,15 @@ class BookingViewSet(PalaceScopedApiMixin, viewsets.GenericViewSet):
         if self.action != "list":
             qs = qs.select_related("palace", "venue__palace")
         return qs.order_by("-start", "-id")
+
+    def get_serializer_class(self):
+        # DRF's OPTIONS answer (action `metadata`) describes each POST by this serializer, on a
+        # clone of the request whose method is POST: the route's action is the one of that method.
+        # The actions below read their input with these serializers themselves.
+        action = self.action
+        if action == "metadata":
+            action = self.action_map.get(self.request.method.lower())
+        return _INPUT_SERIALIZERS.get(action, BookingSerializer)
 
     def filter_queryset(self, queryset):
         # The filters narrow the list only: a detail URL is found by its id alone.
@@ -382,7 +401,7 @@ class VenueAvailabilityApi(APIView):
             "why not). Dates more than 366 days away are refused."
         ),
         parameters=[
-            OpenApiParameter("id", int, OpenApiParameter.PATH, description="The venue's id."),
+            OpenApiParameter("id", ID_SCHEMA, OpenApiParameter.PATH, description="The venue's id."),
             OpenApiParameter(
                 "date",
                 OpenApiTypes.DATE,

@@ -274,6 +274,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "palace_portal.schema.document_page_not_found",
+    ],
     # Stable component names: `status`/`level`/`kind` recur in other apps with other choices, and
     # a collision would rename these enums (a change clients would see).
     "ENUM_NAME_OVERRIDES": {

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from palace_portal.api import ErrorSerializer
 from palace_portal.errors import InvalidInput, NotFound
+from palace_portal.months import MAX_YEAR, MIN_YEAR
 
 from ..dashboards.access import may_view_rankings
 from . import selectors
@@ -64,7 +65,9 @@ class RankingApi(APIView):
             OpenApiParameter("metric", str, required=True),
             OpenApiParameter("month", str, pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$"),
             OpenApiParameter("quarter", str, pattern=r"^[0-9]{4}-Q[1-4]$"),
-            OpenApiParameter("year", str, pattern=r"^[0-9]{4}$"),
+            OpenApiParameter(
+                "year", {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR}, description="YYYY"
+            ),
             OpenApiParameter("city", str),
             OpenApiParameter("level", str, enum=["city", "county"]),
             OpenApiParameter("per", str, enum=["venue", "sqm"]),

@@ -848,3 +848,12 @@ def test_racers_over_the_api_for_the_last_places_of_a_course_get_exactly_those_p
     held = Booking.objects.filter(offering=offering, status__in=(Status.CONFIRMED, Status.CHECKED_IN)).count()
     assert offering.taken == held == CAPACITY
     assert Booking.objects.filter(offering=offering, status=Status.WAITLISTED).count() == RACERS - LEFT
+
+
+@pytest.mark.parametrize("params", [{"from": ""}, {"to": " "}, {"from": "2026-13-01"}])
+def test_it_refuses_an_empty_or_bad_date_filter_on_events(world, clock, params):
+    # The schema says `format: date`; `?from=` used to be read as "no filter" (issue 11).
+    response = client().get(EVENTS, params)
+    assert response.status_code == 400
+    assert set(response.json()["fields"]) == set(params)
+    assert client().get(EVENTS, {"from": "2026-01-01"}).status_code == 200

@@ -843,3 +843,38 @@ def test_availability_query_count_does_not_depend_on_bookings(
     with django_assert_max_num_queries(6):
         response = _availability(api, world.venue_a, day)
     assert {s["taken"] for s in response.json()["slots"]} == {1}
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("", "venue"),
+        ("{id}/cancel/", "reason"),
+        ("{id}/decide/", "approve"),
+        ("check-in/", "code"),
+        ("{id}/accept-offer/", None),
+        ("{id}/", None),
+    ],
+)
+def test_it_answers_options_on_every_bookings_route_describing_its_input(api, world, clock, path, field):
+    # OPTIONS used to be a 500 for a signed-in user: the viewset had no serializer for DRF's
+    # metadata (issue 11).
+    booking = make_booking(world.worker, world.venue_a, at(1, 10))
+    for user in (world.worker, world.staff_a):
+        as_user(api, user)
+        response = api.options(URL + path.format(id=booking.pk))
+        assert response.status_code == 200
+        post = response.json().get("actions", {}).get("POST", {})
+        if field:
+            assert field in post
+        else:
+            assert "venue" not in post
+
+
+@pytest.mark.parametrize("value", ["", "  ", "2026-02-30", "tomorrow"])
+def test_it_refuses_an_empty_or_bad_date_filter(api, world, clock, value):
+    # The schema says `format: date`; `?date=` used to be read as "no filter" (issue 11).
+    make_booking(world.worker, world.venue_a, at(1, 10))
+    api = as_user(api, world.worker)
+    _invalid(api.get(URL, {"date": value}), "date")
+    assert len(_ids(api.get(URL))) == 1  # absent is still "any date"

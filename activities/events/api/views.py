@@ -34,7 +34,7 @@ from activities.offerings.api.common import (
 )
 from bookings.models import Booking
 from bookings.services.offering import offering_is_open
-from venues.filters import IdFilter, StrictBooleanFilter
+from venues.filters import DateFilter, IdFilter, StrictBooleanFilter
 from venues.kinds import Centre
 
 Status = Booking.Status
@@ -141,17 +141,15 @@ class EventFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=ActivityKind.choices, label=_("Kind"))
     centre = django_filters.ChoiceFilter(choices=Centre.choices, label=_("Centre"))
     # `from` is a Python keyword: declared under another name and renamed below.
-    from_date = django_filters.DateFilter(
+    from_date = DateFilter(
         field_name="local_date",
         lookup_expr="gte",
-        input_formats=["%Y-%m-%d"],
         label=_("From"),
         help_text=_("Events on or after this local date, YYYY-MM-DD (past ones too); default: not yet ended"),
     )
-    to = django_filters.DateFilter(
+    to = DateFilter(
         field_name="local_date",
         lookup_expr="lte",
-        input_formats=["%Y-%m-%d"],
         label=_("To"),
         help_text=_("Events on or before this local date, YYYY-MM-DD"),
     )

@@ -19,6 +19,7 @@ from activities.ledger.services import activity_create
 from palace_portal.api import ErrorSerializer
 from palace_portal.errors import NotFound
 from palace_portal.months import MONTH_PATTERN
+from palace_portal.schema import ID_SCHEMA
 from venues.api.access import PalaceScopedApiMixin
 
 _BAD_INPUT = OpenApiResponse(ErrorSerializer, description="Invalid input or filter.")
@@ -34,7 +35,10 @@ _NOT_SIGNED_IN = OpenApiResponse(ErrorSerializer, description="Not signed in.")
         ),
         parameters=[
             OpenApiParameter(
-                "palace", int, OpenApiParameter.QUERY, description="Palace id (one of those you may read)."
+                "palace",
+                ID_SCHEMA,
+                OpenApiParameter.QUERY,
+                description="Palace id (one of those you may read).",
             ),
             OpenApiParameter(
                 "month",

@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -32,6 +32,7 @@ from activities.ratings import selectors, services
 from activities.ratings.models import COMMENT_MAX, Rating
 from bookings.models import Booking
 from palace_portal.months import MONTH_PATTERN, month_bounds, month_of, parse_month
+from palace_portal.schema import ID_SCHEMA
 from venues.api.access import PalaceScopedApiMixin
 
 ID_MAX = 2**63 - 1
@@ -48,6 +49,9 @@ def _rounded(value: float | None) -> float | None:
 
 
 # --- Shapes ---------------------------------------------------------------------------------------
+
+
+_RATING_ID = OpenApiParameter("id", ID_SCHEMA, OpenApiParameter.PATH, description="The rating's id.")
 
 
 class RatingSerializer(serializers.ModelSerializer):
@@ -223,11 +227,14 @@ class RatingListCreateApi(generics.ListCreateAPIView):
 
 @extend_schema_view(
     get=extend_schema(
-        summary="One of my ratings", responses={200: RatingSerializer, 401: _SIGN_IN, 404: _NOT_FOUND}
+        summary="One of my ratings",
+        parameters=[_RATING_ID],
+        responses={200: RatingSerializer, 401: _SIGN_IN, 404: _NOT_FOUND},
     ),
     patch=extend_schema(
         summary="Change one of my ratings",
         description="Stars and comment may be changed for 14 days after rating (409 `too_late`).",
+        parameters=[_RATING_ID],
         request=RatingUpdateSerializer,
         responses={200: RatingSerializer, 400: _BAD_INPUT, 401: _SIGN_IN, 404: _NOT_FOUND, 409: _REFUSED},
     ),

@@ -26,7 +26,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.permissions import IsAuthenticated
 
 from palace_portal.api import ErrorSerializer
-from palace_portal.months import check_year
+from palace_portal.months import MAX_YEAR, MIN_YEAR, check_year
 from venues.api.access import PalaceScopedApiMixin
 from venues.filters import IdFilter
 from venues.models import Region
@@ -46,6 +46,12 @@ _NO_SUCH_PAGE = OpenApiResponse(
 
 class _YearField(forms.IntegerField):
     """A year within the portal's range (`palace_portal.months.check_year`)."""
+
+    def __init__(self, **kwargs):
+        # The bounds check_year enforces, for the schema (`palace_portal.schema`).
+        kwargs.setdefault("min_value", MIN_YEAR)
+        kwargs.setdefault("max_value", MAX_YEAR)
+        super().__init__(**kwargs)
 
     def validate(self, value):
         super().validate(value)
