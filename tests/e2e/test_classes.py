@@ -97,10 +97,11 @@ def test_worker_enrols_in_a_course_and_sees_it_in_my_classes(live_server, phone_
 
     # My classes, through the phone's menu: the course with its code and QR, and the timetable.
     page.locator("[data-nav-toggle]").click()
-    mine = page.locator('#site-nav a[href="/classes/mine/"]')
-    page.locator("#site-nav details.nav-group", has=mine).locator("summary").click()
+    # "My classes" sits in the menu's 我的 group: open it first (a locator inside `has` is relative).
+    group = page.locator("#site-nav details.nav-group", has=page.locator('a[href="/classes/mine/"]'))
+    group.locator("summary").click()
     with page.expect_navigation():
-        mine.click()
+        group.locator('a[href="/classes/mine/"]').click()
     item = page.locator(".signup-item", has_text="书法入门")
     item.wait_for()
     assert booking.check_in_code in item.inner_text()

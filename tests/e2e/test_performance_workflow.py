@@ -28,10 +28,11 @@ def open_menu_entry(page, text: str) -> None:
     """The phone menu is folded behind its toggle, the staff's entries in its work menu: open
     both, follow the entry."""
     page.locator("[data-nav-toggle]").click()
-    link = page.locator("#site-nav a", has_text=text)
-    page.locator("#site-nav details.nav-group", has=link).locator("summary").click()
+    # A locator inside `has` is relative to the group, so it names the link without #site-nav.
+    group = page.locator("#site-nav details.nav-group", has=page.locator("a", has_text=text))
+    group.locator("summary").click()
     with page.expect_navigation():
-        link.click()
+        group.locator("a", has_text=text).click()
 
 
 def status_of(page) -> str:
