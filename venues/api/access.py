@@ -8,23 +8,12 @@ public endpoints open themselves with `permission_classes = [AllowAny]`.
 
 from __future__ import annotations
 
-from django.db.models import Model, QuerySet
-from rest_framework.permissions import BasePermission
+from django.db.models import QuerySet
 
 from palace_portal.errors import NotFound
 
-from .. import access
 from ..models import Palace
 from ..pages import Scope, ScopeFunction, palaces_in_scope
-
-
-class IsPalaceStaffOrOfficer(BasePermission):
-    """Signed in and holding a staff role of any palace, city or the province.
-
-    Workers are refused like strangers (the queryset mixin then answers 404 for objects)."""
-
-    def has_permission(self, request, view) -> bool:
-        return bool(access.roles_of(request.user))
 
 
 class PalaceScopedApiMixin:
@@ -45,9 +34,3 @@ class PalaceScopedApiMixin:
         if palace is None:
             raise NotFound()
         return palace
-
-    def object_in_scope(self, queryset: QuerySet, pk, scope: Scope | ScopeFunction | None = None) -> Model:
-        row = self.scope_queryset(queryset, scope).filter(pk=pk).first()
-        if row is None:
-            raise NotFound()
-        return row
