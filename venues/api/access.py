@@ -1,4 +1,4 @@
-"""The edge of the access policy for the API: one permission and one queryset mixin.
+"""The edge of the access policy for the API: one queryset mixin for every palace-scoped endpoint.
 
 Every palace-scoped endpoint mixes in `PalaceScopedApiMixin`: its list is filtered to the palaces
 of `palace_scope` for the caller and a palace named in the input is looked up inside that scope,
