@@ -17,3 +17,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": "1000/min"}}  # noqa: F405
+
+# Parallel runs (pytest-xdist) against a real Redis: each worker process gets a database of its own,
+# since the tests clear the cache between tests (django-redis clears a whole database).
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _XDIST_WORKER.startswith("gw") and "django_redis" in CACHES["default"]["BACKEND"]:  # noqa: F405
+    _index = int(_XDIST_WORKER[2:])
+    _base, _, _db = CACHES["default"]["LOCATION"].rpartition("/")  # noqa: F405
+    CACHES["default"]["LOCATION"] = f"{_base}/{12 - _index}"  # noqa: F405  # 14, 15: the serial run's
