@@ -7,6 +7,14 @@
     else document.addEventListener("DOMContentLoaded", fn);
   }
 
+  // Set before onReady: a deferred script finds the document ready and runs it at once.
+  var labelCount = 0;
+  var sizeWatch = window.ResizeObserver
+    ? new ResizeObserver(function (entries) {
+        entries.forEach(function (entry) { markScrollable(entry.target); });
+      })
+    : null;
+
   onReady(function () {
     // The phone-width menu.
     var toggle = document.querySelector("[data-nav-toggle]");
@@ -31,13 +39,6 @@
     watchTables();
     document.body.addEventListener("htmx:afterSettle", watchTables);
   });
-
-  var labelCount = 0;
-  var sizeWatch = window.ResizeObserver
-    ? new ResizeObserver(function (entries) {
-        entries.forEach(function (entry) { markScrollable(entry.target); });
-      })
-    : null;
 
   function watchTables() {
     document.querySelectorAll(".table-wrap:not([data-scroll-watched])").forEach(function (wrap) {
