@@ -210,7 +210,8 @@ def test_a_table_wider_than_the_phone_is_a_named_tab_stop_that_the_arrow_keys_sc
     page.keyboard.press("ArrowRight")
     page.wait_for_function("(el) => el.scrollLeft > 0", arg=box.element_handle())
 
-    # On a desktop the table fits: the box is no tab stop any more.
-    page.set_viewport_size({"width": 1280, "height": HEIGHT})
+    # On a tablet the page has one column and the table fits: the box is no tab stop any more.
+    # (At 1280 px the reviews share the width with the application and may scroll again.)
+    page.set_viewport_size({"width": 860, "height": HEIGHT})
     page.wait_for_function("(el) => !el.hasAttribute('tabindex')", arg=box.element_handle())
     assert box.get_attribute("role") is None
