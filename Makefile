@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.install-stamp
 
-.PHONY: run test test-demo install lint fmt migrations-check messages e2e bench clean
+.PHONY: run test test-demo install lint fmt migrations-check messages e2e e2e-deps bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,8 +39,17 @@ test: install
 test-demo: install
 	$(BIN)/pytest -q -n auto -m demo
 
-e2e: install
+e2e: install e2e-deps
 	$(BIN)/pytest -q -m e2e
+
+# What the browser tests load into pages, from npm: axe-core (accessibility), pinned in
+# package.json / package-lock.json, installed into node_modules/ (never committed).
+e2e-deps: node_modules/.package-lock.json
+
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "The browser tests need Node.js and npm for axe-core:" \
+		"apt-get install -y nodejs npm (then make e2e-deps)" >&2; exit 1; }
+	npm ci --no-audit --no-fund
 
 lint: install
 	$(BIN)/ruff check .
@@ -62,4 +71,4 @@ bench: install
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm
