@@ -5,6 +5,15 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def place_points_in_their_palace_region(apps, schema_editor):
+    # Existing satellite points lie in their palace's region until staff say where exactly.
+    SatellitePoint = apps.get_model("venues", "SatellitePoint")
+    Palace = apps.get_model("venues", "Palace")
+    SatellitePoint.objects.filter(region__isnull=True).update(
+        region=models.Subquery(Palace.objects.filter(pk=models.OuterRef("palace_id")).values("region_id")[:1])
+    )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -91,4 +100,5 @@ class Migration(migrations.Migration):
             model_name='servicepointhours',
             constraint=models.UniqueConstraint(fields=('point', 'weekday', 'opens'), name='point_hours_unique_start'),
         ),
+        migrations.RunPython(place_points_in_their_palace_region, migrations.RunPython.noop),
     ]
