@@ -2,7 +2,8 @@
 
 Filters: `city` and `district` (region ids), `kind`, `service`, `open` (true: open now, in
 Asia/Shanghai time), `near=lat,lng` (results nearest first, each with `distance_m`, within
-`radius` metres, default 5,000, at most 50,000; at most `limit` of them, default 20, at most 100).
+`radius` metres, default 5,000, at most 50,000; at most `limit` of them, default 20, at most 100,
+all on one page).
 Malformed values answer 400 with the fields in error, never 500.
 """
 
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
 
 from palace_portal.api import ErrorSerializer
 from palace_portal.api_fields import HourMinuteField
@@ -156,8 +158,9 @@ class ServicePointViewSet(viewsets.ReadOnlyModelViewSet):
                 open_only=open_only,
             )
             self._extra_context["distances"] = {r.point.pk: r.distance_m for r in found}
-            rows = [r.point for r in found]
-        else:
-            rows = selectors.listed_points(qs, at=at, open_only=open_only)
+            # One page holds them all: `limit` bounds the answer, not the paginator.
+            results = self.get_serializer([r.point for r in found], many=True).data
+            return Response({"count": len(results), "next": None, "previous": None, "results": results})
+        rows = selectors.listed_points(qs, at=at, open_only=open_only)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
