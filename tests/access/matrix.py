@@ -208,7 +208,7 @@ ROUTES: dict[str, Route] = {
     "venues:circle:home": R(PUBLIC),
     "venues:circle:point": R(PUBLIC, pk="service_point"),
     # One palace in reach: straight to its points; the province chooses among its palaces.
-    "venues:circle:staff_home": R(NETWORK_STAFF, ok={**{r: 302 for r in ROLES}, "province_officer": 200}),
+    "venues:circle:staff_home": R(NETWORK_STAFF, ok={**dict.fromkeys(ROLES, 302), "province_officer": 200}),
     "venues:circle:staff_points": R(STAFF_VIEW, palace_id=A),
     "venues:circle:point_create": R(STAFF_MANAGE, "FORM", palace_id=A),
     "venues:circle:point_edit": R(STAFF_MANAGE, "FORM", palace_id=A, pk="service_point"),
