@@ -196,3 +196,17 @@ def test_the_search_page_costs_a_fixed_number_of_queries(client, world, django_a
     with at_ten(), django_assert_max_num_queries(8):
         response = client.get(HOME, {"near": "28.68,115.89"})
     assert response.content.decode().count('class="card circle-point"') == 20
+
+
+def test_a_city_chosen_as_district_covers_its_counties(client, world, station):
+    with at_ten():
+        page = client.get(HOME, {"district": world.city1.pk}).content.decode()
+    assert station.name in page
+
+
+def test_the_palace_page_lists_satellite_points_only_and_links_the_circle(client, world, station):
+    SatellitePointFactory(palace=world.palace_a, name="高新区活动点", kind="industrial_park")
+    page = client.get(reverse("venues:palace_detail", args=[world.palace_a.pk])).content.decode()
+    assert "高新区活动点" in page
+    assert station.name not in page
+    assert f"{HOME}?district={world.city1.pk}" in page

@@ -33,7 +33,8 @@ def filtered_points(data: dict):
     """The worker-visible points matching the search form's district, city, kind and service."""
     qs = selectors.points_for_workers()
     if data.get("district"):
-        qs = qs.filter(region_id=data["district"])
+        # A city chosen as the district ("all of the city") covers its county-level units too.
+        qs = qs.filter(Q(region_id=data["district"]) | Q(region__parent_id=data["district"]))
     if data.get("city"):
         qs = qs.filter(Q(region_id=data["city"]) | Q(region__parent_id=data["city"]))
     if data.get("kind"):
