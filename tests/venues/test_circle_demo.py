@@ -1,7 +1,6 @@
 """Demo service points: placed inside the city's districts, around its palaces, deterministic."""
 
 import random
-import time
 from datetime import date
 from datetime import time as time_of_day
 
@@ -31,13 +30,14 @@ def huaibei():
     return city, palaces
 
 
-def test_a_thousand_points_for_huaibei_inside_its_districts_quickly(db):
+def test_a_thousand_points_for_huaibei_inside_its_districts_in_bulk(db, django_assert_max_num_queries):
     city, palaces = huaibei()
-    started = time.monotonic()
-    written = seed_service_points_for_city(
-        city_region=city, palaces=palaces, rng=random.Random(7), today=date(2026, 12, 1), count=1000
-    )
-    assert time.monotonic() - started < 10
+    # Bulk inserts: batches (SQLite caps a statement's parameters), never a query per row: 1,000
+    # points and their ~6,000 hours. (Wall time is not asserted: the machine is shared.)
+    with django_assert_max_num_queries(60):
+        written = seed_service_points_for_city(
+            city_region=city, palaces=palaces, rng=random.Random(7), today=date(2026, 12, 1), count=1000
+        )
     assert written == SatellitePoint.objects.count() == 1000
     rings = maps.district_rings("340600")
     for point in SatellitePoint.objects.select_related("region"):
