@@ -88,6 +88,8 @@ def test_without_near_there_is_no_distance(api, points):
         "?near=NaN,1",
         "?near=1e400,1",
         "?near=-,-",
+        "?near=28.68, 115.89",
+        "?near=28.68,115.89%0A",
         "?near=" + "9" * 50,
         "?radius=10",
         "?radius=999999",

@@ -19,7 +19,7 @@ from palace_portal.api import ErrorSerializer
 from palace_portal.api_fields import HourMinuteField
 
 from . import selectors
-from .forms import PointSearchForm
+from .forms import NEAR_PATTERN, PointSearchForm
 from .hours import is_open_at, local_now
 from .models import PointKind, PointService, SatellitePoint, ServicePointHours
 from .views import filtered_points
@@ -83,20 +83,35 @@ class ServicePointSerializer(serializers.ModelSerializer):
 
 
 _BAD_INPUT = OpenApiResponse(ErrorSerializer, description="Invalid filter or query parameter.")
+# Empty means "no filter" for every parameter, as for the other lists (venues.api.views), so the
+# patterns admit it; what a pattern admits but the form refuses (0, a radius of 50) answers 400.
 _PARAMETERS = [
-    OpenApiParameter("city", int, description="City: region id; points of the city and its districts."),
-    OpenApiParameter("district", int, description="District (county-level unit or city): region id."),
+    OpenApiParameter(
+        "city", str, pattern="^[0-9]{0,18}$", description="City: region id; its points and its districts'."
+    ),
+    OpenApiParameter(
+        "district",
+        str,
+        pattern="^[0-9]{0,18}$",
+        description="District (county-level unit or city): region id.",
+    ),
     OpenApiParameter("kind", str, enum=PointKind.values),
     OpenApiParameter("service", str, enum=PointService.values, description="Points offering this service."),
     OpenApiParameter("open", bool, description="true: only points open now (Asia/Shanghai time)."),
     OpenApiParameter(
         "near",
         str,
-        pattern=r"^-?\d{1,3}(\.\d{1,10})?,-?\d{1,3}(\.\d{1,10})?$",
-        description="lat,lng in decimal degrees: nearest first, each with distance_m.",
+        pattern=NEAR_PATTERN,
+        description=(
+            "lat,lng in decimal degrees (within ±90, ±180): nearest first, each with distance_m, on one page."
+        ),
     ),
-    OpenApiParameter("radius", int, description="With near: metres, 100–50000 (default 5000)."),
-    OpenApiParameter("limit", int, description="With near: how many, 1–100 (default 20)."),
+    OpenApiParameter(
+        "radius", str, pattern="^[0-9]{0,5}$", description="With near: metres, 100–50000 (default 5000)."
+    ),
+    OpenApiParameter(
+        "limit", str, pattern="^[0-9]{0,3}$", description="With near: how many, 1–100 (default 20)."
+    ),
 ]
 
 

@@ -14,13 +14,14 @@ from ..models import Region
 from .models import PointKind, PointService, SatellitePoint
 
 _ID = {"min_value": 1, "max_value": 2**63 - 1, "required": False}
-_NEAR = re.compile(r"^\s*(-?\d{1,3}(?:\.\d{1,10})?)\s*,\s*(-?\d{1,3}(?:\.\d{1,10})?)\s*$")
+NEAR_PATTERN = r"^(-?[0-9]{1,3}(\.[0-9]{1,10})?,-?[0-9]{1,3}(\.[0-9]{1,10})?)?$"
+_NEAR = re.compile(r"(-?[0-9]{1,3}(?:\.[0-9]{1,10})?),(-?[0-9]{1,3}(?:\.[0-9]{1,10})?)")
 _TRUE, _FALSE = {"true", "1", "on", "yes"}, {"false", "0", "no", ""}
 
 
 def parse_near(value: str) -> tuple[float, float]:
     """'lat,lng' in decimal degrees, within range; anything else is a ValidationError."""
-    match = _NEAR.match(value or "")
+    match = _NEAR.fullmatch(value or "")
     if not match:
         raise ValidationError(
             _("Enter a location as latitude,longitude (e.g. 28.68,115.86)."), code="invalid"
@@ -46,7 +47,7 @@ class _OpenField(forms.CharField):
 
 
 class PointSearchForm(forms.Form):
-    near = forms.CharField(label=_("Near"), required=False, max_length=60)
+    near = forms.CharField(label=_("Near"), required=False, max_length=60, strip=False)
     radius = forms.IntegerField(label=_("Radius (m)"), required=False, min_value=100, max_value=50_000)
     limit = forms.IntegerField(label=_("How many"), required=False, min_value=1, max_value=100)
     city = forms.IntegerField(label=_("City"), **_ID)
@@ -61,7 +62,7 @@ class PointSearchForm(forms.Form):
 
     def clean_near(self):
         value = self.cleaned_data.get("near", "")
-        return parse_near(value) if value.strip() else None
+        return parse_near(value) if value else None
 
 
 _INTERVAL = re.compile(r"^(\d{1,2}):(\d{2})\s*[-–~]\s*(\d{1,2}):(\d{2})$")
