@@ -9,7 +9,21 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from .circle.models import PointKind, PointService, SatellitePoint, ServicePointHours
 from .kinds import KIND_CHOICES, KINDS_BY_CODE, BookingMode, Centre, kind_centre_condition
+
+__all__ = [
+    "Closure",
+    "OpeningHours",
+    "Palace",
+    "PointKind",
+    "PointService",
+    "Region",
+    "SatellitePoint",
+    "ServicePointHours",
+    "StaffAssignment",
+    "Venue",
+]
 
 
 class Region(models.Model):
@@ -222,33 +236,6 @@ class Closure(models.Model):
             errors["venue"] = _("The venue must belong to the closure's palace.")
         if errors:
             raise ValidationError(errors)
-
-
-class SatellitePoint(models.Model):
-    """一宫多点: a point where the palace's services reach workers away from the main building."""
-
-    class Kind(models.TextChoices):
-        INDUSTRIAL_PARK = "industrial_park", _("industrial park / development zone")
-        TOWN_STREET = "town_street", _("town / street")
-        VILLAGE_COMMUNITY = "village_community", _("village / community")
-
-    palace = models.ForeignKey(
-        Palace, verbose_name=_("palace"), on_delete=models.CASCADE, related_name="satellite_points"
-    )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    name = models.CharField(_("name"), max_length=100)
-    address = models.CharField(_("address"), max_length=200, blank=True)
-
-    class Meta:
-        verbose_name = _("satellite point")
-        verbose_name_plural = _("satellite points")
-        ordering = ["kind", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["palace", "name"], name="point_unique_name_in_palace"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class VenueQuerySet(models.QuerySet):

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from .circle.models import SATELLITE_KINDS
 from .kinds import BookingMode, Centre
 from .models import Closure, OpeningHours, Palace, Region, SatellitePoint, Venue
 
@@ -71,7 +72,11 @@ def palace_detail(pk: int) -> Palace:
                 queryset=Venue.objects.filter(is_active=True).order_by("centre", "name"),
                 to_attr="active_venues",
             ),
-            Prefetch("satellite_points", queryset=SatellitePoint.objects.order_by("kind", "name")),
+            # The palace page lists its 一宫多点 points; the circle's other points are on /circle/.
+            Prefetch(
+                "satellite_points",
+                queryset=SatellitePoint.objects.filter(kind__in=SATELLITE_KINDS).order_by("kind", "name"),
+            ),
             upcoming_closures_prefetch(),
         )
         .get(pk=pk)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("palaces/<int:pk>/", views.palace_detail, name="palace_detail"),
     path("venues/<int:pk>/", views.venue_detail, name="venue_detail"),
     path("network/", views.network_overview, name="network_overview"),
+    # The 15-minute service circle: the worker's search, a point's page, the staff's points.
+    path("circle/", include("venues.circle.urls")),
 ]

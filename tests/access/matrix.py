@@ -204,6 +204,17 @@ ROUTES: dict[str, Route] = {
     "venues_api:venue-list": R(PUBLIC),
     "venues_api:venue-detail": R(PUBLIC, pk="venue_a"),
     "venues_api:network-summary": R(PUBLIC),
+    # --- The 15-minute service circle --------------------------------------------------------------
+    "venues:circle:home": R(PUBLIC),
+    "venues:circle:point": R(PUBLIC, pk="service_point"),
+    # One palace in reach: straight to its points; the province chooses among its palaces.
+    "venues:circle:staff_home": R(NETWORK_STAFF, ok={**dict.fromkeys(ROLES, 302), "province_officer": 200}),
+    "venues:circle:staff_points": R(STAFF_VIEW, palace_id=A),
+    "venues:circle:point_create": R(STAFF_MANAGE, "FORM", palace_id=A),
+    "venues:circle:point_edit": R(STAFF_MANAGE, "FORM", palace_id=A, pk="service_point"),
+    "venues:circle:point_delete": R(STAFF_MANAGE, "POST", palace_id=A, pk="service_point"),
+    "venues_api:service-point-list": R(PUBLIC),
+    "venues_api:service-point-detail": R(PUBLIC, pk="service_point"),
     # --- Bookings: the worker's side ---------------------------------------------------------------
     "bookings_calendar:feed": R(PUBLIC, token="feed.token"),
     "bookings:venue_book": R(PUBLIC, "FORM", unsafe=SIGNED_IN, pk="venue_a"),

@@ -41,7 +41,7 @@ from tests.activities.voice_support import wish as make_wish
 from tests.alliance.support import apply, open_call
 from tests.bookings.support import NOW, at, book, write_booking
 from tests.conftest import build_world
-from tests.factories import StaffAssignmentFactory, UserFactory, VenueFactory
+from tests.factories import SatellitePointFactory, StaffAssignmentFactory, UserFactory, VenueFactory
 from venues.models import StaffAssignment
 
 
@@ -66,6 +66,17 @@ def build_access_world() -> SimpleNamespace:
     )
     w.appointment = book(w.worker2, w.window, days=0, hour=11, matter="公司拖欠工资三个月")
     w.hall = VenueFactory(palace=w.palace_a, name="多功能厅", kind="multi_function_hall")
+    # A service point of the 15-minute circle, run by palace A.
+    w.service_point = SatellitePointFactory(
+        palace=w.palace_a,
+        kind="outdoor_station",
+        name="八一广场户外劳动者服务站",
+        region=w.city1,
+        latitude=28.6741,
+        longitude=115.9089,
+        services=["rest", "water"],
+        open_all_hours=True,
+    )
     w.request = book(
         w.worker,
         w.hall,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from venues import access
+from venues.circle.models import SATELLITE_KINDS
 from venues.kinds import KINDS, Centre
 from venues.models import Closure, OpeningHours, Palace, Region, SatellitePoint, Venue
 
@@ -66,6 +67,12 @@ class ClosureInline(PalaceInline):
 class SatellitePointInline(PalaceInline):
     model = SatellitePoint
     fields = ("kind", "name", "address")
+    verbose_name_plural = _("satellite points")
+
+    def get_queryset(self, request):
+        # The palace's 一宫多点 points; the circle's other points (a city may hold a thousand) are
+        # kept on the circle's staff pages and in the service points list.
+        return super().get_queryset(request).filter(kind__in=SATELLITE_KINDS)
 
 
 class CityListFilter(admin.SimpleListFilter):

@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from ..circle.api import ServicePointViewSet
 from . import views
 
 app_name = "venues_api"
@@ -10,6 +11,7 @@ app_name = "venues_api"
 router = SimpleRouter()
 router.register("palaces", views.PalaceViewSet, basename="palace")
 router.register("venues", views.VenueViewSet, basename="venue")
+router.register("service-points", ServicePointViewSet, basename="service-point")
 
 urlpatterns = [
     *router.urls,

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from palace_portal.api import ErrorSerializer
+from venues.circle.models import SATELLITE_KINDS
 from venues.filters import PalaceFilter, VenueFilter
 from venues.models import Closure, OpeningHours, Palace, SatellitePoint, Venue
 from venues.selectors import network_by_city, network_summary, opening_status, palace_list
@@ -81,7 +82,10 @@ class PalaceViewSet(_ListFiltersOnlyMixin, viewsets.ReadOnlyModelViewSet):
         qs = palace_list(include_unlisted=True)
         if self.action == "retrieve":
             qs = qs.prefetch_related(
-                Prefetch("satellite_points", queryset=SatellitePoint.objects.order_by("kind", "name")),
+                Prefetch(
+                    "satellite_points",
+                    queryset=SatellitePoint.objects.filter(kind__in=SATELLITE_KINDS).order_by("kind", "name"),
+                ),
                 Prefetch(
                     "closures",
                     queryset=Closure.objects.filter(end_date__gte=timezone.localdate()).order_by(

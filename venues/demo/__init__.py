@@ -6,5 +6,6 @@ apps are collected and run).
 
 from .accounts import ACCOUNTS_STEP
 from .network import NETWORK_STEPS
+from .service_points import SERVICE_POINTS_STEP
 
-DEMO_STEPS = [*NETWORK_STEPS, ACCOUNTS_STEP]
+DEMO_STEPS = [*NETWORK_STEPS, SERVICE_POINTS_STEP, ACCOUNTS_STEP]

@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext_lazy as _
 
+from venues.circle.models import SATELLITE_KINDS
 from venues.kinds import KINDS, KINDS_BY_CODE, Centre
 from venues.models import Closure, OpeningHours, Palace, Region, SatellitePoint, Venue
 
@@ -296,9 +297,8 @@ def build_points(ctx: DemoContext) -> None:
         city_level = palace.level == Level.CITY
         city = _CITIES_BY_CODE[palace.region.code if city_level else palace.region.parent.code]
         # Every palace reaches at least one industrial park; the others are drawn.
-        wanted = [kinds.INDUSTRIAL_PARK] + [
-            rng.choice(kinds.values) for _n in range(rng.randint(2, 5) if city_level else rng.randint(0, 3))
-        ]
+        drawn = rng.randint(2, 5) if city_level else rng.randint(0, 3)
+        wanted = [kinds.INDUSTRIAL_PARK] + [rng.choice(SATELLITE_KINDS) for _n in range(drawn)]
         names: set[str] = set()
         for kind in wanted:
             unit_name = rng.choice(city.units)[1] if city_level else palace.region.name
