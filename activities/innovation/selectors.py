@@ -9,7 +9,7 @@ from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, V
 from venues.models import Palace
 
 from . import access
-from .models import GuidanceSession, Mentor, Problem, ProblemStatus, Studio, StudioMembership
+from .models import GuidanceSession, InnovationField, Mentor, Problem, ProblemStatus, Studio, StudioMembership
 
 
 def public_palaces() -> QuerySet[Palace]:
@@ -67,6 +67,8 @@ def alliance_of(palace: Palace, *, solved_limit: int = 20) -> Alliance:
         .order_by("-closed_on", "-pk")
         .values("title", "field", "closed_on")[:solved_limit]
     )
+    for row in solved:
+        row["field"] = InnovationField(row["field"]).label
     figures = Problem.objects.for_palace(palace).aggregate(
         posted=Count("pk"),
         worked=Count("pk", filter=~Q(status=ProblemStatus.OPEN)),

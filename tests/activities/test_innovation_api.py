@@ -101,7 +101,8 @@ def test_the_list_is_scoped_and_the_public_sees_only_allowed_solved_titles(world
     assert _ids(_client(world.worker).get("/api/v1/problems/", {"mine": "true"})) == {own.pk}
     assert _ids(_client(world.staff_a).get("/api/v1/problems/")) == {own.pk, shown.pk, hidden.pk}
     assert _ids(_client(world.staff_b).get("/api/v1/problems/")) == {shown.pk}
-    assert _client().get(f"/api/v1/problems/{hidden.pk}/").status_code == 404
+    assert _client().get(f"/api/v1/problems/{hidden.pk}/").status_code == 401
+    assert _client(world.staff_b).get(f"/api/v1/problems/{shown.pk}/").json()["full"] is False
     assert _client(world.worker).get(f"/api/v1/problems/{hidden.pk}/").status_code == 404
     detail = _client(world.worker2).get(f"/api/v1/problems/{hidden.pk}/").json()
     assert detail["outcome"] == "已解决"

@@ -116,7 +116,9 @@ class ProblemViewSet(viewsets.GenericViewSet):
     lookup_value_regex = "[^/]+"
 
     def get_permissions(self):
-        if self.action in ("list", "retrieve"):
+        # The list is public (solved problems shown with their posters' leave); one problem needs a
+        # sign-in, so that an anonymous probe of ids meets the same 401 whatever the id.
+        if self.action == "list":
             return [AllowAny()]
         return [IsAuthenticated()]
 
@@ -170,7 +172,11 @@ class ProblemViewSet(viewsets.GenericViewSet):
             ProblemSerializer(page, many=True, context=self._context(page)).data
         )
 
-    @extend_schema(summary="One problem", responses={200: ProblemSerializer, 404: NO_PROBLEM})
+    @extend_schema(
+        summary="One problem",
+        description="Signed in: in full if the caller may see it, a public summary if it is shown publicly.",
+        responses={200: ProblemSerializer, 401: SIGN_IN, 404: NO_PROBLEM},
+    )
     def retrieve(self, request: Request, pk=None) -> Response:
         return self._one(self.get_object())
 
