@@ -190,13 +190,12 @@ def _studios(palace, rng, today, scale, counts) -> list[Studio]:
             row.name = f"{row.name}（{seen[row.name]}）"
     Studio.objects.bulk_create(rows)
     memberships = []
-    left = max(1, n // 12)
+    left = n // 12  # a few studios left the alliance again
     for i, studio in enumerate(rows):
         joined = date(max(studio.founded_year, 2018), 1, 1) + timedelta(days=rng.randint(0, 300))
         joined = min(joined, today - timedelta(days=60))
-        left_on = (
-            joined + timedelta(days=rng.randint(30, max(31, (today - joined).days - 1))) if i < left else None
-        )
+        stayed = rng.randint(30, max(31, (today - joined).days - 1))
+        left_on = joined + timedelta(days=stayed) if i >= n - left else None
         memberships.append(StudioMembership(palace=palace, studio=studio, joined_on=joined, left_on=left_on))
     StudioMembership.objects.bulk_create(memberships)
     counts["studios"], counts["studio_members"] = n, n - left

@@ -82,7 +82,9 @@ class TakeForm(ServiceErrorsMixin, forms.Form):
 
 
 class GuidanceRecordForm(ServiceErrorsMixin, forms.Form):
-    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs=DATE), initial=timezone.localdate)
+    day = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"), initial=timezone.localdate
+    )
     form = forms.ChoiceField(
         label=_("Form"), choices=GuidanceForm.choices, initial=GuidanceForm.ON_SITE, widget=forms.RadioSelect
     )
@@ -144,7 +146,9 @@ class StudioForm(ServiceErrorsMixin, forms.Form):
 
 
 class MembershipForm(ServiceErrorsMixin, forms.Form):
-    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs=DATE), initial=timezone.localdate)
+    day = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"), initial=timezone.localdate
+    )
 
     def add_service_errors(self, fields, message=""):
         super().add_service_errors(
@@ -171,7 +175,7 @@ class MentorForm(ServiceErrorsMixin, forms.Form):
         ),
     )
     appointed_on = forms.DateField(
-        label=_("Appointed on"), required=False, widget=forms.DateInput(attrs=DATE)
+        label=_("Appointed on"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d")
     )
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 

@@ -122,7 +122,7 @@ def clinic_overview(palace: Palace, *, status: str | None = None) -> dict:
     if status:
         problems = problems.filter(status=status)
     return {
-        "problems": list(problems.order_by("-created_at", "-pk")[:200]),
+        "problems": list(problems.order_by("-created_at", "-pk")[:60]),
         "counts": {s: counts.get(s, 0) for s in ProblemStatus.values},
         "mentors": list(
             Mentor.objects.filter(palace=palace)

@@ -25,7 +25,8 @@ from .models import Mentor, ProblemStatus, Studio
 @require_GET
 def home(request, palace_id: int):
     palace = palace_or_404(request, palace_id, scope="view")
-    status = request.GET.get("status", "")
+    # Open problems first, as a desk's inbox does; "all" lists every status.
+    status = request.GET.get("status", ProblemStatus.OPEN)
     if status not in ProblemStatus.values:
         status = ""
     overview = selectors.clinic_overview(palace, status=status or None)
