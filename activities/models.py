@@ -2,11 +2,20 @@
 other apps (`from activities.models import Course`).
 
 Each sub-domain owns its tables: the staff activity ledger (`ledger`), the night school
-(`classes`), events with sign-up (`events`), worker voice (`voice`) and ratings (`ratings`).
+(`classes`), events with sign-up (`events`), worker voice (`voice`), ratings (`ratings`) and innovation
+(`innovation`: studios, mentors, the problem clinic).
 """
 
 from activities.classes.models import Course, LotteryDraw, PriorityRound, Term
 from activities.events.models import Event
+from activities.innovation.models import (
+    GuidanceSession,
+    Mentor,
+    Problem,
+    ProblemStatus,
+    Studio,
+    StudioMembership,
+)
 from activities.ledger.models import Activity, ActivityKind, PartnerKind
 from activities.offerings.models import PublishState
 from activities.ratings.models import Rating
@@ -28,12 +37,18 @@ __all__ = [
     "ActivityKind",
     "Course",
     "Event",
+    "GuidanceSession",
     "LotteryDraw",
+    "Mentor",
     "PartnerKind",
     "PriorityRound",
+    "Problem",
+    "ProblemStatus",
     "PublishState",
     "QuestionKind",
     "Rating",
+    "Studio",
+    "StudioMembership",
     "Survey",
     "SurveyAnswer",
     "SurveyChoice",

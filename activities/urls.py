@@ -22,12 +22,16 @@ urlpatterns = [
     path("staff/ledger/", include("activities.ledger.urls")),
     # Worker voice for staff: the wish inbox, survey builder, results (/staff/voice/<palace_id>/...).
     path("staff/voice/", include("activities.voice.staff_urls")),
+    # Innovation for staff: the clinic, mentors and studios (/staff/innovation/<palace_id>/...).
+    path("staff/innovation/", include("activities.innovation.staff_urls")),
     # Classes and events for staff: /staff/classes/<palace_id>/..., /staff/events/<palace_id>/...
     path("staff/", include(_CLASSES_STAFF)),
     # Ratings: /ratings/ for workers, /staff/ratings/<palace_id>/ for the palace's staff.
     path("", include("activities.ratings.urls")),
     # Worker voice: wishes and demand surveys (/voice/...).
     path("voice/", include("activities.voice.urls")),
+    # Innovation: studio alliances, mentors, the problem clinic (/innovation/...).
+    path("innovation/", include("activities.innovation.urls")),
     # The night school and events for workers: /classes/..., /events/...
     path("", include(_CLASSES)),
 ]

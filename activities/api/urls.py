@@ -29,4 +29,6 @@ urlpatterns = [
     path("", include("activities.ratings.api.urls")),
     # Worker voice: /wishes/ (vote, answer) and /surveys/ (responses, results).
     path("", include("activities.voice.api.urls")),
+    # Innovation: /mentors/ (public) and /problems/ (the problem clinic).
+    path("", include("activities.innovation.api.urls")),
 ]

@@ -112,6 +112,13 @@ class Course(models.Model):
     description = models.TextField(_("description"), blank=True)
     picture = models.ImageField(_("picture"), upload_to="courses/", blank=True)
     priority_rounds = models.JSONField(_("priority rounds"), default=list, blank=True)
+    # A free skill training (免费技能培训): its attendance counts toward the ledger's skill-training
+    # person-times (the innovation programme's "小培训").
+    skill_training = models.BooleanField(
+        _("free skill training"),
+        default=False,
+        help_text=_("Counted in the ledger as free skill training (person-times of attendance)."),
+    )
     completion_percent = models.PositiveSmallIntegerField(
         _("attendance needed for completion (%)"), default=75
     )

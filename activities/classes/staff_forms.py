@@ -122,6 +122,11 @@ class CourseForm(ServiceErrorsMixin, forms.Form):
         initial=Decimal(0),
         help_text=_("Most courses are free: leave 0."),
     )
+    skill_training = forms.BooleanField(
+        label=_("Free skill training"),
+        required=False,
+        help_text=_("Counted in the monthly ledger as free skill training (person-times); no fee."),
+    )
     completion_percent = forms.IntegerField(
         label=_("Attendance for completion (%)"),
         min_value=1,
@@ -161,6 +166,7 @@ class CourseForm(ServiceErrorsMixin, forms.Form):
             "members_only": offering.members_only,
             "fee": offering.fee,
             "completion_percent": course.completion_percent,
+            "skill_training": course.skill_training,
             "description": course.description,
         }
 

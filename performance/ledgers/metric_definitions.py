@@ -374,6 +374,47 @@ def voice_metrics() -> list[Metric]:
     ]
 
 
+def innovation_metrics() -> list[Metric]:
+    """The problem clinic and free skill trainings (劳模工匠创新工作室联盟, 问诊平台, 小培训)."""
+    return [
+        Metric(
+            "problems_posted",
+            pgettext_lazy("ledger metric", "Technical problems posted"),
+            "items",
+            _("Problems workers and enterprises posted to the clinic, by the day they were posted"),
+            "innovation",
+        ),
+        Metric(
+            "problems_taken",
+            pgettext_lazy("ledger metric", "Technical problems taken on"),
+            "items",
+            _("Problems a mentor took on (worked on), by the day they were taken"),
+            "innovation",
+        ),
+        Metric(
+            "problems_solved",
+            pgettext_lazy("ledger metric", "Technical problems solved"),
+            "items",
+            _("Problems closed as solved, by the day they were closed"),
+            "innovation",
+        ),
+        Metric(
+            "guidance_sessions",
+            pgettext_lazy("ledger metric", "Mentor guidance sessions"),
+            "times",
+            _("Guidance sessions mentors gave on problems (on site or online), by their date"),
+            "innovation",
+        ),
+        Metric(
+            "skill_training_person_times",
+            pgettext_lazy("ledger metric", "Free skill training person-times"),
+            "person_times",
+            _("Attendance at sessions of courses marked as free skill training, by session date"),
+            "innovation",
+        ),
+    ]
+
+
 def alliance_metrics() -> list[Metric]:
     return [
         Metric(

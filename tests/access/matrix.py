@@ -88,6 +88,10 @@ PROVINCE = _access("PROVINCE", "province_officer")
 OFFICERS = _access("OFFICERS", "city_officer", "city_officer_b", "province_officer")
 # A palace's own city officer and the province: its alliance file (read-only), its evaluation's review.
 OFFICERS_OF_PALACE = _access("OFFICERS_OF_PALACE", "city_officer", "province_officer")
+# The worker who owns it, or those who read its palace's staff side (innovation: a posted problem).
+OWNER_OR_STAFF_VIEW = _access(
+    "OWNER_OR_STAFF_VIEW", "worker", "staff_a", "manager_a", "city_officer", "province_officer"
+)
 # A palace's own managers only: what the palace states (self-evaluation, evidence), checked by others.
 PALACE_MANAGER = _access("PALACE_MANAGER", "manager_a")
 
@@ -96,6 +100,7 @@ CLASSES = (
     SIGNED_IN,
     OWNER_ONLY,
     OWNER_OR_STAFF,
+    OWNER_OR_STAFF_VIEW,
     STAFF_VIEW,
     STAFF_MANAGE,
     MANAGER,
@@ -363,6 +368,32 @@ ROUTES: dict[str, Route] = {
     "voice_api:survey-detail": R(PUBLIC, pk="survey"),
     "voice_api:survey-responses": R(SIGNED_IN, pk="survey"),
     "voice_api:survey-results": R(STAFF_VIEW, pk="survey"),
+    # --- Activities: innovation (studio alliance, mentors, the problem clinic) -----------------------
+    "innovation:index": R(PUBLIC),
+    "innovation:alliance": R(PUBLIC, palace_id=A),
+    "innovation:mentors": R(PUBLIC),
+    "innovation:mine": R(SIGNED_IN),
+    "innovation:problem_new": R(SIGNED_IN, "FORM"),
+    "innovation:problem": R(OWNER_OR_STAFF_VIEW, pk="problem"),
+    "innovation:take": R(STAFF_MANAGE, "POST", pk="problem"),
+    "innovation:session_new": R(STAFF_MANAGE, "POST", pk="problem"),
+    "innovation:close": R(STAFF_MANAGE, "POST", pk="problem"),
+    "innovation:queue": R(SIGNED_IN),
+    "innovation_staff:home": R(STAFF_VIEW, palace_id=A),
+    "innovation_staff:studio_new": R(STAFF_MANAGE, "FORM", palace_id=A),
+    "innovation_staff:studio": R(STAFF_MANAGE, "FORM", palace_id=A, studio_id="studio"),
+    "innovation_staff:studio_join": R(STAFF_MANAGE, "POST", palace_id=A, studio_id="studio"),
+    "innovation_staff:studio_leave": R(STAFF_MANAGE, "POST", palace_id=A, studio_id="studio"),
+    "innovation_staff:mentor_new": R(STAFF_MANAGE, "FORM", palace_id=A),
+    "innovation_staff:mentor": R(STAFF_MANAGE, "FORM", palace_id=A, mentor_id="mentor"),
+    "innovation_api:mentor-list": R(PUBLIC),
+    "innovation_api:mentor-detail": R(PUBLIC, pk="mentor"),
+    "innovation_api:problem-list": R(PUBLIC, unsafe=SIGNED_IN, shows=("problem", OWNER_OR_STAFF_VIEW)),
+    "innovation_api:problem-detail": R(OWNER_OR_STAFF_VIEW, pk="problem"),
+    "innovation_api:problem-take": R(STAFF_MANAGE, pk="problem"),
+    "innovation_api:problem-sessions": R(STAFF_MANAGE, pk="problem"),
+    "innovation_api:problem-solve": R(STAFF_MANAGE, pk="problem"),
+    "innovation_api:problem-close": R(STAFF_MANAGE, pk="problem"),
     # --- The alliance --------------------------------------------------------------------------------
     "alliance:calendar": R(PUBLIC),
     "alliance:calendar_ics": R(PUBLIC),

@@ -22,6 +22,7 @@ from django.urls import reverse
 
 from activities.classes.services.enrolments import enrolment_create
 from activities.events.services import event_register
+from activities.innovation import services as innovation
 from activities.ledger.services import activity_create
 from activities.models import Survey
 from activities.ratings.services import rating_create
@@ -122,6 +123,22 @@ def build_access_world() -> SimpleNamespace:
     w.draft = make_survey(w.palace_a, status=Survey.Status.DRAFT, title="2027年春季需求调查")
     w.question = w.draft.questions.order_by("position").first()
     w.choice = w.question.choices.order_by("position").first()
+
+    # Innovation: a studio in palace A's alliance, a mentor without an account, the worker's problem.
+    w.studio = innovation.studio_save(
+        actor=w.staff_a,
+        palace=w.palace_a,
+        name="洪都劳模创新工作室",
+        kind="model_worker",
+        leader_name="刘师傅",
+        field="machinery",
+        founded_year=2016,
+    )
+    innovation.studio_join(actor=w.staff_a, studio=w.studio, joined_on=date(2024, 3, 1))
+    w.mentor = innovation.mentor_save(actor=w.staff_a, palace=w.palace_a, name="李工", field="machinery")
+    w.problem = innovation.problem_create(
+        actor=w.worker, palace=w.palace_a, title="焊接变形", field="machinery", description="薄板焊后翘曲"
+    )
 
     # The alliance: both palaces are members; A leads a rotation and organises a campaign that
     # counts A's lecture; a past call (A applied, was approved and granted a subsidy) and an

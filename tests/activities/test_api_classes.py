@@ -46,6 +46,7 @@ COURSE_FIELDS = {
 COURSE_EXTRA = {"centre", "teacher", "fee", "members_only", "applied", "available", "open"}
 COURSE_DETAIL_EXTRA = {
     "term_name",
+    "skill_training",
     "section_of",
     "section_label",
     "venue_name",

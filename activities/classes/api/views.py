@@ -204,6 +204,7 @@ class CourseDetailSerializer(CourseSerializer):
             "partner",
             "description",
             "completion_percent",
+            "skill_training",
             "offered",
             "drawn_at",
             "picture",

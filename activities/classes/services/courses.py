@@ -41,6 +41,7 @@ COURSE_FIELDS = frozenset(
         "centre",
         "venue",
         "teacher",
+        "skill_training",
         "partner",
         "weekdays",
         "starts_at",
@@ -102,6 +103,9 @@ def _course_values(*, palace: Palace, term: Term, values: dict[str, Any]) -> dic
     percent = values.get("completion_percent", 75)
     if not isinstance(percent, int) or not 1 <= percent <= 100:
         errors["completion_percent"] = [_("Between 1 and 100.")]
+    skill_training = bool(values.get("skill_training"))
+    if skill_training and fee > 0:
+        errors["fee"] = [_("A free skill training has no fee.")]
     if errors:
         raise InvalidInput(_("Please correct the course."), fields=errors)
     return {
@@ -121,6 +125,7 @@ def _course_values(*, palace: Palace, term: Term, values: dict[str, Any]) -> dic
         "picture": values.get("picture"),
         "priority_rounds": rounds if selection == Offering.Selection.LOTTERY else [],
         "completion_percent": percent,
+        "skill_training": skill_training,
     }
 
 
@@ -236,7 +241,7 @@ def course_update(*, actor, course: Course, now: datetime | None = None, **value
         )
         for name in ("title", "centre", "venue", "teacher", "partner", "weekdays", "starts_at", "ends_at"):
             setattr(course, name, clean[name])
-        for name in ("description", "priority_rounds", "completion_percent"):
+        for name in ("description", "priority_rounds", "completion_percent", "skill_training"):
             setattr(course, name, clean[name])
         if clean["picture"]:
             course.picture = clean["picture"]

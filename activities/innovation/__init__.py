@@ -1,0 +1,1 @@
+"""Innovation: the studio alliance, innovation mentors and the problem clinic (问诊平台)."""

@@ -1,0 +1,1 @@
+"""The endpoints of innovation under `/api/v1/`: `/mentors/` and `/problems/`."""
