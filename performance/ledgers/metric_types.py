@@ -39,6 +39,8 @@ GROUPS: dict[str, Promise] = {
     "venues": _("Venues"),
     "voice": _("Worker voice"),
     "alliance": _("Alliance"),
+    "legal": _("Legal help"),
+    "teams": _("Teams and volunteers"),
     "manual": _("Added by hand"),
 }
 

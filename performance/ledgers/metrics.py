@@ -33,7 +33,9 @@ from .metric_definitions import (
     activity_metrics,
     alliance_metrics,
     class_metrics,
+    legal_metrics,
     manual_metrics,
+    team_metrics,
     venue_metrics,
     voice_metrics,
 )
@@ -56,6 +58,8 @@ METRICS: tuple[Metric, ...] = tuple(
     + venue_metrics()
     + voice_metrics()
     + alliance_metrics()
+    + legal_metrics()
+    + team_metrics()
     + manual_metrics()
 )
 METRICS_BY_CODE: dict[str, Metric] = {m.code: m for m in METRICS}
