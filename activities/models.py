@@ -8,8 +8,10 @@ Each sub-domain owns its tables: the staff activity ledger (`ledger`), the night
 from activities.classes.models import Course, LotteryDraw, PriorityRound, Term
 from activities.events.models import Event
 from activities.ledger.models import Activity, ActivityKind, PartnerKind
+from activities.legal.models import CaseRead, CaseStep, LegalCase
 from activities.offerings.models import PublishState
 from activities.ratings.models import Rating
+from activities.teams.models import JoinRequest, Team, TeamMember, VolunteerHours
 from activities.voice.models import (
     QuestionKind,
     Survey,
@@ -26,8 +28,12 @@ from activities.voice.models import (
 __all__ = [
     "Activity",
     "ActivityKind",
+    "CaseRead",
+    "CaseStep",
     "Course",
     "Event",
+    "JoinRequest",
+    "LegalCase",
     "LotteryDraw",
     "PartnerKind",
     "PriorityRound",
@@ -40,7 +46,10 @@ __all__ = [
     "SurveyQuestion",
     "SurveyResponse",
     "SurveyStatus",
+    "Team",
+    "TeamMember",
     "Term",
+    "VolunteerHours",
     "Wish",
     "WishStatus",
     "WishVote",

@@ -29,4 +29,8 @@ urlpatterns = [
     path("", include("activities.ratings.api.urls")),
     # Worker voice: /wishes/ (vote, answer) and /surveys/ (responses, results).
     path("", include("activities.voice.api.urls")),
+    # Legal help: /legal-cases/ (the worker's own; legal-service staff: their palaces').
+    path("", include("activities.legal.api.urls")),
+    # Teams and volunteers: /teams/ (public information; join).
+    path("", include("activities.teams.api.urls")),
 ]
