@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from palace_portal.service_forms import ServiceErrorsMixin
 
-from .models import CaseKind, ContactPreference, Outcome, Stage
+from .models import STEP_STAGE_CHOICES, CaseKind, ContactPreference, Outcome
 
 
 class CaseForm(ServiceErrorsMixin, forms.Form):
@@ -28,7 +28,7 @@ class CaseForm(ServiceErrorsMixin, forms.Form):
 
 
 class StepForm(ServiceErrorsMixin, forms.Form):
-    stage = forms.ChoiceField(label=_("Move to"), choices=[c for c in Stage.choices if c[0] != Stage.INTAKE])
+    stage = forms.ChoiceField(label=_("Move to"), choices=STEP_STAGE_CHOICES)
     outcome = forms.ChoiceField(
         label=_("Outcome (when closing)"), required=False, choices=[("", "—"), *Outcome.choices]
     )

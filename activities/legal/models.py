@@ -51,6 +51,8 @@ class Outcome(models.TextChoices):
     ADVICE = "advice", _("Advice given")
 
 
+# What a step may move a case to (a case begins at intake).
+STEP_STAGE_CHOICES = [c for c in Stage.choices if c[0] != Stage.INTAKE]
 OPEN_STAGES = (Stage.INTAKE, Stage.MEDIATION, Stage.ARBITRATION, Stage.LITIGATION)
 STAGE_ORDER = {stage: n for n, stage in enumerate(Stage.values)}
 # The outcome a case may close with, by the stage it closes from: an agreement needs mediation,

@@ -152,7 +152,11 @@ def build_access_world() -> SimpleNamespace:
     # Legal help: staff A holds the legal-service duty (manager A does not); the worker's case.
     StaffAssignment.objects.filter(user=w.staff_a, palace=w.palace_a).update(legal_service=True)
     w.legal_case = case_create(
-        actor=w.worker, palace=w.palace_a, kind="wages", description="公司拖欠工资三个月", employer="某建筑公司"
+        actor=w.worker,
+        palace=w.palace_a,
+        kind="wages",
+        description="公司拖欠工资三个月",
+        employer="某建筑公司",
     )
     # Teams: a dance troupe with the worker as a member and worker2's open request to join.
     w.team = team_save(actor=w.staff_a, palace=w.palace_a, name="职工舞蹈队", kind="professional")

@@ -8,7 +8,7 @@ from rest_framework import serializers
 from activities.api.responses import api_error
 from palace_portal.users.models import mask_phone
 
-from ..models import CaseKind, CaseStep, ContactPreference, LegalCase, Outcome, Stage
+from ..models import STEP_STAGE_CHOICES, CaseKind, CaseStep, ContactPreference, LegalCase, Outcome
 
 BAD_INPUT = api_error("`invalid`: bad input; `fields` says which.")
 SIGN_IN = api_error("`not_authenticated`: sign in (a token or a session).")
@@ -64,7 +64,7 @@ class CaseCreateSerializer(serializers.Serializer):
 
 
 class CaseStepCreateSerializer(serializers.Serializer):
-    stage = serializers.ChoiceField(choices=[c for c in Stage.choices if c[0] != Stage.INTAKE])
+    stage = serializers.ChoiceField(choices=STEP_STAGE_CHOICES)
     outcome = serializers.ChoiceField(choices=Outcome.choices, required=False, allow_blank=True, default="")
     on = serializers.DateField(required=False, help_text=_("Default: today"))
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")

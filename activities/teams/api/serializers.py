@@ -48,7 +48,7 @@ class TeamDetailSerializer(TeamSerializer):
         ).data
 
 
-class JoinSerializer(serializers.Serializer):
+class TeamJoinInputSerializer(serializers.Serializer):
     message = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 

@@ -21,7 +21,7 @@ from venues.filters import IdFilter
 
 from .. import selectors, services
 from ..models import Team, TeamKind
-from .serializers import JoinRequestSerializer, JoinSerializer, TeamDetailSerializer, TeamSerializer
+from .serializers import JoinRequestSerializer, TeamDetailSerializer, TeamJoinInputSerializer, TeamSerializer
 
 BAD_INPUT = api_error("`invalid`: bad input; `fields` says which.")
 SIGN_IN = api_error("`not_authenticated`: sign in (a token or a session).")
@@ -88,7 +88,7 @@ class TeamViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="Ask to join a team, or take the open request back",
         description="`POST` asks (one open request per person and team); `DELETE` withdraws it.",
-        request=JoinSerializer,
+        request=TeamJoinInputSerializer,
         responses={
             201: JoinRequestSerializer,
             200: JoinRequestSerializer,
@@ -103,7 +103,7 @@ class TeamViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if request.method == "DELETE":
             withdrawn = services.join_request_withdraw(actor=request.user, team=team)
             return Response(JoinRequestSerializer(withdrawn).data)
-        incoming = JoinSerializer(data=request.data)
+        incoming = TeamJoinInputSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         created = services.join_request_create(
             actor=request.user, team=team, message=incoming.validated_data["message"]
