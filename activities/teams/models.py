@@ -71,7 +71,7 @@ class TeamMember(models.Model):
     class Meta:
         verbose_name = _("team member")
         verbose_name_plural = _("team members")
-        ordering = ["-role", "joined_on", "pk"]
+        ordering = ["joined_on", "pk"]
         constraints = [models.UniqueConstraint(fields=["team", "user"], name="team_member_once")]
         indexes = [models.Index(fields=["palace", "joined_on"])]
 

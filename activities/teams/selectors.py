@@ -28,7 +28,9 @@ def public_teams(*, palace: Palace | None = None, kind: str = "") -> QuerySet[Te
 
 
 def team_members(team: Team) -> list[TeamMember]:
-    return list(team.members.select_related("user").order_by("-role", "joined_on", "pk"))
+    """Leaders first, then by the day they joined."""
+    members = team.members.select_related("user").order_by("joined_on", "pk")
+    return sorted(members, key=lambda m: m.role != TeamMember.Role.LEADER)
 
 
 def member_state(team: Team, user) -> dict:

@@ -70,7 +70,7 @@ def team_edit(request, palace_id: int, team_id: int):
 
 
 def _members(team: Team):
-    return TeamMember.objects.filter(team=team).select_related("user").order_by("-role", "joined_on", "pk")
+    return TeamMember.objects.filter(team=team).select_related("user").order_by("joined_on", "pk")
 
 
 @staff_page
