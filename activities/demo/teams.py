@@ -103,7 +103,9 @@ def seed_teams_for_palace(*, palace: Palace, rng: random.Random, today: date, sc
                 day = today - timedelta(days=30 * month_back + rng.randint(1, 29))
                 task = rng.choice(work[team.name])
                 present = [m for m in team_members if m.joined_on <= day]
-                for member in rng.sample(present, min(len(present), rng.randint(4, 12) if busy else rng.randint(3, 6))):
+                for member in rng.sample(
+                    present, min(len(present), rng.randint(4, 12) if busy else rng.randint(3, 6))
+                ):
                     hours.append(
                         VolunteerHours(team=team, palace=palace, user_id=member.user_id, date=day,
                                        hours=Decimal(rng.choice((1.5, 2, 2.5, 3, 4))), activity=task)

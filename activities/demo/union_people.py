@@ -22,8 +22,19 @@ def _demo_password() -> str:
     return _password
 
 
+def _name(phone: str) -> tuple[str, str]:
+    # Drawn from the number itself, not the caller's generator: whether the workers exist already
+    # or are made here, the caller's draws stay the same (the demo is deterministic either way).
+    rng = random.Random(phone)  # noqa: S311 - demo names, not secrets
+    given = (
+        rng.choice(GIVEN_SINGLE) if rng.random() < 0.4 else rng.choice(GIVEN_FIRST) + rng.choice(GIVEN_SECOND)
+    )
+    return rng.choice(SURNAMES) + given, rng.choice(WORKPLACES)
+
+
 def people(rng: random.Random, n: int) -> list[int]:
-    """Ids of at least `n` demo workers (fewer only if 10,000 would not do), in a stable order."""
+    """Ids of at least `n` demo workers (fewer only if 10,000 would not do), in a stable order.
+    `rng` is not drawn from."""
     ids = list(
         User.objects.filter(phone__startswith=POOL_PHONE_PREFIX)
         .order_by("phone")
@@ -39,20 +50,10 @@ def people(rng: random.Random, n: int) -> list[int]:
             :missing
         ]
         password = _demo_password()
-        users = [
-            User(
-                phone=phone,
-                real_name=rng.choice(SURNAMES)
-                + (
-                    rng.choice(GIVEN_SINGLE)
-                    if rng.random() < 0.4
-                    else rng.choice(GIVEN_FIRST) + rng.choice(GIVEN_SECOND)
-                ),
-                password=password,
-                workplace=rng.choice(WORKPLACES),
-            )
-            for phone in phones
-        ]
+        users = []
+        for phone in phones:
+            name, workplace = _name(phone)
+            users.append(User(phone=phone, real_name=name, password=password, workplace=workplace))
         User.objects.bulk_create(users)
         ids += list(User.objects.filter(phone__in=phones).order_by("phone").values_list("pk", flat=True))
     return ids
