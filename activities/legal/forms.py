@@ -32,7 +32,7 @@ class StepForm(ServiceErrorsMixin, forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome (when closing)"), required=False, choices=[("", "—"), *Outcome.choices]
     )
-    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("Date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     note = forms.CharField(
         label=_("Note"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

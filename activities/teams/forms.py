@@ -33,7 +33,7 @@ class DecideForm(forms.Form):
 
 class HoursForm(ServiceErrorsMixin, forms.Form):
     member = forms.ModelChoiceField(label=_("Member"), queryset=None, empty_label=_("Choose a member"))
-    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("Date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     hours = forms.DecimalField(label=_("Hours"), min_value=0.1, max_value=24, decimal_places=1, max_digits=4)
     activity = forms.CharField(label=_("Activity"), max_length=100)
 
