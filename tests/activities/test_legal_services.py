@@ -16,7 +16,7 @@ from tests.factories import PalaceFactory, StaffAssignmentFactory
 from venues import services as venue_services
 from venues.models import Palace, StaffAssignment
 
-from .legal_support import lawyer, open_case  # noqa: F401 - the fixture
+from .legal_support import open_case
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +68,7 @@ def test_a_worker_has_at_most_three_open_cases_at_a_palace(world):
     [("worker", True), ("lawyer", True), ("worker2", False), ("staff_a", False), ("manager_a", False),
      ("staff_b", False), ("city_officer", False), ("province_officer", False)],
 )  # fmt: skip
-def test_only_the_worker_concerned_and_legal_service_staff_read_a_case(world, lawyer, role, may):  # noqa: F811
+def test_only_the_worker_concerned_and_legal_service_staff_read_a_case(world, lawyer, role, may):
     case = open_case(world)
     reader = lawyer if role == "lawyer" else getattr(world, role)
 
@@ -98,13 +98,13 @@ def test_legal_duty_at_another_palace_reads_nothing_here(world):
         services.case_read(reader=other, case=case)
 
 
-def test_a_list_records_one_read_per_case_shown(world, lawyer):  # noqa: F811
+def test_a_list_records_one_read_per_case_shown(world, lawyer):
     cases = [open_case(world), open_case(world, user=world.worker2)]
     services.cases_read(reader=lawyer, cases=cases)
     assert CaseRead.objects.filter(reader=lawyer, via=CaseRead.Via.LIST).count() == 2
 
 
-def test_a_case_moves_through_mediation_arbitration_and_court_to_a_judgment(world, lawyer):  # noqa: F811
+def test_a_case_moves_through_mediation_arbitration_and_court_to_a_judgment(world, lawyer):
     case = open_case(world)
     today = timezone.localdate()
     for stage in (Stage.MEDIATION, Stage.ARBITRATION, Stage.LITIGATION):
@@ -118,7 +118,7 @@ def test_a_case_moves_through_mediation_arbitration_and_court_to_a_judgment(worl
     ]  # fmt: skip
 
 
-def test_a_stage_may_be_skipped_forward(world, lawyer):  # noqa: F811
+def test_a_stage_may_be_skipped_forward(world, lawyer):
     case = services.case_advance(actor=lawyer, case=open_case(world), stage=Stage.ARBITRATION)
     assert case.stage == Stage.ARBITRATION
 
@@ -128,7 +128,7 @@ def test_a_stage_may_be_skipped_forward(world, lawyer):  # noqa: F811
     [((Stage.MEDIATION,), Stage.MEDIATION), ((Stage.ARBITRATION,), Stage.MEDIATION),
      ((Stage.LITIGATION,), Stage.ARBITRATION), ((), Stage.INTAKE)],
 )  # fmt: skip
-def test_a_case_never_moves_back_or_stays(world, lawyer, path, target):  # noqa: F811
+def test_a_case_never_moves_back_or_stays(world, lawyer, path, target):
     case = open_case(world)
     for stage in path:
         case = services.case_advance(actor=lawyer, case=case, stage=stage)
@@ -145,7 +145,7 @@ def test_a_case_never_moves_back_or_stays(world, lawyer, path, target):  # noqa:
      ((Stage.MEDIATION,), Outcome.AWARD, False), ((Stage.LITIGATION,), Outcome.JUDGMENT, True),
      ((Stage.MEDIATION,), "", False)],
 )  # fmt: skip
-def test_closing_takes_an_outcome_that_fits_the_stage(world, lawyer, path, outcome, ok):  # noqa: F811
+def test_closing_takes_an_outcome_that_fits_the_stage(world, lawyer, path, outcome, ok):
     case = open_case(world)
     for stage in path:
         case = services.case_advance(actor=lawyer, case=case, stage=stage)
@@ -161,14 +161,14 @@ def test_closing_takes_an_outcome_that_fits_the_stage(world, lawyer, path, outco
         assert LegalCase.objects.get(pk=case.pk).is_open
 
 
-def test_only_closing_records_an_outcome(world, lawyer):  # noqa: F811
+def test_only_closing_records_an_outcome(world, lawyer):
     with pytest.raises(InvalidInput):
         services.case_advance(
             actor=lawyer, case=open_case(world), stage=Stage.MEDIATION, outcome=Outcome.MEDIATED
         )
 
 
-def test_a_closed_case_moves_no_more(world, lawyer):  # noqa: F811
+def test_a_closed_case_moves_no_more(world, lawyer):
     case = services.case_advance(
         actor=lawyer, case=open_case(world), stage=Stage.CLOSED, outcome=Outcome.ADVICE
     )
@@ -178,7 +178,7 @@ def test_a_closed_case_moves_no_more(world, lawyer):  # noqa: F811
         assert refused.value.code == "case_closed"
 
 
-def test_a_step_is_not_dated_in_the_future_nor_before_the_previous_one(world, lawyer):  # noqa: F811
+def test_a_step_is_not_dated_in_the_future_nor_before_the_previous_one(world, lawyer):
     case = open_case(world)
     today = timezone.localdate()
     with pytest.raises(InvalidInput):
@@ -199,7 +199,7 @@ def test_only_legal_service_staff_move_a_case(world, role):
     assert LegalCase.objects.get(pk=case.pk).stage == Stage.INTAKE
 
 
-def test_the_worker_withdraws_their_own_open_case_only(world, lawyer):  # noqa: F811
+def test_the_worker_withdraws_their_own_open_case_only(world, lawyer):
     case = open_case(world)
     for other in (world.worker2, lawyer):
         with pytest.raises(NotFound):

@@ -18,7 +18,7 @@ from performance.ledgers.models import LedgerFigure
 from performance.ledgers.services import ledger_aggregate_month
 from tests.factories import VenueFactory
 
-from .legal_support import lawyer, open_case  # noqa: F401 - the fixture
+from .legal_support import open_case
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +97,7 @@ def test_a_case_page_is_not_found_for_anyone_else(world, client, role):
     assert not CaseRead.objects.exists()
 
 
-def test_the_lawyer_reads_records_and_moves_a_case_on_their_page(world, client, lawyer):  # noqa: F811
+def test_the_lawyer_reads_records_and_moves_a_case_on_their_page(world, client, lawyer):
     case = open_case(world)
     client.force_login(lawyer)
     listing = client.get(reverse("legal_staff:cases", args=[world.palace_a.pk]))
@@ -120,7 +120,7 @@ def test_the_lawyer_reads_records_and_moves_a_case_on_their_page(world, client, 
     assert _reads(lawyer) == 3
 
 
-def test_the_read_log_names_the_worker_concerned_only_as_such(world, client, lawyer):  # noqa: F811
+def test_the_read_log_names_the_worker_concerned_only_as_such(world, client, lawyer):
     case = open_case(world)
     services.case_read(reader=world.worker, case=case)
     services.case_read(reader=lawyer, case=case)
@@ -140,7 +140,7 @@ def test_the_read_log_names_the_worker_concerned_only_as_such(world, client, law
 # --- API ------------------------------------------------------------------------------------------
 
 
-def test_the_api_lists_own_cases_and_the_lawyers_palace_cases_only(world, lawyer):  # noqa: F811
+def test_the_api_lists_own_cases_and_the_lawyers_palace_cases_only(world, lawyer):
     mine, theirs = open_case(world), open_case(world, user=world.worker2)
     ids = lambda user: {row["id"] for row in _api(user).get("/api/v1/legal-cases/").json()["results"]}  # noqa: E731
 
@@ -152,7 +152,7 @@ def test_the_api_lists_own_cases_and_the_lawyers_palace_cases_only(world, lawyer
     assert _api().get("/api/v1/legal-cases/").status_code == 401
 
 
-def test_the_api_case_is_not_found_for_anyone_else_and_each_read_is_recorded(world, lawyer):  # noqa: F811
+def test_the_api_case_is_not_found_for_anyone_else_and_each_read_is_recorded(world, lawyer):
     case = open_case(world)
     url = f"/api/v1/legal-cases/{case.pk}/"
     for role in ("worker2", "staff_a", "manager_a", "province_officer"):
@@ -164,7 +164,7 @@ def test_the_api_case_is_not_found_for_anyone_else_and_each_read_is_recorded(wor
     assert CaseRead.objects.filter(case=case, via=CaseRead.Via.API).count() == 2
 
 
-def test_the_api_opens_moves_and_withdraws_cases(world, lawyer):  # noqa: F811
+def test_the_api_opens_moves_and_withdraws_cases(world, lawyer):
     created = _api(world.worker).post(
         "/api/v1/legal-cases/", {"palace": world.palace_a.pk, "kind": "injury", "description": "工伤不认"}
     )
@@ -192,7 +192,7 @@ def test_the_api_opens_moves_and_withdraws_cases(world, lawyer):  # noqa: F811
 # --- The ledger -----------------------------------------------------------------------------------
 
 
-def test_the_ledger_counts_cases_opened_mediated_and_by_outcome(world, lawyer):  # noqa: F811
+def test_the_ledger_counts_cases_opened_mediated_and_by_outcome(world, lawyer):
     month = date(2026, 10, 1)
     rows = []
     for n, (outcome, closed) in enumerate(
@@ -223,3 +223,16 @@ def test_the_ledger_counts_cases_opened_mediated_and_by_outcome(world, lawyer): 
     assert figures.get("legal_outcome_judgment", 0) == 0  # closed in November
     assert not LedgerFigure.objects.filter(palace=world.palace_b, month=month, metric="legal_cases_opened",
                                            value__gt=0).exists()  # fmt: skip
+
+
+def test_the_case_desk_takes_a_bounded_number_of_queries(
+    world, client, lawyer, django_assert_max_num_queries
+):
+    for _ in range(3):
+        for user in (world.worker, world.worker2):
+            open_case(world, user=user)
+    client.force_login(lawyer)
+    with django_assert_max_num_queries(12):
+        client.get(reverse("legal_staff:cases", args=[world.palace_a.pk]) + "?stage=")
+    with django_assert_max_num_queries(8):
+        assert len(_api(lawyer).get("/api/v1/legal-cases/").json()["results"]) == 6

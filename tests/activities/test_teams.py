@@ -313,3 +313,19 @@ def test_the_ledger_counts_volunteer_hours_new_members_and_requests(world, team)
     assert figures["team_volunteer_hours"] == Decimal("6.5")  # 1, 15 and 29 October
     assert figures["team_members_joined"] == 1  # the other joined on 30 September
     assert figures["team_join_requests"] == 1  # 23:30 local on 31 October is still October
+
+
+@pytest.mark.django_db
+def test_team_lists_take_a_bounded_number_of_queries(world, client, django_assert_max_num_queries):
+    for n in range(12):
+        team = services.team_save(actor=world.staff_a, palace=world.palace_a, name=f"队{n}", kind="volunteer")
+        for user in (UserFactory(), UserFactory()):
+            TeamMember.objects.create(team=team, palace=world.palace_a, user=user, joined_on=date(2026, 1, 1))
+            JoinRequest.objects.create(team=team, palace=world.palace_a, user=UserFactory())
+    with django_assert_max_num_queries(4):
+        assert len(_api().get("/api/v1/teams/").json()["results"]) == 12
+    with django_assert_max_num_queries(8):
+        client.get(reverse("teams:palace", args=[world.palace_a.pk]))
+    client.force_login(world.staff_a)
+    with django_assert_max_num_queries(12):
+        client.get(reverse("teams_staff:teams", args=[world.palace_a.pk]))
