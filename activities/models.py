@@ -17,8 +17,10 @@ from activities.innovation.models import (
     StudioMembership,
 )
 from activities.ledger.models import Activity, ActivityKind, PartnerKind
+from activities.legal.models import CaseRead, CaseStep, LegalCase
 from activities.offerings.models import PublishState
 from activities.ratings.models import Rating
+from activities.teams.models import JoinRequest, Team, TeamMember, VolunteerHours
 from activities.voice.models import (
     QuestionKind,
     Survey,
@@ -35,9 +37,13 @@ from activities.voice.models import (
 __all__ = [
     "Activity",
     "ActivityKind",
+    "CaseRead",
+    "CaseStep",
     "Course",
     "Event",
     "GuidanceSession",
+    "JoinRequest",
+    "LegalCase",
     "LotteryDraw",
     "Mentor",
     "PartnerKind",
@@ -55,7 +61,10 @@ __all__ = [
     "SurveyQuestion",
     "SurveyResponse",
     "SurveyStatus",
+    "Team",
+    "TeamMember",
     "Term",
+    "VolunteerHours",
     "Wish",
     "WishStatus",
     "WishVote",

@@ -20,6 +20,10 @@ _CLASSES_STAFF = ([*classes_staff.urlpatterns, *events_staff.urlpatterns], "clas
 urlpatterns = [
     # The activity ledger of a palace's staff: /staff/ledger/<palace_id>/...
     path("staff/ledger/", include("activities.ledger.urls")),
+    # Legal help for the palace's legal-service staff: /staff/legal/<palace_id>/...
+    path("staff/legal/", include("activities.legal.staff_urls")),
+    # Teams and volunteers for staff: /staff/teams/<palace_id>/...
+    path("staff/teams/", include("activities.teams.staff_urls")),
     # Worker voice for staff: the wish inbox, survey builder, results (/staff/voice/<palace_id>/...).
     path("staff/voice/", include("activities.voice.staff_urls")),
     # Innovation for staff: the clinic, mentors and studios (/staff/innovation/<palace_id>/...).
@@ -28,6 +32,9 @@ urlpatterns = [
     path("staff/", include(_CLASSES_STAFF)),
     # Ratings: /ratings/ for workers, /staff/ratings/<palace_id>/ for the palace's staff.
     path("", include("activities.ratings.urls")),
+    # Legal help (/legal/...) and teams (/teams/...) for workers.
+    path("legal/", include("activities.legal.urls")),
+    path("teams/", include("activities.teams.urls")),
     # Worker voice: wishes and demand surveys (/voice/...).
     path("voice/", include("activities.voice.urls")),
     # Innovation: studio alliances, mentors, the problem clinic (/innovation/...).

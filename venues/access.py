@@ -133,6 +133,22 @@ def is_staff_of(user, palace: Palace) -> bool:
     return palace.pk in _palace_ids(user, StaffAssignment.PALACE_ROLES)
 
 
+def legal_duty_palace_ids(user) -> set[int]:
+    """Ids of the palaces where the user holds a staff or manager post with the legal-service duty:
+    whose workers' legal-help cases they read. No wider role reaches them (not the province's)."""
+    return {a.palace_id for a in _assignments(user) if a.legal_service and a.palace_id}
+
+
+def palaces_with_legal_duty(user) -> QuerySet[Palace]:
+    ids = legal_duty_palace_ids(user)
+    return Palace.objects.filter(pk__in=ids) if ids else Palace.objects.none()
+
+
+def is_legal_service_staff(user, palace: Palace) -> bool:
+    """Whether the user holds the legal-service duty at `palace` (no query: roles are cached)."""
+    return palace.pk in legal_duty_palace_ids(user)
+
+
 def may_assign_staff(user, palace: Palace) -> bool:
     return is_province_officer(user) or palace.pk in _palace_ids(user, {Role.PALACE_MANAGER})
 

@@ -350,6 +350,13 @@ class StaffAssignment(models.Model):
         on_delete=models.CASCADE,
         related_name="staff_assignments",
     )
+    # Legal-service duty (法律服务): only staff holding it read a palace's legal-help cases, which
+    # are confidential to the worker concerned. Not implied by any role, not even a manager's.
+    legal_service = models.BooleanField(
+        _("legal-service duty"),
+        default=False,
+        help_text=_("Reads and handles the workers' confidential legal-help and mediation cases."),
+    )
     created_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
 
     class Meta:
@@ -366,6 +373,10 @@ class StaffAssignment(models.Model):
                     )
                 ),
                 name="assignment_scope_matches_role",
+            ),
+            models.CheckConstraint(
+                condition=Q(legal_service=False) | Q(role__in=["palace_staff", "palace_manager"]),
+                name="assignment_legal_service_palace_role",
             ),
             models.UniqueConstraint(
                 fields=["user", "role", "palace"],

@@ -85,21 +85,31 @@ def staff_assignment_validate(
 
 
 def staff_assignment_create(
-    *, actor, user: User, role: str, palace: Palace | None = None, region: Region | None = None
+    *,
+    actor,
+    user: User,
+    role: str,
+    palace: Palace | None = None,
+    region: Region | None = None,
+    legal_service: bool = False,
 ) -> StaffAssignment:
     """Give `user` a staff role: palace staff or manager of `palace`, or a region-scoped officer.
 
     Who may call: a manager of `palace` or provincial staff for palace roles; provincial staff only
     for city and provincial roles. Preconditions and errors: see `staff_assignment_validate`.
+    `legal_service` (palace roles only) gives the duty of reading the palace's legal-help cases.
     Side effects: the user's cached roles are dropped, so the new role applies at once.
     """
     with transaction.atomic():
         staff_assignment_validate(actor=actor, user=user, role=role, palace=palace, region=region)
+        if legal_service and role not in StaffAssignment.PALACE_ROLES:
+            message = _("Only palace staff and managers take the legal-service duty.")
+            raise InvalidInput(message, code="legal_service_palace_only", fields={"legal_service": [message]})
         try:
             # A savepoint of its own: a concurrent duplicate must not break the caller's transaction.
             with transaction.atomic():
                 assignment = StaffAssignment.objects.create(
-                    user=user, role=role, palace=palace, region=region
+                    user=user, role=role, palace=palace, region=region, legal_service=legal_service
                 )
         except IntegrityError as exc:
             raise RuleViolation(

@@ -31,4 +31,8 @@ urlpatterns = [
     path("", include("activities.voice.api.urls")),
     # Innovation: /mentors/ (public) and /problems/ (the problem clinic).
     path("", include("activities.innovation.api.urls")),
+    # Legal help: /legal-cases/ (the worker's own; legal-service staff: their palaces').
+    path("", include("activities.legal.api.urls")),
+    # Teams and volunteers: /teams/ (public information; join).
+    path("", include("activities.teams.api.urls")),
 ]

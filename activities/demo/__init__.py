@@ -3,5 +3,7 @@
 from activities.demo.classes import CLASSES_STEP
 from activities.demo.innovation import INNOVATION_STEP
 from activities.demo.ledger import LEDGER_STEP
+from activities.demo.legal import LEGAL_STEP
+from activities.demo.teams import TEAMS_STEP
 
-DEMO_STEPS = [LEDGER_STEP, CLASSES_STEP, INNOVATION_STEP]
+DEMO_STEPS = [LEDGER_STEP, CLASSES_STEP, INNOVATION_STEP, LEGAL_STEP, TEAMS_STEP]

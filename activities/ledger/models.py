@@ -27,6 +27,8 @@ class ActivityKind(models.TextChoices):
     WEDDING = "wedding", _("wedding")
     VOLUNTEER_SERVICE = "volunteer_service", _("volunteer service")
     LIVESTREAM = "livestream", _("livestream")
+    # 示范性庭审: a labour-dispute hearing held in public at the palace, for workers to learn from.
+    DEMO_HEARING = "demo_hearing", _("demonstration hearing")
     OTHER = "other", _("other")
 
 

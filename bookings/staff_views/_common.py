@@ -63,6 +63,8 @@ def _frame(request, palace: Palace, tab: str) -> dict:
         "switch_palaces": others if 1 < len(others) <= SWITCHER_LIMIT else [],
         "many_palaces": len(others) > SWITCHER_LIMIT,
         "is_manager": access.may_assign_staff(request.user, palace),
+        # Legal-help cases are for staff holding the legal-service duty only (activities.legal).
+        "is_legal_staff": access.is_legal_service_staff(request.user, palace),
     }
 
 

@@ -311,6 +311,14 @@ SPECTACULAR_SETTINGS = {
         "EvaluationBandEnum": "performance.evaluation.models.Band",
         "EvaluationSchemeStatusEnum": "performance.evaluation.models.Scheme.Status",
         "IndicatorKindEnum": "performance.evaluation.models.Indicator.Kind",
+        # Legal help and teams (activities.legal, activities.teams).
+        "LegalCaseKindEnum": "activities.legal.models.CaseKind",
+        "LegalCaseStageEnum": "activities.legal.models.Stage",
+        "LegalStepStageEnum": "activities.legal.models.STEP_STAGE_CHOICES",
+        "LegalCaseOutcomeEnum": "activities.legal.models.Outcome",
+        "ContactPreferenceEnum": "activities.legal.models.ContactPreference",
+        "TeamKindEnum": "activities.teams.models.TeamKind",
+        "JoinRequestStatusEnum": "activities.teams.models.JoinRequest.Status",
     },
 }
 

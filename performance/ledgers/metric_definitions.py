@@ -6,6 +6,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from activities.legal.models import Outcome
 from activities.models import ActivityKind, PartnerKind
 from venues.kinds import Centre
 
@@ -446,6 +447,84 @@ def alliance_metrics() -> list[Metric]:
             _("Subsidy paid so far, in the month of its latest payment"),
             "alliance",
             decimals=2,
+        ),
+    ]
+
+
+_CASES_CLOSED = _("Legal-help cases closed with this outcome, by the day they closed")
+
+
+def legal_metrics() -> list[Metric]:
+    """Counts of legal-help cases (activities.legal): never a name, only how many."""
+    metrics = [
+        Metric(
+            "legal_cases_opened",
+            pgettext_lazy("ledger metric", "Legal-help cases opened"),
+            "cases",
+            _("Cases workers opened (legal help or mediation), by the day they opened"),
+            "legal",
+        ),
+        Metric(
+            "legal_cases_closed",
+            pgettext_lazy("ledger metric", "Legal-help cases closed"),
+            "cases",
+            _("Cases closed, whatever the outcome, by the day they closed"),
+            "legal",
+        ),
+        Metric(
+            "legal_cases_mediated",
+            pgettext_lazy("ledger metric", "Disputes mediated successfully"),
+            "cases",
+            _("Cases closed with a mediated agreement, by the day they closed"),
+            "legal",
+        ),
+        ratio_metric(
+            "legal_mediation_rate",
+            pgettext_lazy("ledger metric", "Share of closed cases mediated"),
+            "legal_cases_mediated",
+            "legal_cases_closed",
+            _("Disputes mediated successfully ÷ cases closed"),
+            "legal",
+        ),
+    ]
+    for outcome in Outcome:
+        if outcome == Outcome.MEDIATED:
+            continue
+        metrics.append(
+            Metric(
+                f"legal_outcome_{outcome.value}",
+                format_lazy(pgettext_lazy("ledger metric", "Cases closed: {outcome}"), outcome=outcome.label),
+                "cases",
+                _CASES_CLOSED,
+                "legal",
+            )
+        )
+    return metrics
+
+
+def team_metrics() -> list[Metric]:
+    return [
+        Metric(
+            "team_volunteer_hours",
+            pgettext_lazy("ledger metric", "Volunteer hours recorded"),
+            "hours",
+            _("Hours team members gave, recorded per member and day on the teams pages, by that day"),
+            "teams",
+            decimals=1,
+        ),
+        Metric(
+            "team_members_joined",
+            pgettext_lazy("ledger metric", "New team members"),
+            "people",
+            _("People who joined a team or volunteer organisation, by the day they joined"),
+            "teams",
+        ),
+        Metric(
+            "team_join_requests",
+            pgettext_lazy("ledger metric", "Requests to join a team"),
+            "items",
+            _("Requests workers sent to join a team, by the day they sent them"),
+            "teams",
         ),
     ]
 

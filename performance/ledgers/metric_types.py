@@ -40,6 +40,8 @@ GROUPS: dict[str, Promise] = {
     "voice": _("Worker voice"),
     "innovation": _("Innovation and skills"),
     "alliance": _("Alliance"),
+    "legal": _("Legal help"),
+    "teams": _("Teams and volunteers"),
     "manual": _("Added by hand"),
 }
 

@@ -34,7 +34,9 @@ from .metric_definitions import (
     alliance_metrics,
     class_metrics,
     innovation_metrics,
+    legal_metrics,
     manual_metrics,
+    team_metrics,
     venue_metrics,
     voice_metrics,
 )
@@ -58,6 +60,8 @@ METRICS: tuple[Metric, ...] = tuple(
     + voice_metrics()
     + innovation_metrics()
     + alliance_metrics()
+    + legal_metrics()
+    + team_metrics()
     + manual_metrics()
 )
 METRICS_BY_CODE: dict[str, Metric] = {m.code: m for m in METRICS}

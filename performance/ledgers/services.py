@@ -21,7 +21,7 @@ from palace_portal.errors import InvalidInput
 from palace_portal.months import MAX_YEAR, MIN_YEAR, month_of, months_between
 from venues.models import Palace
 
-from . import counting, counting_innovation, hours, writing
+from . import counting, counting_innovation, counting_services, hours, writing
 from .data_version import data_version_bump
 from .metrics import CODES, MANUAL_CODES, METRICS
 from .models import AggregationLock, Ledger, LedgerFigure
@@ -128,6 +128,8 @@ def ledger_aggregate_months(
         counting.count_wishes(tally)
         counting.count_hosting(tally)
         counting_innovation.count_innovation(tally)
+        counting_services.count_legal_cases(tally)
+        counting_services.count_teams(tally)
         counting.count_manual_lines(tally, MANUAL_CODES)
         hours.count_open_hours(tally, venues)
 

@@ -94,6 +94,13 @@ OWNER_OR_STAFF_VIEW = _access(
 )
 # A palace's own managers only: what the palace states (self-evaluation, evidence), checked by others.
 PALACE_MANAGER = _access("PALACE_MANAGER", "manager_a")
+# A legal-help case: the worker concerned and palace A's legal-service staff (staff_a holds the
+# duty; manager_a does not), nobody else, not even the province.
+LEGAL_CASE = _access("LEGAL_CASE", "worker", "staff_a")
+# Palace A's legal-service staff only: the case desk.
+LEGAL_STAFF = _access("LEGAL_STAFF", "staff_a")
+# The case-read log: legal-service staff, the palace's managers and the province (numbers, not names).
+LEGAL_AUDIT = _access("LEGAL_AUDIT", "staff_a", "manager_a", "province_officer")
 
 CLASSES = (
     PUBLIC,
@@ -112,6 +119,9 @@ CLASSES = (
     OFFICERS,
     OFFICERS_OF_PALACE,
     PALACE_MANAGER,
+    LEGAL_CASE,
+    LEGAL_STAFF,
+    LEGAL_AUDIT,
 )
 
 
@@ -394,6 +404,36 @@ ROUTES: dict[str, Route] = {
     "innovation_api:problem-sessions": R(STAFF_MANAGE, pk="problem"),
     "innovation_api:problem-solve": R(STAFF_MANAGE, pk="problem"),
     "innovation_api:problem-close": R(STAFF_MANAGE, pk="problem"),
+    # --- Activities: legal help ----------------------------------------------------------------------
+    "legal:help": R(PUBLIC, palace_id=A),
+    "legal:case_new": R(SIGNED_IN, "FORM", palace_id=A),
+    "legal:mine": R(SIGNED_IN),
+    # Staff reading it are sent to their own page of the case.
+    "legal:case": R(LEGAL_CASE, ok={"worker": 200, "staff_a": 302}, pk="legal_case"),
+    "legal:withdraw": R(OWNER_ONLY, "POST", pk="legal_case"),
+    "legal_staff:cases": R(LEGAL_STAFF, palace_id=A),
+    "legal_staff:case": R(LEGAL_STAFF, "FORM", palace_id=A, case_id="legal_case"),
+    "legal_staff:reads": R(LEGAL_AUDIT, palace_id=A),
+    "legal_api:case-list": R(SIGNED_IN, shows=("legal_case", LEGAL_CASE)),
+    "legal_api:case-detail": R(LEGAL_CASE, pk="legal_case"),
+    "legal_api:case-advance": R(LEGAL_STAFF, pk="legal_case"),
+    "legal_api:case-withdraw": R(OWNER_ONLY, pk="legal_case"),
+    # --- Activities: teams and volunteers ---------------------------------------------------------
+    "teams:mine": R(SIGNED_IN),
+    "teams:palace": R(PUBLIC, palace_id=A),
+    "teams:team": R(PUBLIC, pk="team"),
+    "teams:join": R(SIGNED_IN, "POST", pk="team"),
+    "teams:withdraw": R(SIGNED_IN, "POST", pk="team"),
+    "teams_staff:teams": R(STAFF_VIEW, palace_id=A),
+    "teams_staff:team_new": R(STAFF_MANAGE, "FORM", palace_id=A),
+    "teams_staff:team": R(STAFF_VIEW, palace_id=A, team_id="team"),
+    "teams_staff:team_edit": R(STAFF_MANAGE, "FORM", palace_id=A, team_id="team"),
+    "teams_staff:hours": R(STAFF_MANAGE, "POST", palace_id=A, team_id="team"),
+    "teams_staff:decide": R(STAFF_MANAGE, "POST", palace_id=A, request_id="join_request"),
+    "teams_staff:member_remove": R(STAFF_MANAGE, "POST", palace_id=A, member_id="team_member"),
+    "teams_api:team-list": R(PUBLIC),
+    "teams_api:team-detail": R(PUBLIC, pk="team"),
+    "teams_api:team-join": R(SIGNED_IN, pk="team"),
     # --- The alliance --------------------------------------------------------------------------------
     "alliance:calendar": R(PUBLIC),
     "alliance:calendar_ics": R(PUBLIC),

@@ -24,8 +24,10 @@ from activities.classes.services.enrolments import enrolment_create
 from activities.events.services import event_register
 from activities.innovation import services as innovation
 from activities.ledger.services import activity_create
+from activities.legal.services import case_create
 from activities.models import Survey
 from activities.ratings.services import rating_create
+from activities.teams.services import join_request_create, join_request_decide, team_save
 from alliance import services as alliance
 from bookings.calendars import calendar_feed_for
 from bookings.models import Appeal, Booking, Occurrence, Suspension
@@ -174,6 +176,22 @@ def build_access_world() -> SimpleNamespace:
     w.palace_a_name = w.palace_a.name
 
     w.feed = calendar_feed_for(w.worker)
+
+    # Legal help: staff A holds the legal-service duty (manager A does not); the worker's case.
+    StaffAssignment.objects.filter(user=w.staff_a, palace=w.palace_a).update(legal_service=True)
+    w.legal_case = case_create(
+        actor=w.worker,
+        palace=w.palace_a,
+        kind="wages",
+        description="公司拖欠工资三个月",
+        employer="某建筑公司",
+    )
+    # Teams: a dance troupe with the worker as a member and worker2's open request to join.
+    w.team = team_save(actor=w.staff_a, palace=w.palace_a, name="职工舞蹈队", kind="professional")
+    joined = join_request_create(actor=w.worker, team=w.team)
+    join_request_decide(actor=w.staff_a, join_request=joined, accept=True)
+    w.team_member = w.team.members.get(user=w.worker)
+    w.join_request = join_request_create(actor=w.worker2, team=w.team)
 
     # Performance: palace A's ledger of October 2026 (the month of its lecture), computed by the
     # aggregation as the nightly task would.

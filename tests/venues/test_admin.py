@@ -498,7 +498,7 @@ def test_manager_sees_only_the_assignments_of_their_palace(world, as_role):
 def test_manager_assignment_form_offers_palace_roles_of_their_palace_only(world, as_role):
     form = as_role("manager_a").get(_url("staffassignment_add")).context["adminform"].form
 
-    assert list(form.fields) == ["phone", "role", "palace"]
+    assert list(form.fields) == ["phone", "role", "palace", "legal_service"]
     assert {value for value, _label in form.fields["role"].choices if value} == set(
         StaffAssignment.PALACE_ROLES
     )
@@ -516,6 +516,21 @@ def test_manager_assigns_staff_by_mobile_number(world, as_role):
     assert (assignment.role, assignment.palace) == (Role.PALACE_STAFF, world.palace_a)
     # The new staff member can now use the back office.
     assert _client(world.worker).get(_url("venue_changelist")).status_code == 200
+
+
+def test_manager_gives_the_legal_service_duty_with_the_assignment(world, as_role):
+    response = as_role("manager_a").post(
+        _url("staffassignment_add"),
+        {
+            "phone": "13900000002",
+            "role": Role.PALACE_STAFF,
+            "palace": world.palace_a.pk,
+            "legal_service": "on",
+        },
+    )
+
+    assert response.status_code == 302
+    assert StaffAssignment.objects.get(user=world.worker2).legal_service is True
 
 
 @pytest.mark.parametrize(

@@ -39,7 +39,7 @@ class StaffAssignmentAddForm(forms.ModelForm):
 
     class Meta:
         model = StaffAssignment
-        fields = ("role", "palace", "region")
+        fields = ("role", "palace", "region", "legal_service")
 
     def clean(self):
         cleaned = super().clean()
@@ -79,7 +79,7 @@ class StaffAssignmentAdmin(AccessPolicyAdmin):
     Assignments are created or removed, never edited: both go through `venues.services`.
     """
 
-    list_display = ("person", "role", "palace_name", "region_name", "created_at")
+    list_display = ("person", "role", "palace_name", "region_name", "legal_service", "created_at")
     list_filter = ("role", ("palace", admin.RelatedOnlyFieldListFilter))
     # Exact number only: searching must not become a way to list people.
     search_fields = ("=user__phone", "palace__name")
@@ -128,16 +128,17 @@ class StaffAssignmentAdmin(AccessPolicyAdmin):
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
-            fields = ["phone", "role", "palace"]
+            fields = ["phone", "role", "palace", "legal_service"]
             if access.may_administer_network(request.user):
                 fields.append("region")
             return ((None, {"fields": fields}),)
-        return ((None, {"fields": ("person", "role", "palace_name", "region_name", "created_at")}),)
+        fields = ("person", "role", "palace_name", "region_name", "legal_service", "created_at")
+        return ((None, {"fields": fields}),)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        return ("person", "role", "palace_name", "region_name", "created_at")
+        return ("person", "role", "palace_name", "region_name", "legal_service", "created_at")
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
@@ -180,6 +181,7 @@ class StaffAssignmentAdmin(AccessPolicyAdmin):
             role=obj.role,
             palace=obj.palace,
             region=obj.region,
+            legal_service=obj.legal_service,
         )
         # The admin goes on with `obj` (history entry, redirect): make it the saved row.
         obj.pk = created.pk
