@@ -10,6 +10,7 @@ from activities.events.models import Event
 from activities.ledger.models import Activity, ActivityKind, PartnerKind
 from activities.offerings.models import PublishState
 from activities.ratings.models import Rating
+from activities.series.models import Series, SeriesKind
 from activities.voice.models import (
     QuestionKind,
     Survey,
@@ -34,6 +35,8 @@ __all__ = [
     "PublishState",
     "QuestionKind",
     "Rating",
+    "Series",
+    "SeriesKind",
     "Survey",
     "SurveyAnswer",
     "SurveyChoice",

@@ -22,6 +22,9 @@ urlpatterns = [
     path("staff/ledger/", include("activities.ledger.urls")),
     # Worker voice for staff: the wish inbox, survey builder, results (/staff/voice/<palace_id>/...).
     path("staff/voice/", include("activities.voice.staff_urls")),
+    # Series (brands and recurring programmes): /series/<pk>/ and /staff/series/<palace_id>/...
+    path("series/", include("activities.series.urls")),
+    path("staff/series/", include("activities.series.staff_urls")),
     # Classes and events for staff: /staff/classes/<palace_id>/..., /staff/events/<palace_id>/...
     path("staff/", include(_CLASSES_STAFF)),
     # Ratings: /ratings/ for workers, /staff/ratings/<palace_id>/ for the palace's staff.

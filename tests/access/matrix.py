@@ -300,6 +300,10 @@ ROUTES: dict[str, Route] = {
     "activities_api:enrolment-detail": R(OWNER_OR_STAFF, pk="enrolment"),
     "activities_api:enrolment-accept": R(OWNER_ONLY, pk="enrolment"),
     "activities_api:enrolment-withdraw": R(OWNER_OR_STAFF, pk="enrolment"),
+    # --- Activities: series (brands and recurring programmes) ----------------------------------------
+    "series:detail": R(PUBLIC, pk="series"),
+    "series_staff:list": R(STAFF_VIEW, "FORM", unsafe=STAFF_MANAGE, palace_id=A),
+    "series_staff:edit": R(STAFF_MANAGE, "FORM", palace_id=A, series_id="series"),
     # --- Activities: ratings -------------------------------------------------------------------------
     "ratings:mine": R(SIGNED_IN, "FORM"),
     "ratings:edit": R(OWNER_ONLY, "FORM", rating_id="rating"),

@@ -25,6 +25,7 @@ from activities.events.services import event_register
 from activities.ledger.services import activity_create
 from activities.models import Survey
 from activities.ratings.services import rating_create
+from activities.series.services import series_create
 from alliance import services as alliance
 from bookings.calendars import calendar_feed_for
 from bookings.models import Appeal, Booking, Occurrence, Suspension
@@ -90,6 +91,7 @@ def build_access_world() -> SimpleNamespace:
     w.term = make_term(w)
     w.course = make_course(w, w.term, completion_percent=10)
     w.session = Occurrence.objects.filter(offering=w.course.offering).order_by("start").first()
+    w.series = series_create(actor=w.staff_a, palace=w.palace_a, name="淮工阅读", kind="brand")
     w.event = make_event(w)
     w.enrolment = enrolment_create(user=w.worker, course=w.course, now=NOW)
     w.registration = event_register(user=w.worker, event=w.event, now=NOW)
