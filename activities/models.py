@@ -8,6 +8,7 @@ Each sub-domain owns its tables: the staff activity ledger (`ledger`), the night
 from activities.classes.models import Course, LotteryDraw, PriorityRound, Term
 from activities.events.models import Event
 from activities.ledger.models import Activity, ActivityKind, PartnerKind
+from activities.media.models import Article, ArticleState, Channel, ChannelKind, Column
 from activities.offerings.models import PublishState
 from activities.ratings.models import Rating
 from activities.series.models import Series, SeriesKind
@@ -27,6 +28,11 @@ from activities.voice.models import (
 __all__ = [
     "Activity",
     "ActivityKind",
+    "Article",
+    "ArticleState",
+    "Channel",
+    "ChannelKind",
+    "Column",
     "Course",
     "Event",
     "LotteryDraw",
