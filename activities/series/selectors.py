@@ -46,11 +46,15 @@ def _per_series(**aggregate) -> Subquery:
     return Subquery(Series.objects.filter(pk=OuterRef("pk")).annotate(**{name: expression}).values(name)[:1])
 
 
-def series_list(palace: Palace, *, active_only: bool = False) -> list[tuple[Series, SeriesTotals]]:
+def series_list(
+    palace: Palace, *, active_only: bool = False, kinds: tuple[str, ...] | None = None
+) -> list[tuple[Series, SeriesTotals]]:
     """The palace's series with their totals (published events, logged activities), one query."""
     qs: QuerySet[Series] = Series.objects.filter(palace=palace)
     if active_only:
         qs = qs.filter(is_active=True)
+    if kinds is not None:
+        qs = qs.filter(kind__in=kinds)
     published = Q(events__state=PUBLISHED)
     rows = qs.annotate(
         n_activities=_per_series(n=Count("activities")),

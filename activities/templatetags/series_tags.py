@@ -10,6 +10,7 @@ from django import template
 from django.utils import timezone
 
 from activities.ledger.selectors import palace_year_figures as year_figures
+from activities.series.models import SeriesKind
 from activities.series.selectors import series_list
 
 register = template.Library()
@@ -22,4 +23,5 @@ def palace_year_figures(palace):
 
 @register.inclusion_tag("activities/series/_palace_section.html")
 def palace_series(palace):
-    return {"rows": series_list(palace, active_only=True)}
+    # The media centre's programme strands are listed on its news page, not here.
+    return {"rows": series_list(palace, active_only=True, kinds=(SeriesKind.BRAND, SeriesKind.PROGRAMME))}
