@@ -9,6 +9,7 @@ app_name = "news_staff"
 urlpatterns = [
     path("province/", views.province_desk, name="province"),
     path("province/new/", views.province_article_new, name="province_new"),
+    path("province/columns/", views.province_column_new, name="province_column_new"),
     path("article/<int:article_id>/", views.article_edit, name="edit"),
     path("article/<int:article_id>/publish/", views.article_publish, name="publish"),
     path("article/<int:article_id>/unpublish/", views.article_unpublish, name="unpublish"),

@@ -43,7 +43,7 @@ def _desk(request, palace: Palace | None, *, may_write: bool, status: int = 200,
         "columns": list(selectors.columns_of(palace)),
         "channels": list(selectors.channels_of(palace)),
         "may_write": may_write,
-        "column_form": forms.get("column_form") or (ColumnForm() if may_write and palace else None),
+        "column_form": forms.get("column_form") or (ColumnForm() if may_write else None),
         "channel_form": forms.get("channel_form") or (ChannelForm() if may_write and palace else None),
     }
     return render(request, "activities/media/staff_desk.html", context, status=status)
@@ -153,6 +153,17 @@ def column_new(request, palace_id: int):
         return _desk(request, palace, may_write=True, status=400, column_form=form)
     messages.success(request, _("Column added."))
     return redirect(_desk_url(palace))
+
+
+@staff_page
+@require_POST
+def province_column_new(request):
+    _province_or_404(request)
+    form = ColumnForm(request.POST)
+    if save_with(form, lambda v: services.column_create(actor=request.user, palace=None, **v)) is None:
+        return _desk(request, None, may_write=True, status=400, column_form=form)
+    messages.success(request, _("Column added."))
+    return redirect(_desk_url(None))
 
 
 @staff_page

@@ -310,6 +310,7 @@ ROUTES: dict[str, Route] = {
     "news:article": R(PUBLIC, pk="article"),
     "news_staff:province": R(PROVINCE),
     "news_staff:province_new": R(PROVINCE, "FORM"),
+    "news_staff:province_column_new": R(PROVINCE, "POST"),
     "news_staff:list": R(STAFF_VIEW, palace_id=A),
     "news_staff:new": R(STAFF_MANAGE, "FORM", palace_id=A),
     "news_staff:edit": R(STAFF_MANAGE, "FORM", article_id="article"),

@@ -261,3 +261,16 @@ def test_the_api_refuses_province_news_from_palace_staff(world, client):
     assert client.post("/api/v1/news/", body, content_type="application/json").status_code == 404
     client.force_login(world.province_officer)
     assert client.post("/api/v1/news/", body, content_type="application/json").status_code == 201
+
+
+def test_provincial_officers_run_the_province_desk_and_add_its_columns(world, client):
+    url = reverse("news_staff:province_column_new")
+    client.force_login(world.staff_a)
+    assert client.get(reverse("news_staff:province")).status_code == 404
+    assert client.post(url, {"name": "全省要闻"}).status_code == 404
+    client.force_login(world.province_officer)
+    assert client.get(reverse("news_staff:province")).status_code == 200
+    assert client.post(url, {"name": "全省要闻"}).status_code == 302
+    response = client.post(reverse("news_staff:province_new"), {"title": "全省新闻", "body": "正文"})
+    assert response.status_code == 302
+    assert Article.objects.get().palace is None
