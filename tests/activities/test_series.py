@@ -204,3 +204,21 @@ def test_the_import_reads_an_optional_series_column_by_name(world):
     raw = importing.parse_upload(_csv([header[:-1], row]))
     assert importing.clean_rows(palace=world.palace_a, raw_rows=raw)[0].values["series"] is None
     assert Activity.objects.count() == 0
+
+
+def test_the_ledger_api_logs_an_activity_in_a_series_of_its_palace_only(world, client):
+    own = _series(world)
+    other = _series(world, palace=world.palace_b, name="别的宫")
+    client.force_login(world.staff_a)
+    body = {
+        "palace": world.palace_a.pk,
+        "title": "读书会",
+        "kind": "reading_exchange",
+        "centre": "education",
+        "date": "2026-03-04",
+    }
+    response = client.post("/api/v1/activities/", {**body, "series": own.pk}, content_type="application/json")
+    assert response.status_code == 201
+    assert response.json()["series"] == own.pk
+    response = client.post("/api/v1/activities/", {**body, "series": other.pk}, content_type="application/json")
+    assert response.status_code == 400
