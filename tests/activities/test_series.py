@@ -220,5 +220,7 @@ def test_the_ledger_api_logs_an_activity_in_a_series_of_its_palace_only(world, c
     response = client.post("/api/v1/activities/", {**body, "series": own.pk}, content_type="application/json")
     assert response.status_code == 201
     assert response.json()["series"] == own.pk
-    response = client.post("/api/v1/activities/", {**body, "series": other.pk}, content_type="application/json")
+    response = client.post(
+        "/api/v1/activities/", {**body, "series": other.pk}, content_type="application/json"
+    )
     assert response.status_code == 400
