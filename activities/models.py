@@ -18,8 +18,10 @@ from activities.innovation.models import (
 )
 from activities.ledger.models import Activity, ActivityKind, PartnerKind
 from activities.legal.models import CaseRead, CaseStep, LegalCase
+from activities.media.models import Article, ArticleState, Channel, ChannelKind, Column
 from activities.offerings.models import PublishState
 from activities.ratings.models import Rating
+from activities.series.models import Series, SeriesKind
 from activities.teams.models import JoinRequest, Team, TeamMember, VolunteerHours
 from activities.voice.models import (
     QuestionKind,
@@ -37,8 +39,13 @@ from activities.voice.models import (
 __all__ = [
     "Activity",
     "ActivityKind",
+    "Article",
+    "ArticleState",
     "CaseRead",
     "CaseStep",
+    "Channel",
+    "ChannelKind",
+    "Column",
     "Course",
     "Event",
     "GuidanceSession",
@@ -53,6 +60,8 @@ __all__ = [
     "PublishState",
     "QuestionKind",
     "Rating",
+    "Series",
+    "SeriesKind",
     "Studio",
     "StudioMembership",
     "Survey",

@@ -28,6 +28,12 @@ urlpatterns = [
     path("staff/voice/", include("activities.voice.staff_urls")),
     # Innovation for staff: the clinic, mentors and studios (/staff/innovation/<palace_id>/...).
     path("staff/innovation/", include("activities.innovation.staff_urls")),
+    # Series (brands and recurring programmes): /series/<pk>/ and /staff/series/<palace_id>/...
+    path("series/", include("activities.series.urls")),
+    path("staff/series/", include("activities.series.staff_urls")),
+    # The media centre: /news/... for everyone, /staff/news/... for writers.
+    path("news/", include("activities.media.urls")),
+    path("staff/news/", include("activities.media.staff_urls")),
     # Classes and events for staff: /staff/classes/<palace_id>/..., /staff/events/<palace_id>/...
     path("staff/", include(_CLASSES_STAFF)),
     # Ratings: /ratings/ for workers, /staff/ratings/<palace_id>/ for the palace's staff.

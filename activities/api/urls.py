@@ -27,6 +27,8 @@ urlpatterns = [
     path("", include(_ACTIVITIES_API)),
     # Ratings: /ratings/ (own, create), /ratings/summary/, /ratings/pending/, /ratings/{id}/.
     path("", include("activities.ratings.api.urls")),
+    # The media centre: /news/ (published articles; writers create, change, publish).
+    path("", include("activities.media.api.urls")),
     # Worker voice: /wishes/ (vote, answer) and /surveys/ (responses, results).
     path("", include("activities.voice.api.urls")),
     # Innovation: /mentors/ (public) and /problems/ (the problem clinic).

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.classes.models import Course, Term
 from activities.demo.classes import _insert
+from activities.demo.union_people import people
 from activities.innovation.models import (
     GuidanceForm,
     GuidanceSession,
@@ -39,7 +40,7 @@ from activities.innovation.models import (
     StudioMembership,
 )
 from activities.offerings.models import PublishState
-from bookings.demo import GIVEN_FIRST, GIVEN_SECOND, POOL_PHONE_PREFIX, SURNAMES
+from bookings.demo import GIVEN_FIRST, GIVEN_SECOND, SURNAMES
 from bookings.models import Attendance, Booking, Occurrence, Offering
 from bookings.services.booking import CODE_ALPHABET
 from palace_portal.users.models import User
@@ -151,11 +152,7 @@ def seed_innovation_for_palace(
     counts: dict[str, int] = {}
     studios = _studios(palace, rng, today, scale, counts)
     mentors = _mentors(palace, rng, scale, studios, mentor_user, counts)
-    posters = list(
-        User.objects.filter(phone__startswith=POOL_PHONE_PREFIX)
-        .order_by("pk")
-        .values_list("pk", flat=True)[:600]
-    )
+    posters = people(rng, 600)[:600]  # the demo's workers, topped up where a profile has fewer
     problems = _problems(palace, rng, today, scale, mentors, posters, counts)
     _sessions(palace, rng, today, scale, problems, counts)
     _trainings(palace, rng, today, scale, posters, counts)

@@ -16,6 +16,7 @@ from activities.offerings.forms import (
     palace_field,
     palace_venues,
 )
+from activities.series.models import Series
 from palace_portal.service_forms import ServiceErrorsMixin
 from venues.kinds import Centre
 from venues.models import Palace, Venue
@@ -83,6 +84,13 @@ class EventForm(ServiceErrorsMixin, forms.Form):
     )
     partner_name = forms.CharField(label=_("Partner name"), max_length=200, required=False)
     programme = forms.CharField(label=_("Programme"), max_length=100, required=False)
+    series = forms.ModelChoiceField(
+        label=_("Series"),
+        queryset=Series.objects.none(),
+        required=False,
+        empty_label=_("— no series —"),
+        help_text=_("A brand or recurring programme of this palace; its page adds this event up."),
+    )
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
@@ -110,6 +118,7 @@ class EventForm(ServiceErrorsMixin, forms.Form):
     def __init__(self, *args, palace: Palace, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["venue"].queryset = palace_venues(palace)
+        self.fields["series"].queryset = Series.objects.filter(palace=palace).order_by("kind", "name")
 
     @classmethod
     def initial_of(cls, event: Event) -> dict:
@@ -131,6 +140,7 @@ class EventForm(ServiceErrorsMixin, forms.Form):
             )
         }
         initial["venue"] = event.venue_id
+        initial["series"] = event.series_id
         initial["registration"] = offering is not None
         if offering is not None:
             initial["capacity"] = offering.capacity

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.ledger.models import ActivityKind, PartnerKind
 from activities.offerings.models import PublishState
+from activities.series.models import Series
 from venues.kinds import Centre
 from venues.models import Palace, Venue
 
@@ -43,6 +44,14 @@ class Event(models.Model):
     )
     partner_name = models.CharField(_("partner name"), max_length=200, blank=True)
     programme = models.CharField(_("programme"), max_length=100, blank=True)
+    series = models.ForeignKey(
+        Series,
+        verbose_name=_("series"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+    )
     description = models.TextField(_("description"), blank=True)
     state = models.CharField(
         _("state"), max_length=10, choices=PublishState.choices, default=PublishState.DRAFT

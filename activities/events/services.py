@@ -21,6 +21,7 @@ from activities.access import require_manager as _require_manager
 from activities.events.models import Event
 from activities.ledger.models import ActivityKind, PartnerKind
 from activities.offerings.services import Refusals, listing_cancel, listing_publish
+from activities.series.services import series_check
 from bookings.models import Booking, Occurrence, Offering
 from bookings.services import offering as offerings
 from palace_portal.errors import InvalidInput, NotFound, RuleViolation
@@ -40,6 +41,7 @@ EVENT_MODEL_FIELDS = (
     "partner_kind",
     "partner_name",
     "programme",
+    "series",
     "description",
 )
 EVENT_FIELDS = frozenset(EVENT_MODEL_FIELDS) | {
@@ -80,6 +82,9 @@ def _event_values(*, palace: Palace, values: dict[str, Any], now: datetime) -> d
         errors["ends_at"] = [_("The end must be after the start.")]
     elif ends - starts > timedelta(days=14):
         errors["ends_at"] = [_("An event lasts at most two weeks; log longer ones as activities.")]
+    series_error = series_check(palace=palace, series=values.get("series"))
+    if series_error:
+        errors["series"] = [series_error]
     partner_kind = values.get("partner_kind") or PartnerKind.NONE
     if partner_kind not in PartnerKind.values:
         errors["partner_kind"] = [_("Choose a partner kind.")]
@@ -108,6 +113,7 @@ def _event_values(*, palace: Palace, values: dict[str, Any], now: datetime) -> d
         "partner_kind": partner_kind,
         "partner_name": (values.get("partner_name") or "").strip()[:200],
         "programme": (values.get("programme") or "").strip()[:100],
+        "series": values.get("series"),
         "description": (values.get("description") or "").strip(),
         "registration": registration,
         "capacity": capacity if registration else None,

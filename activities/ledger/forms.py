@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from activities.ledger.models import Activity, ActivityKind
+from activities.series.models import Series
 from palace_portal.months import month_bounds, month_range, parse_month
 from palace_portal.service_forms import ServiceErrorsMixin
 from venues.kinds import Centre
@@ -72,6 +73,7 @@ class ActivityForm(ServiceErrorsMixin, forms.ModelForm):
             "partner_kind",
             "partner_name",
             "programme",
+            "series",
         ]
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -84,6 +86,7 @@ class ActivityForm(ServiceErrorsMixin, forms.ModelForm):
         self.fields["satellite_point"].queryset = SatellitePoint.objects.filter(palace=palace).order_by(
             "name"
         )
+        self.fields["series"].queryset = Series.objects.filter(palace=palace).order_by("kind", "name")
 
     def _post_clean(self):
         # No model validation here: the service validates and saves.

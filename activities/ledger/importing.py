@@ -19,6 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from activities.ledger.models import ActivityKind, PartnerKind
+from activities.series.models import Series
 from palace_portal.errors import InvalidInput
 from palace_portal.spreadsheets import FORMULA_START
 from venues.kinds import Centre
@@ -47,6 +48,8 @@ COLUMNS = [
     ("programme", _("Programme")),
 ]
 FIELDS = [name for name, _label in COLUMNS]
+# Columns a file may add after the template's: the series, named as the palace names it.
+OPTIONAL_COLUMNS = [("series", _("Series"))]
 _LANGUAGES = ("en", "zh-hans")
 
 
@@ -66,7 +69,7 @@ def _labels(pairs) -> dict[str, str]:
 
 
 def _header_lookup() -> dict[str, str]:
-    return _labels(COLUMNS)
+    return _labels([*COLUMNS, *OPTIONAL_COLUMNS])
 
 
 @dataclass
@@ -216,7 +219,7 @@ def parse_upload(upload) -> list[dict[str, str]]:
         )
     result = []
     for number, row in body:
-        raw = dict.fromkeys(FIELDS, "")
+        raw = dict.fromkeys([*FIELDS, *(name for name, _label in OPTIONAL_COLUMNS)], "")
         raw["row"] = str(number)
         for index, name in enumerate(header):
             if name is not None and index < len(row):
@@ -240,7 +243,7 @@ def _parse_date(text: str) -> date | None:
 def clean_rows(*, palace: Palace, raw_rows: list[dict[str, str]]) -> list[RowResult]:
     """Check every raw row; each result has cleaned `values` (service fields) or `errors`.
 
-    Query count: two (the palace's venues and satellite points), whatever the number of rows.
+    Query count: three (the palace's venues, satellite points and series), whatever the number of rows.
     """
     from activities.ledger.services import validate_activity
 
@@ -249,6 +252,7 @@ def clean_rows(*, palace: Palace, raw_rows: list[dict[str, str]]) -> list[RowRes
     partner_kinds = _labels(PartnerKind.choices)
     venues = {_norm(v.name): v for v in Venue.objects.filter(palace=palace)}
     points = {_norm(p.name): p for p in SatellitePoint.objects.filter(palace=palace)}
+    series = {_norm(s.name): s for s in Series.objects.filter(palace=palace)}
     results = []
     for offset, raw in enumerate(raw_rows):
         result = RowResult(number=int(raw.get("row") or offset + 2), raw=raw)
@@ -312,6 +316,12 @@ def clean_rows(*, palace: Palace, raw_rows: list[dict[str, str]]) -> list[RowRes
                         % {"value": place}
                     )
                 )
+        series_name = raw.get("series", "")
+        if series_name:
+            if _norm(series_name) in series:
+                values["series"] = series[_norm(series_name)]
+            else:
+                errors.append(str(_("This palace has no series named “%(value)s”.") % {"value": series_name}))
         if not errors:
             try:
                 values = validate_activity(palace=palace, values=values)

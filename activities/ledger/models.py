@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from activities.series.models import Series
 from venues.kinds import Centre
 from venues.models import Palace, SatellitePoint, Venue
 
@@ -76,6 +77,14 @@ class Activity(models.Model):
     )
     partner_name = models.CharField(_("partner name"), max_length=200, blank=True)
     programme = models.CharField(_("programme"), max_length=100, blank=True)
+    series = models.ForeignKey(
+        Series,
+        verbose_name=_("series"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activities",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("logged by"),

@@ -3,8 +3,12 @@ count themselves from their check-ins (bookings' `Attendance`), so staff do not 
 
 from __future__ import annotations
 
-from django.db.models import Count
+from dataclasses import dataclass
+from datetime import date, timedelta
 
+from django.db.models import Count, Q, Sum
+
+from activities.ledger.models import Activity, ActivityKind
 from bookings.models import Attendance
 
 
@@ -38,4 +42,37 @@ def counted_totals(palace, *, first, last) -> dict[str, int]:
     """How many sessions those are and their person-times, counted by the database. One query."""
     return Attendance.objects.filter(palace=palace, local_date__gte=first, local_date__lte=last).aggregate(
         sessions=Count("occurrence", distinct=True), participants=Count("pk")
+    )
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    """A palace's last twelve months from its ledger: the period named, the counts that a palace
+    publishes (lectures, reading exchanges), all activities and their person-times."""
+
+    first: date
+    last: date
+    lectures: int
+    reading_exchanges: int
+    activities: int
+    participants: int
+
+
+def palace_year_figures(palace, *, today: date) -> YearFigures:
+    """The 365 days before `today` (today itself is not over), one grouped query."""
+    last = today - timedelta(days=1)
+    first = today - timedelta(days=365)
+    row = Activity.objects.filter(palace=palace, date__gte=first, date__lte=last).aggregate(
+        lectures=Count("pk", filter=Q(kind=ActivityKind.LECTURE)),
+        reading_exchanges=Count("pk", filter=Q(kind=ActivityKind.READING_EXCHANGE)),
+        activities=Count("pk"),
+        participants=Sum("participants"),
+    )
+    return YearFigures(
+        first=first,
+        last=last,
+        lectures=row["lectures"],
+        reading_exchanges=row["reading_exchanges"],
+        activities=row["activities"],
+        participants=row["participants"] or 0,
     )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.access import require_manager as _require_manager
 from activities.ledger.models import Activity, ActivityKind, PartnerKind
+from activities.series.services import series_check
 from palace_portal.errors import InvalidInput
 from palace_portal.months import MIN_YEAR
 from venues.kinds import Centre
@@ -37,6 +38,7 @@ EDITABLE_FIELDS = frozenset(
         "partner_kind",
         "partner_name",
         "programme",
+        "series",
     }
 )
 _DEFAULTS: dict[str, Any] = {
@@ -50,6 +52,7 @@ _DEFAULTS: dict[str, Any] = {
     "partner_kind": PartnerKind.NONE,
     "partner_name": "",
     "programme": "",
+    "series": None,
 }
 _MAX_LENGTHS = {"title": 200, "off_site": 200, "partner_name": 200, "programme": 100}
 
@@ -123,6 +126,9 @@ def _validate(*, palace: Palace, values: dict[str, Any]) -> dict[str, Any]:
         errors["venue"] = [_("This venue belongs to another palace.")]
     if point is not None and point.palace_id != palace.pk:
         errors["satellite_point"] = [_("This satellite point belongs to another palace.")]
+    series_error = series_check(palace=palace, series=values.get("series"))
+    if series_error:
+        errors["series"] = [series_error]
 
     if errors:
         raise InvalidInput(fields=errors)

@@ -25,8 +25,10 @@ from activities.events.services import event_register
 from activities.innovation import services as innovation
 from activities.ledger.services import activity_create
 from activities.legal.services import case_create
+from activities.media.services import article_create, article_publish, channel_create
 from activities.models import Survey
 from activities.ratings.services import rating_create
+from activities.series.services import series_create
 from activities.teams.services import join_request_create, join_request_decide, team_save
 from alliance import services as alliance
 from bookings.calendars import calendar_feed_for
@@ -104,6 +106,14 @@ def build_access_world() -> SimpleNamespace:
     w.term = make_term(w)
     w.course = make_course(w, w.term, completion_percent=10)
     w.session = Occurrence.objects.filter(offering=w.course.offering).order_by("start").first()
+    w.series = series_create(actor=w.staff_a, palace=w.palace_a, name="淮工阅读", kind="brand")
+    w.article = article_publish(
+        actor=w.staff_a,
+        article=article_create(actor=w.staff_a, palace=w.palace_a, title="劳动美", body="正文"),
+    )
+    w.channel = channel_create(
+        actor=w.staff_a, palace=w.palace_a, kind="livestream", name="直播间", url="https://example.org/live"
+    )
     w.event = make_event(w)
     w.enrolment = enrolment_create(user=w.worker, course=w.course, now=NOW)
     w.registration = event_register(user=w.worker, event=w.event, now=NOW)

@@ -26,6 +26,7 @@ ACTIVITY_FIELDS = {
     "partner_kind",
     "partner_name",
     "programme",
+    "series",  # issue 12: the brand or programme it belongs to (null for most)
     "created_at",
 }
 

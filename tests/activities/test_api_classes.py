@@ -79,7 +79,8 @@ EVENT_FIELDS = {
     "members_only",
     "open",
 }
-EVENT_DETAIL_EXTRA = {"venue_name", "programme", "partner_kind", "partner_name", "description"}
+# `series` (issue 12): the brand or programme the event belongs to (null for most).
+EVENT_DETAIL_EXTRA = {"venue_name", "programme", "series", "partner_kind", "partner_name", "description"}
 ENROLMENT_FIELDS = {
     "id",
     "kind",

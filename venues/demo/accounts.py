@@ -11,7 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from palace_portal.users.models import User
-from venues.models import StaffAssignment
+from venues.models import Palace, Region, StaffAssignment
 
 from .builder import DemoContext, Step
 from .jiangxi import PROVINCE_CODE
@@ -94,16 +94,26 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
 DEMO_PHONES: tuple[str, ...] = tuple(a.phone for a in DEMO_ACCOUNTS)
 
 
-def build_accounts(ctx: DemoContext) -> None:
+def write_accounts(
+    ctx: DemoContext,
+    *,
+    palace: Palace,
+    city: Region,
+    province: Region,
+    workplaces: dict[str, str] | None = None,
+) -> None:
+    """Write the demo accounts, the staff and manager at `palace`, the city officer for `city`,
+    the provincial officer for `province` (a profile other than the default passes its own)."""
     # Hashing is deliberately slow: hash the shared password once, reuse it for every account.
     password = make_password(DEMO_PASSWORD)
+    workplaces = workplaces or {}
     users = [
         User(
             phone=a.phone,
             real_name=a.real_name,
             password=password,
             membership_number=a.membership_number,
-            workplace=a.workplace,
+            workplace=workplaces.get(a.key, a.workplace),
             is_staff=a.superuser,
             is_superuser=a.superuser,
         )
@@ -111,19 +121,34 @@ def build_accounts(ctx: DemoContext) -> None:
     ]
     User.objects.bulk_create(users)
     ctx.users.update({a.key: u for a, u in zip(DEMO_ACCOUNTS, users, strict=True)})
-    assignments = [
-        StaffAssignment(
-            user=ctx.users[a.key],
-            role=a.role,
-            palace=ctx.palace(a.palace_name) if a.palace_name else None,
-            region=ctx.regions[a.region_code] if a.region_code else None,
+    scopes = {Role.PALACE_STAFF: palace, Role.PALACE_MANAGER: palace, Role.CITY_OFFICER: city}
+    assignments = []
+    for a in DEMO_ACCOUNTS:
+        if not a.role:
+            continue
+        place = scopes.get(a.role, province)
+        ctx.account_scopes[a.key] = place.name
+        is_palace = a.role in (Role.PALACE_STAFF, Role.PALACE_MANAGER)
+        assignments.append(
+            StaffAssignment(
+                user=ctx.users[a.key],
+                role=a.role,
+                palace=place if is_palace else None,
+                region=None if is_palace else place,
+            )
         )
-        for a in DEMO_ACCOUNTS
-        if a.role
-    ]
     StaffAssignment.objects.bulk_create(assignments)
     ctx.count(_("demo accounts"), len(users))
     ctx.count(_("staff assignments"), len(assignments))
+
+
+def build_accounts(ctx: DemoContext) -> None:
+    write_accounts(
+        ctx,
+        palace=ctx.palace(DEMO_PALACE_NAME),
+        city=ctx.regions[DEMO_CITY_CODE],
+        province=ctx.regions[PROVINCE_CODE],
+    )
 
 
 def wipe_accounts() -> None:

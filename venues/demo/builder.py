@@ -32,6 +32,10 @@ if TYPE_CHECKING:
     from venues.models import Palace, Region, Venue
 
 DEFAULT_SEED = 2026
+DEFAULT_PROFILE = "jiangxi"
+# The profiles `seed_demo --profile` loads: the default province (every app's `DEMO_STEPS`) or one
+# palace modelled on a published article (every app's `PROFILE_STEPS[name]`, in app order).
+PROFILES = ("jiangxi", "huaibei")
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,8 @@ class DemoContext:
     palaces: list[Palace] = field(default_factory=list)
     venues: list[Venue] = field(default_factory=list)
     users: dict[str, User] = field(default_factory=dict)  # demo accounts by key
+    account_scopes: dict[str, str] = field(default_factory=dict)  # demo account key → where it acts
+    profile: str = DEFAULT_PROFILE
     counts: dict[str, int] = field(default_factory=dict)  # rows written, by label, in order
 
     def rng(self, step_name: str) -> random.Random:
@@ -72,12 +78,17 @@ class DemoContext:
         return next(p for p in self.palaces if p.name == name)
 
 
-def collect_steps() -> list[Step]:
+def collect_steps(profile: str = DEFAULT_PROFILE) -> list[Step]:
+    """The steps of a profile, in INSTALLED_APPS order: every app's `DEMO_STEPS` for the default
+    profile, every app's `PROFILE_STEPS[profile]` for another one."""
     steps: list[Step] = []
     for app_config in apps.get_app_configs():
         if module_has_submodule(app_config.module, "demo"):
             module = import_module(f"{app_config.name}.demo")
-            steps.extend(getattr(module, "DEMO_STEPS", ()))
+            if profile == DEFAULT_PROFILE:
+                steps.extend(getattr(module, "DEMO_STEPS", ()))
+            else:
+                steps.extend(getattr(module, "PROFILE_STEPS", {}).get(profile, ()))
     return steps
 
 
@@ -93,22 +104,29 @@ def wipe(steps: list[Step]) -> None:
             step.wipe()
 
 
-def seed_demo(*, seed: int = DEFAULT_SEED, today: date, force: bool = False) -> DemoContext:
-    """Write the demo province in one transaction and return the context (with row counts).
+def seed_demo(
+    *, seed: int = DEFAULT_SEED, today: date, force: bool = False, profile: str = DEFAULT_PROFILE
+) -> DemoContext:
+    """Write the demo (the default province, or another `profile`) in one transaction and return
+    the context (with row counts).
 
     Refuses (RuleViolation `demo_data_present`, nothing written) when the database already holds
-    portal data, unless `force`, which first deletes the portal data of every step.
+    portal data, unless `force`, which first deletes the portal data of every step (the default
+    profile's steps own every table a profile writes).
     """
-    steps = collect_steps()
+    if profile not in PROFILES:
+        raise RuleViolation(_("Unknown demo profile."), code="unknown_profile")
+    everything = collect_steps()
+    steps = everything if profile == DEFAULT_PROFILE else collect_steps(profile)
     with transaction.atomic():
-        if has_portal_data(steps):
+        if has_portal_data(everything):
             if not force:
                 raise RuleViolation(
                     _("The database already holds portal data. Use --force to replace it."),
                     code="demo_data_present",
                 )
-            wipe(steps)
-        context = DemoContext(seed=seed, today=today)
+            wipe(everything)
+        context = DemoContext(seed=seed, today=today, profile=profile)
         for step in steps:
             step.build(context)
     return context

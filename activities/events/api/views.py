@@ -112,6 +112,7 @@ class EventDetailSerializer(EventSerializer):
             *EventSerializer.Meta.fields,
             "venue_name",
             "programme",
+            "series",
             "partner_kind",
             "partner_name",
             "description",

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from activities.ledger.models import Activity, ActivityKind, PartnerKind
+from activities.series.models import Series
 from venues.kinds import Centre
 from venues.models import SatellitePoint, Venue
 
@@ -14,6 +15,7 @@ class ActivitySerializer(serializers.ModelSerializer):
     palace = serializers.PrimaryKeyRelatedField(read_only=True)
     venue = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     satellite_point = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    series = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     date = serializers.DateField(read_only=True, help_text=_("Local start date"))
 
     class Meta:
@@ -35,6 +37,7 @@ class ActivitySerializer(serializers.ModelSerializer):
             "partner_kind",
             "partner_name",
             "programme",
+            "series",
             "created_at",
         ]
         read_only_fields = fields
@@ -72,4 +75,7 @@ class ActivityCreateSerializer(serializers.Serializer):
     )
     programme = serializers.CharField(
         max_length=100, required=False, allow_blank=True, help_text=_("e.g. a seasonal series")
+    )
+    series = serializers.PrimaryKeyRelatedField(
+        queryset=Series.objects.all(), required=False, allow_null=True, help_text=_("A series of the palace")
     )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from palace_portal.errors import RuleViolation
 from venues.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
-from venues.demo.builder import DEFAULT_SEED, has_portal_data, seed_demo
+from venues.demo.builder import DEFAULT_PROFILE, DEFAULT_SEED, PROFILES, has_portal_data, seed_demo
 from venues.demo.jiangxi import CITIES, PROVINCE_CODE, PROVINCE_NAME
 
 REGION_NAMES = {PROVINCE_CODE: PROVINCE_NAME} | {c.code: c.name for c in CITIES}
@@ -45,6 +45,15 @@ class Command(BaseCommand):
                 "Same seed and same anchor give the same data."
             ),
         )
+        parser.add_argument(
+            "--profile",
+            choices=PROFILES,
+            default=DEFAULT_PROFILE,
+            help=(
+                "What to load: the Jiangxi-shaped province (default) or huaibei, the Huaibei workers' "
+                "cultural palace as published (Anhui province, one city, one model palace)."
+            ),
+        )
         mode = parser.add_mutually_exclusive_group()
         mode.add_argument(
             "--force",
@@ -57,7 +66,9 @@ class Command(BaseCommand):
             help="Do nothing, successfully, when the database already holds portal data.",
         )
 
-    def handle(self, *args, seed: int, today: date | None, force: bool, if_empty: bool, **options):
+    def handle(
+        self, *args, seed: int, today: date | None, force: bool, if_empty: bool, profile: str, **options
+    ):
         started = time.perf_counter()
         if if_empty and has_portal_data():
             self.stdout.write(
@@ -65,21 +76,23 @@ class Command(BaseCommand):
             )
             return
         try:
-            context = seed_demo(seed=seed, today=today or timezone.localdate(), force=force)
+            context = seed_demo(seed=seed, today=today or timezone.localdate(), force=force, profile=profile)
         except RuleViolation as exc:
             raise CommandError(str(exc.message)) from exc
         elapsed = time.perf_counter() - started
 
         self.stdout.write(
-            _("Demo province loaded (seed %(seed)s, anchor day %(today)s):")
-            % {"seed": context.seed, "today": context.today.isoformat()}
+            _("Demo %(profile)s loaded (seed %(seed)s, anchor day %(today)s):")
+            % {"profile": context.profile, "seed": context.seed, "today": context.today.isoformat()}
         )
         for label, n in context.counts.items():
             self.stdout.write(f"  {n:>6}  {label}")
         self.stdout.write("")
         self.stdout.write(_("Demo accounts (password for all: %(password)s):") % {"password": DEMO_PASSWORD})
         for account in DEMO_ACCOUNTS:
-            scope = account.palace_name or REGION_NAMES.get(account.region_code, "")
+            scope = context.account_scopes.get(account.key) or (
+                account.palace_name or REGION_NAMES.get(account.region_code, "")
+            )
             self.stdout.write(
                 f"  {account.phone}  {account.label!s:<28} {account.real_name}  {scope}".rstrip()
             )
