@@ -206,12 +206,12 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(request, "users/profile.html", {"form": form, "profile_user": user})
 
 
-@require_POST
 def language_set(request: HttpRequest) -> HttpResponse:
     """Django's language switch (`set_language`: CSRF, the `next` check, the cookie), and for a
     signed-in person the choice kept on their account at once, so that what the portal sends them
     from now on (notifications) is in the language they just chose, not the one of their last
-    sign-in. The cookie tells whether Django accepted the language: it sets none otherwise."""
+    sign-in. The cookie tells whether Django accepted the language: it sets none otherwise (nor on
+    a GET, which only redirects)."""
     response = set_language(request)
     chosen = response.cookies.get(settings.LANGUAGE_COOKIE_NAME)
     if chosen is not None and chosen.value and request.user.is_authenticated:
