@@ -57,7 +57,7 @@ class Rating(models.Model):
     )
     occurrence = models.ForeignKey(
         "bookings.Occurrence",
-        verbose_name=_("session"),
+        verbose_name=_("class or event session"),
         on_delete=models.CASCADE,
         null=True,
         blank=True,
@@ -96,7 +96,12 @@ class Rating(models.Model):
     # Staff hide abusive comments; the row (and its stars) stays.
     hidden_at = models.DateTimeField(_("comment hidden"), null=True, blank=True)
     hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("hidden by"),
     )
     hidden_reason = models.CharField(_("why hidden"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("rated at"), default=timezone.now)
