@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from activities.offerings.models import PublishState
@@ -192,4 +193,4 @@ class LotteryDraw(models.Model):
         verbose_name_plural = _("lottery draws")
 
     def __str__(self) -> str:
-        return f"draw of {self.course_id}"
+        return gettext("Lottery draw of %(course)s") % {"course": self.course}

@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from venues.models import Palace, Venue
@@ -146,7 +147,10 @@ class Rating(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.stars}★ {self.subject} #{self.booking_id}"
+        return gettext("%(stars)s★ for a %(subject)s") % {
+            "stars": self.stars,
+            "subject": self.get_subject_display(),
+        }
 
     @property
     def is_hidden(self) -> bool:

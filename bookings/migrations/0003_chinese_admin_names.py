@@ -365,4 +365,9 @@ class Migration(migrations.Migration):
             name='user',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='booking_suspensions', to=settings.AUTH_USER_MODEL, verbose_name='user'),
         ),
+        migrations.AlterField(
+            model_name='booking',
+            name='mode',
+            field=models.CharField(choices=[('exclusive', 'Booked whole'), ('shared', 'Places per slot'), ('appointment', 'Appointment'), ('request', 'Request for approval'), ('course', 'course'), ('event', 'event')], max_length=12, verbose_name='booking mode'),
+        ),
     ]

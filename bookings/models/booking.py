@@ -18,6 +18,7 @@ from django.db.models import F, Func, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from venues.kinds import BookingMode
 from venues.models import Palace, Venue
 
 from ..constraints import PostgresExclusionConstraint
@@ -119,7 +120,10 @@ class Booking(models.Model):
         on_delete=models.PROTECT,
         related_name="bookings",
     )
-    mode = models.CharField(_("booking mode"), max_length=12)
+    # A venue's booking mode, or the kind of offering (a course or an event) for sign-ups.
+    mode = models.CharField(
+        _("booking mode"), max_length=12, choices=[*BookingMode.choices, *Offering.Kind.choices]
+    )
     # True where the booking takes the venue whole: exclusive venues and group requests.
     exclusive = models.BooleanField(default=False, verbose_name=_("booked whole"))
     start = models.DateTimeField(_("start"))
