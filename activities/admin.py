@@ -79,7 +79,7 @@ class SurveyAdmin(ReadOnlyMixin, PalaceScopedAdmin):
 
 @admin.register(Rating)
 class RatingAdmin(ReadOnlyMixin, PalaceScopedAdmin):
-    list_display = ["pk", "palace", "stars", "local_date", "course", "venue", "event"]
+    list_display = ["id", "palace", "stars", "local_date", "course", "venue", "event"]
     list_filter = ["stars"]
     date_hierarchy = "local_date"
     list_select_related = ["palace", "course", "venue", "event"]

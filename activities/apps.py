@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ActivitiesConfig(AppConfig):
     name = "activities"
+    verbose_name = _("Activities and classes")
 
     def ready(self):
         # The sessions of the worker's classes and events join their personal calendar feed.

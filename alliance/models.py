@@ -34,7 +34,7 @@ class Membership(models.Model):
     left_on = models.DateField(_("left on"), null=True, blank=True)
     leave_reason = models.CharField(_("reason for leaving"), max_length=300, blank=True)
     founding = models.BooleanField(_("founding member"), default=False)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("alliance membership")
@@ -105,7 +105,7 @@ class Campaign(models.Model):
     participants = models.ManyToManyField(
         Palace, verbose_name=_("palaces taking part"), related_name="campaigns", blank=True
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("campaign")
@@ -122,15 +122,33 @@ class Campaign(models.Model):
 class CampaignTag(models.Model):
     """One logged activity, course or event counted towards a campaign (exactly one of the three)."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tags")
-    palace = models.ForeignKey(Palace, on_delete=models.CASCADE)
-    activity = models.ForeignKey(Activity, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    course = models.ForeignKey(Course, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    tagged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="tags", verbose_name=_("campaign")
     )
-    tagged_at = models.DateTimeField(default=timezone.now)
+    palace = models.ForeignKey(Palace, on_delete=models.CASCADE, verbose_name=_("palace"))
+    activity = models.ForeignKey(
+        Activity,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("ledger activity"),
+    )
+    course = models.ForeignKey(
+        Course, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("course")
+    )
+    event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("event")
+    )
+    tagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("tagged by"),
+    )
+    tagged_at = models.DateTimeField(default=timezone.now, verbose_name=_("tagged at"))
 
     class Meta:
         verbose_name = _("campaign tag")
@@ -183,9 +201,14 @@ class HostingCall(models.Model):
         verbose_name=_("campaign"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("hosting call")
@@ -210,7 +233,9 @@ class HostingApplication(models.Model):
         APPROVED = "approved", _("approved")
         DECLINED = "declined", _("declined")
 
-    call = models.ForeignKey(HostingCall, on_delete=models.PROTECT, related_name="applications")
+    call = models.ForeignKey(
+        HostingCall, on_delete=models.PROTECT, related_name="applications", verbose_name=_("hosting call")
+    )
     palace = models.ForeignKey(Palace, verbose_name=_("palace"), on_delete=models.PROTECT, related_name="+")
     plan = models.TextField(_("plan"))
     venue = models.ForeignKey(Venue, verbose_name=_("venue"), on_delete=models.PROTECT, related_name="+")
@@ -223,15 +248,25 @@ class HostingApplication(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
     decision_reason = models.CharField(_("reason"), max_length=500, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
     # The provincial event's public title on the calendar once approved.
     event_title = models.CharField(_("event title"), max_length=200, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("submitted by"),
     )
-    submitted_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(default=timezone.now, verbose_name=_("submitted at"))
 
     class Meta:
         verbose_name = _("hosting application")
@@ -256,12 +291,19 @@ class HostingApplication(models.Model):
 class ApplicationReview(models.Model):
     """One reviewer's scores of an application against the call's criteria."""
 
-    application = models.ForeignKey(HostingApplication, on_delete=models.CASCADE, related_name="reviews")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    application = models.ForeignKey(
+        HostingApplication,
+        on_delete=models.CASCADE,
+        related_name="reviews",
+        verbose_name=_("hosting application"),
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reviewer")
+    )
     scores = models.JSONField(_("scores"), default=list)  # one number per criterion, in order
     total = models.DecimalField(_("total"), max_digits=7, decimal_places=2)
     comment = models.TextField(_("comment"), blank=True)
-    reviewed_at = models.DateTimeField(default=timezone.now)
+    reviewed_at = models.DateTimeField(default=timezone.now, verbose_name=_("reviewed at"))
 
     class Meta:
         verbose_name = _("review")
@@ -278,14 +320,21 @@ class ApplicationReview(models.Model):
 class Subsidy(models.Model):
     """Money granted to a host for an approved application, and what has been paid of it."""
 
-    application = models.OneToOneField(HostingApplication, on_delete=models.PROTECT, related_name="subsidy")
-    call = models.ForeignKey(HostingCall, on_delete=models.PROTECT, related_name="subsidies")
-    palace = models.ForeignKey(Palace, on_delete=models.PROTECT, related_name="+")
+    application = models.OneToOneField(
+        HostingApplication,
+        on_delete=models.PROTECT,
+        related_name="subsidy",
+        verbose_name=_("hosting application"),
+    )
+    call = models.ForeignKey(
+        HostingCall, on_delete=models.PROTECT, related_name="subsidies", verbose_name=_("hosting call")
+    )
+    palace = models.ForeignKey(Palace, on_delete=models.PROTECT, related_name="+", verbose_name=_("palace"))
     year = models.PositiveSmallIntegerField(_("year"))
     granted = models.DecimalField(_("granted (yuan)"), max_digits=12, decimal_places=2)
     paid = models.DecimalField(_("paid (yuan)"), max_digits=12, decimal_places=2, default=Decimal(0))
     paid_on = models.DateField(_("last paid on"), null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("subsidy")

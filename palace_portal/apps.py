@@ -1,7 +1,15 @@
+from axes.apps import AppConfig as AxesAppConfig
 from django.contrib.admin.apps import AdminConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PortalAdminConfig(AdminConfig):
     """Django admin with the portal's site, whose door is the access policy."""
 
     default_site = "venues.admin_site.PortalAdminSite"
+
+
+class PortalAxesConfig(AxesAppConfig):
+    """django-axes under a name the back office can translate (axes gives its app none: "Axes")."""
+
+    verbose_name = _("Sign-in lockout")

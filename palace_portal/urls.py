@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from palace_portal.api import api_not_found
+from palace_portal.users import views as user_views
 from palace_portal.views import favicon, health
 from venues import views as venue_views
 
@@ -30,7 +31,8 @@ urlpatterns = [
     # Pages without our <link rel="icon"> (the admin, the API docs) make browsers ask for this.
     path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switch, which also keeps a signed-in person's choice on their account.
+    path("i18n/setlang/", user_views.language_set, name="set_language"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

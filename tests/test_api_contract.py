@@ -5,6 +5,7 @@ import re
 
 import pytest
 import schemathesis
+from django.conf import settings as django_settings
 from django.contrib.staticfiles import finders
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
@@ -352,6 +353,15 @@ def test_docs_page_uses_only_its_own_assets_and_nothing_inline(client, db):
     assert "script-src 'self'" in csp
     assert "style-src 'self'" in csp
     assert "unsafe-inline" not in csp
+
+
+@pytest.mark.parametrize(("cookie", "lang"), [(None, "zh-hans"), ("en", "en"), ("zh-hans", "zh-hans")])
+def test_docs_page_names_the_active_language(client, db, cookie, lang):
+    """Screen readers and translators need the page's language (axe: html-has-lang)."""
+    if cookie:
+        client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = cookie
+    html = client.get("/api/docs/").content.decode()
+    assert re.search(r"<html\b[^>]*>", html).group(0) == f'<html lang="{lang}">'
 
 
 def test_docs_init_script_is_served_and_points_at_the_schema(client, db):

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from activities.offerings.models import PublishState
@@ -87,7 +88,9 @@ class Course(models.Model):
         Palace, verbose_name=_("palace"), on_delete=models.CASCADE, related_name="courses"
     )
     term = models.ForeignKey(Term, verbose_name=_("term"), on_delete=models.PROTECT, related_name="courses")
-    offering = models.OneToOneField("bookings.Offering", on_delete=models.PROTECT, related_name="course")
+    offering = models.OneToOneField(
+        "bookings.Offering", on_delete=models.PROTECT, related_name="course", verbose_name=_("offering")
+    )
     section_of = models.ForeignKey(
         "self",
         verbose_name=_("section of"),
@@ -126,9 +129,14 @@ class Course(models.Model):
         _("state"), max_length=10, choices=PublishState.choices, default=PublishState.DRAFT
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("course")
@@ -167,8 +175,10 @@ class LotteryDraw(models.Model):
     the rounds follow one another. Seed, rounds and the resulting order are all kept and shown.
     """
 
-    course = models.OneToOneField(Course, on_delete=models.PROTECT, related_name="draw")
-    palace = models.ForeignKey(Palace, on_delete=models.PROTECT)
+    course = models.OneToOneField(
+        Course, on_delete=models.PROTECT, related_name="draw", verbose_name=_("course")
+    )
+    palace = models.ForeignKey(Palace, on_delete=models.PROTECT, verbose_name=_("palace"))
     seed = models.CharField(_("seed"), max_length=64)
     rounds = models.JSONField(_("priority rounds"), default=list)
     # [{"booking": id, "round": index, "key": hex digest}] in draw order.
@@ -177,7 +187,12 @@ class LotteryDraw(models.Model):
     applicants = models.PositiveIntegerField(_("applicants"))
     drawn_at = models.DateTimeField(_("drawn at"))
     drawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("drawn by"),
     )
 
     class Meta:
@@ -185,4 +200,4 @@ class LotteryDraw(models.Model):
         verbose_name_plural = _("lottery draws")
 
     def __str__(self) -> str:
-        return f"draw of {self.course_id}"
+        return gettext("Lottery draw of %(course)s") % {"course": self.course}

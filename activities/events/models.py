@@ -26,7 +26,12 @@ class Event(models.Model):
         Palace, verbose_name=_("palace"), on_delete=models.CASCADE, related_name="events"
     )
     offering = models.OneToOneField(
-        "bookings.Offering", null=True, blank=True, on_delete=models.PROTECT, related_name="event"
+        "bookings.Offering",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="event",
+        verbose_name=_("offering"),
     )
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices)
@@ -57,9 +62,14 @@ class Event(models.Model):
         _("state"), max_length=10, choices=PublishState.choices, default=PublishState.DRAFT
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("event")

@@ -96,8 +96,9 @@ class Activity(models.Model):
     created_at = models.DateTimeField(_("logged at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("activity")
-        verbose_name_plural = _("activities")
+        # Not "activity": events (activities.events) are 活动 too, and the back office lists both.
+        verbose_name = _("ledger activity")
+        verbose_name_plural = _("ledger activities")
         ordering = ["-date", "-pk"]
         constraints = [
             # At most one kind of location: a venue, a satellite point, or an off-site place.

@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from venues.models import Palace, Venue
@@ -57,7 +58,7 @@ class Rating(models.Model):
     )
     occurrence = models.ForeignKey(
         "bookings.Occurrence",
-        verbose_name=_("session"),
+        verbose_name=_("class or event session"),
         on_delete=models.CASCADE,
         null=True,
         blank=True,
@@ -96,7 +97,12 @@ class Rating(models.Model):
     # Staff hide abusive comments; the row (and its stars) stays.
     hidden_at = models.DateTimeField(_("comment hidden"), null=True, blank=True)
     hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("hidden by"),
     )
     hidden_reason = models.CharField(_("why hidden"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("rated at"), default=timezone.now)
@@ -141,7 +147,10 @@ class Rating(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.stars}★ {self.subject} #{self.booking_id}"
+        return gettext("%(stars)s★ for a %(subject)s") % {
+            "stars": self.stars,
+            "subject": self.get_subject_display(),
+        }
 
     @property
     def is_hidden(self) -> bool:

@@ -19,8 +19,10 @@ class AppointmentMatter(models.Model):
     carry it by accident. Only service staff of the palace read it, and every read is recorded.
     """
 
-    booking = models.OneToOneField(Booking, on_delete=models.CASCADE, related_name="matter")
-    palace = models.ForeignKey(Palace, on_delete=models.CASCADE)
+    booking = models.OneToOneField(
+        Booking, on_delete=models.CASCADE, related_name="matter", verbose_name=_("booking")
+    )
+    palace = models.ForeignKey(Palace, on_delete=models.CASCADE, verbose_name=_("palace"))
     text = models.TextField(_("your matter"))
 
     class Meta:
@@ -34,11 +36,20 @@ class AppointmentMatter(models.Model):
 class MatterRead(models.Model):
     """One read of an appointment matter: who, when."""
 
-    matter = models.ForeignKey(AppointmentMatter, on_delete=models.CASCADE, related_name="reads")
-    reader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    read_at = models.DateTimeField(default=timezone.now)
+    matter = models.ForeignKey(
+        AppointmentMatter,
+        on_delete=models.CASCADE,
+        related_name="reads",
+        verbose_name=_("appointment matter"),
+    )
+    reader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reader")
+    )
+    read_at = models.DateTimeField(default=timezone.now, verbose_name=_("read at"))
 
     class Meta:
+        verbose_name = _("read of an appointment matter")
+        verbose_name_plural = _("reads of appointment matters")
         ordering = ["-read_at"]
 
     def __str__(self) -> str:

@@ -18,6 +18,7 @@ from django.db.models import F, Func, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from venues.kinds import BookingMode
 from venues.models import Palace, Venue
 
 from ..constraints import PostgresExclusionConstraint
@@ -33,14 +34,18 @@ class TsTzRange(Func):
 class SlotCounter(models.Model):
     """Places held in one slot of a shared venue or service window. `taken` ≤ `capacity`, always."""
 
-    palace = models.ForeignKey(Palace, on_delete=models.CASCADE)
-    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="slot_counters")
-    start = models.DateTimeField()
-    end = models.DateTimeField()
-    capacity = models.PositiveIntegerField()
-    taken = models.PositiveIntegerField(default=0)
+    palace = models.ForeignKey(Palace, on_delete=models.CASCADE, verbose_name=_("palace"))
+    venue = models.ForeignKey(
+        Venue, on_delete=models.CASCADE, related_name="slot_counters", verbose_name=_("venue")
+    )
+    start = models.DateTimeField(verbose_name=_("start"))
+    end = models.DateTimeField(verbose_name=_("end"))
+    capacity = models.PositiveIntegerField(verbose_name=_("capacity"))
+    taken = models.PositiveIntegerField(default=0, verbose_name=_("places taken"))
 
     class Meta:
+        verbose_name = _("slot counter")
+        verbose_name_plural = _("slot counters")
         constraints = [
             models.UniqueConstraint(fields=["venue", "start"], name="slot_unique_start"),
             models.CheckConstraint(condition=Q(taken__lte=F("capacity")), name="slot_never_overbooked"),
@@ -108,16 +113,19 @@ class Booking(models.Model):
         blank=True,
     )
     # Waitlist order where it is not the order of joining (a lottery's draw order).
-    queue_rank = models.PositiveIntegerField(null=True, blank=True)
+    queue_rank = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("queue position"))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("booked by"),
         on_delete=models.PROTECT,
         related_name="bookings",
     )
-    mode = models.CharField(_("booking mode"), max_length=12)
+    # A venue's booking mode, or the kind of offering (a course or an event) for sign-ups.
+    mode = models.CharField(
+        _("booking mode"), max_length=12, choices=[*BookingMode.choices, *Offering.Kind.choices]
+    )
     # True where the booking takes the venue whole: exclusive venues and group requests.
-    exclusive = models.BooleanField(default=False)
+    exclusive = models.BooleanField(default=False, verbose_name=_("booked whole"))
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
     # The local (Asia/Shanghai) date of the start, set at write time: ledgers read months by index.
@@ -130,22 +138,37 @@ class Booking(models.Model):
     purpose = models.CharField(_("purpose"), max_length=200, blank=True)
     organisation = models.CharField(_("organisation"), max_length=100, blank=True)
     duty_shift = models.ForeignKey(
-        DutyShift, null=True, blank=True, on_delete=models.SET_NULL, related_name="bookings"
+        DutyShift,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="bookings",
+        verbose_name=_("duty shift"),
     )
     offer_expires_at = models.DateTimeField(_("offer expires"), null=True, blank=True)
     decision_reason = models.CharField(_("reason"), max_length=300, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
-    checked_in_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
+    cancelled_at = models.DateTimeField(null=True, blank=True, verbose_name=_("cancelled at"))
+    checked_in_at = models.DateTimeField(null=True, blank=True, verbose_name=_("checked in at"))
     checked_in_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("checked in by"),
     )
-    reminded_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True, verbose_name=_("reminded at"))
     created_at = models.DateTimeField(_("booked at"), default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     objects = BookingQuerySet.as_manager()
 
@@ -193,15 +216,27 @@ class Attendance(models.Model):
         CODE = "code", _("check-in code")
         ROLL_CALL = "roll_call", _("roll call")
 
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="attendances")
-    occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="attendances")
-    palace = models.ForeignKey(Palace, on_delete=models.PROTECT)
-    local_date = models.DateField()
-    method = models.CharField(max_length=10, choices=Method.choices)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    booking = models.ForeignKey(
+        Booking, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("booking")
     )
-    recorded_at = models.DateTimeField(default=timezone.now)
+    occurrence = models.ForeignKey(
+        Occurrence,
+        on_delete=models.CASCADE,
+        related_name="attendances",
+        verbose_name=_("class or event session"),
+    )
+    palace = models.ForeignKey(Palace, on_delete=models.PROTECT, verbose_name=_("palace"))
+    local_date = models.DateField(verbose_name=_("local date"))
+    method = models.CharField(max_length=10, choices=Method.choices, verbose_name=_("check-in method"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, verbose_name=_("recorded at"))
 
     class Meta:
         verbose_name = _("attendance")

@@ -35,7 +35,7 @@ class Offering(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
     capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
-    taken = models.PositiveIntegerField(default=0)
+    taken = models.PositiveIntegerField(default=0, verbose_name=_("places taken"))
     selection = models.CharField(
         _("selection"), max_length=12, choices=Selection.choices, default=Selection.FIRST_COME
     )
@@ -48,15 +48,19 @@ class Offering(models.Model):
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     offer_minutes = models.PositiveIntegerField(_("waitlist offer holds for (minutes)"), default=24 * 60)
-    checkin_opens_minutes = models.PositiveSmallIntegerField(default=30)
-    checkin_closes_minutes = models.PositiveSmallIntegerField(default=30)
+    checkin_opens_minutes = models.PositiveSmallIntegerField(
+        default=30, verbose_name=_("check-in opens (minutes before)")
+    )
+    checkin_closes_minutes = models.PositiveSmallIntegerField(
+        default=30, verbose_name=_("check-in closes (minutes after)")
+    )
     # Offerings of one family are alternatives (sections of one course): a person holds at most one.
-    family = models.CharField(max_length=40, blank=True)
+    family = models.CharField(max_length=40, blank=True, verbose_name=_("alternatives group"))
     # At most `group_limit` offerings of one group held per person (a term's course limit).
-    limit_group = models.CharField(max_length=40, blank=True)
-    group_limit = models.PositiveSmallIntegerField(null=True, blank=True)
+    limit_group = models.CharField(max_length=40, blank=True, verbose_name=_("limit group"))
+    group_limit = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=_("limit per group"))
     drawn_at = models.DateTimeField(_("lottery drawn"), null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("offering")
@@ -90,9 +94,13 @@ class Offering(models.Model):
 class Occurrence(models.Model):
     """One meeting of an offering (a weekly session of a course, the event itself)."""
 
-    offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="occurrences")
-    palace = models.ForeignKey(Palace, on_delete=models.PROTECT)
-    venue = models.ForeignKey(Venue, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    offering = models.ForeignKey(
+        Offering, on_delete=models.CASCADE, related_name="occurrences", verbose_name=_("offering")
+    )
+    palace = models.ForeignKey(Palace, on_delete=models.PROTECT, verbose_name=_("palace"))
+    venue = models.ForeignKey(
+        Venue, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("venue")
+    )
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
     local_date = models.DateField(_("date"))
@@ -100,8 +108,9 @@ class Occurrence(models.Model):
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = _("session")
-        verbose_name_plural = _("sessions")
+        # Not the bare "session": that message is Django's too (the sessions app's 会话).
+        verbose_name = _("class or event session")
+        verbose_name_plural = _("class or event sessions")
         ordering = ["start"]
         constraints = [
             models.UniqueConstraint(fields=["offering", "start"], name="occurrence_unique_start"),

@@ -61,7 +61,7 @@ class BookingRule(models.Model):
     checkin_closes_minutes = models.PositiveSmallIntegerField(
         _("check-in closes (minutes after start)"), default=15
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("booking rule")

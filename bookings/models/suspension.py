@@ -15,15 +15,23 @@ class Suspension(models.Model):
     """A worker may not book until `ends_at` (repeated no-shows), unless lifted by staff."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="booking_suspensions"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="booking_suspensions",
+        verbose_name=_("user"),
     )
-    starts_at = models.DateTimeField(default=timezone.now)
-    ends_at = models.DateTimeField()
+    starts_at = models.DateTimeField(default=timezone.now, verbose_name=_("starts at"))
+    ends_at = models.DateTimeField(verbose_name=_("ends at"))
     reason = models.CharField(_("reason"), max_length=300)
-    no_shows = models.ManyToManyField(Booking, blank=True, related_name="+")
-    lifted_at = models.DateTimeField(null=True, blank=True)
+    no_shows = models.ManyToManyField(Booking, blank=True, related_name="+", verbose_name=_("no-shows"))
+    lifted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("lifted at"))
     lifted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("lifted by"),
     )
     lift_reason = models.CharField(_("why lifted"), max_length=300, blank=True)
 
@@ -49,14 +57,23 @@ class Appeal(models.Model):
         UPHELD = "upheld", _("upheld: suspension lifted")
         REJECTED = "rejected", _("rejected")
 
-    suspension = models.OneToOneField(Suspension, on_delete=models.CASCADE, related_name="appeal")
-    text = models.TextField(_("your appeal"))
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    created_at = models.DateTimeField(default=timezone.now)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    suspension = models.OneToOneField(
+        Suspension, on_delete=models.CASCADE, related_name="appeal", verbose_name=_("suspension")
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    text = models.TextField(_("your appeal"))
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.OPEN, verbose_name=_("status")
+    )
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
     decision_reason = models.CharField(_("reason"), max_length=300, blank=True)
 
     class Meta:

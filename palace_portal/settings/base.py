@@ -50,7 +50,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
-    "axes",
+    "palace_portal.apps.PortalAxesConfig",  # django-axes, with a translatable name
     "palace_portal.users",
     "venues",
     "bookings",

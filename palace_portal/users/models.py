@@ -146,13 +146,13 @@ class OneTimeCode(models.Model):
         SIGNUP = "signup", _("sign-up")
         PASSWORD_RESET = "password_reset", _("password reset")
 
-    phone = models.CharField(max_length=11, validators=[phone_validator])
-    purpose = models.CharField(max_length=20, choices=Purpose.choices)
-    code_hash = models.CharField(max_length=128)
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    attempts = models.PositiveSmallIntegerField(default=0)
-    used_at = models.DateTimeField(null=True, blank=True)
+    phone = models.CharField(max_length=11, validators=[phone_validator], verbose_name=_("phone"))
+    purpose = models.CharField(max_length=20, choices=Purpose.choices, verbose_name=_("purpose"))
+    code_hash = models.CharField(max_length=128, verbose_name=_("code hash"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    expires_at = models.DateTimeField(verbose_name=_("expires at"))
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    used_at = models.DateTimeField(null=True, blank=True, verbose_name=_("used at"))
 
     class Meta:
         verbose_name = _("one-time code")
@@ -171,9 +171,9 @@ class RateCounter(models.Model):
     data) and names its window, so a row is never reused once its window has passed.
     """
 
-    key = models.CharField(max_length=64, unique=True)
-    count = models.PositiveIntegerField(default=0)
-    expires_at = models.DateTimeField(db_index=True)
+    key = models.CharField(max_length=64, unique=True, verbose_name=_("counter key"))
+    count = models.PositiveIntegerField(default=0, verbose_name=_("count"))
+    expires_at = models.DateTimeField(db_index=True, verbose_name=_("expires at"))
 
     class Meta:
         verbose_name = _("rate-limit counter")

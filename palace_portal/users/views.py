@@ -16,6 +16,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.i18n import set_language
 
 from palace_portal import ratelimit
 from palace_portal.errors import PortalError
@@ -203,3 +204,16 @@ def profile(request: HttpRequest) -> HttpResponse:
     else:
         form = ProfileForm.for_user(user)
     return render(request, "users/profile.html", {"form": form, "profile_user": user})
+
+
+def language_set(request: HttpRequest) -> HttpResponse:
+    """Django's language switch (`set_language`: CSRF, the `next` check, the cookie), and for a
+    signed-in person the choice kept on their account at once, so that what the portal sends them
+    from now on (notifications) is in the language they just chose, not the one of their last
+    sign-in. The cookie tells whether Django accepted the language: it sets none otherwise (nor on
+    a GET, which only redirects)."""
+    response = set_language(request)
+    chosen = response.cookies.get(settings.LANGUAGE_COOKIE_NAME)
+    if chosen is not None and chosen.value and request.user.is_authenticated:
+        services.user_language_remember(user=request.user, language=chosen.value)
+    return response

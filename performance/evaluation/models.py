@@ -97,7 +97,9 @@ class Scheme(models.Model):
 
 
 class Category(models.Model):
-    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="categories")
+    scheme = models.ForeignKey(
+        Scheme, on_delete=models.CASCADE, related_name="categories", verbose_name=_("scheme")
+    )
     order = models.PositiveSmallIntegerField(_("order"))
     name = models.CharField(_("name"), max_length=80)
     description = models.TextField(_("description"), max_length=2000, blank=True)
@@ -128,8 +130,12 @@ class Indicator(models.Model):
         MANUAL = "manual", _("scored by hand")
         FORMULA = "formula", _("formula over ledger figures")
 
-    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="indicators")
-    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="indicators")
+    scheme = models.ForeignKey(
+        Scheme, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("scheme")
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("category")
+    )
     order = models.PositiveSmallIntegerField(_("order"))
     code = models.CharField(_("code"), max_length=12, help_text=_("Short reference such as 3.4."))
     text = models.CharField(_("indicator"), max_length=300)
@@ -185,7 +191,9 @@ class Evaluation(models.Model):
 
     EDITABLE_BY_PALACE = (Status.DRAFT, Status.RETURNED)
 
-    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="evaluations")
+    scheme = models.ForeignKey(
+        Scheme, on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("scheme")
+    )
     palace = models.ForeignKey(
         Palace, verbose_name=_("palace"), on_delete=models.CASCADE, related_name="evaluations"
     )
@@ -235,8 +243,12 @@ class Score(models.Model):
     """One indicator of one evaluation: the palace's self-score, the formula's result with the
     figures it used, the city's comment and the province's final score."""
 
-    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="scores")
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="scores")
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="scores", verbose_name=_("evaluation")
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="scores", verbose_name=_("indicator")
+    )
     self_score = models.DecimalField(_("self-score"), null=True, blank=True, **SCORE_DIGITS)
     self_note = models.TextField(_("note"), max_length=2000, blank=True)
     auto_score = models.DecimalField(_("formula score"), null=True, blank=True, **SCORE_DIGITS)
@@ -275,13 +287,17 @@ class Evidence(models.Model):
     """A file a palace uploads to support a self-score. Served only through an access-checked
     view (`evidence_download`), never from a public media URL."""
 
-    palace = models.ForeignKey(Palace, on_delete=models.CASCADE, related_name="+")
-    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="evidence")
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    palace = models.ForeignKey(Palace, on_delete=models.CASCADE, related_name="+", verbose_name=_("palace"))
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("evaluation")
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="+", verbose_name=_("indicator")
+    )
     file = models.FileField(_("file"), upload_to=_evidence_path, max_length=200)
     name = models.CharField(_("file name"), max_length=120)
-    content_type = models.CharField(max_length=100)
-    extension = models.CharField(max_length=6)
+    content_type = models.CharField(max_length=100, verbose_name=_("file type"))
+    extension = models.CharField(max_length=6, verbose_name=_("file extension"))
     size = models.PositiveIntegerField(_("size"))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
@@ -307,7 +323,9 @@ class EvaluationStep(models.Model):
         FORWARDED = "forwarded", pgettext_lazy("evaluation step", "reviewed and forwarded")
         CONCLUDED = "concluded", pgettext_lazy("evaluation step", "concluded")
 
-    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="steps")
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="steps", verbose_name=_("evaluation")
+    )
     action = models.CharField(_("step"), max_length=10, choices=Action.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

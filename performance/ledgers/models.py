@@ -80,13 +80,17 @@ class LedgerFigure(models.Model):
     """One metric of one ledger. Palace and month are repeated from the ledger so that rankings and
     dashboards read one index range of this table without a join."""
 
-    ledger = models.ForeignKey(Ledger, on_delete=models.CASCADE, related_name="figures")
-    palace = models.ForeignKey(Palace, on_delete=models.CASCADE, related_name="+")
-    month = models.DateField()
-    metric = models.CharField(max_length=40)
-    value = models.DecimalField(max_digits=18, decimal_places=4)
+    ledger = models.ForeignKey(
+        Ledger, on_delete=models.CASCADE, related_name="figures", verbose_name=_("ledger")
+    )
+    palace = models.ForeignKey(Palace, on_delete=models.CASCADE, related_name="+", verbose_name=_("palace"))
+    month = models.DateField(verbose_name=_("month"))
+    metric = models.CharField(max_length=40, verbose_name=_("metric"))
+    value = models.DecimalField(max_digits=18, decimal_places=4, verbose_name=_("value"))
     # The figure as it stood when the month was accepted; null while the month is not locked.
-    locked_value = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    locked_value = models.DecimalField(
+        max_digits=18, decimal_places=4, null=True, blank=True, verbose_name=_("locked value")
+    )
 
     objects = LedgerFigureQuerySet.as_manager()
 
@@ -109,7 +113,9 @@ class ManualLine(models.Model):
     """A figure no system counts (volunteer hours, people placed in jobs, legal-aid cases, bought-in
     services) or a remark, added by the palace's manager with a note."""
 
-    ledger = models.ForeignKey(Ledger, on_delete=models.CASCADE, related_name="manual_lines")
+    ledger = models.ForeignKey(
+        Ledger, on_delete=models.CASCADE, related_name="manual_lines", verbose_name=_("ledger")
+    )
     metric = models.CharField(_("what"), max_length=40)
     value = models.DecimalField(_("value"), max_digits=18, decimal_places=2, null=True, blank=True)
     note = models.TextField(_("note"), max_length=2000)
@@ -137,7 +143,9 @@ class LedgerStep(models.Model):
         ACCEPTED = "accepted", pgettext_lazy("ledger step", "accepted by the province")
         REOPENED = "reopened", pgettext_lazy("ledger step", "reopened")
 
-    ledger = models.ForeignKey(Ledger, on_delete=models.CASCADE, related_name="steps")
+    ledger = models.ForeignKey(
+        Ledger, on_delete=models.CASCADE, related_name="steps", verbose_name=_("ledger")
+    )
     action = models.CharField(_("step"), max_length=16, choices=Action.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -169,8 +177,8 @@ class AggregationLock(models.Model):
     the database. On SQLite the IMMEDIATE transaction already serialises every writer.
     """
 
-    month = models.DateField(unique=True)
-    last_run_at = models.DateTimeField(null=True, blank=True)
+    month = models.DateField(unique=True, verbose_name=_("month"))
+    last_run_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last run at"))
 
     class Meta:
         verbose_name = _("aggregation lock")

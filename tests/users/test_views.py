@@ -73,6 +73,66 @@ def test_signing_in_keeps_the_language_the_person_uses_for_the_messages_sent_to_
     assert worker.language == "en"
 
 
+SETLANG = reverse("set_language")
+
+
+@pytest.mark.django_db
+def test_switching_the_language_keeps_it_on_the_account_at_once(client, worker):
+    """The notifications sent from now on are in the chosen language, not the last sign-in's."""
+    client.force_login(worker)
+    User.objects.filter(pk=worker.pk).update(language="zh-hans")  # after the sign-in, which sets it
+
+    response = client.post(SETLANG, {"language": "en", "next": "/classes/"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/classes/"
+    assert response.cookies["django_language"].value == "en"
+    worker.refresh_from_db()
+    assert worker.language == "en"
+    assert worker.message_language == "en"
+
+
+@pytest.mark.django_db
+def test_switching_to_a_language_the_portal_does_not_offer_changes_nothing(client, worker):
+    client.force_login(worker)
+    User.objects.filter(pk=worker.pk).update(language="zh-hans")  # after the sign-in, which sets it
+
+    # Django knows French (its own catalogues), the portal does not offer it.
+    response = client.post(SETLANG, {"language": "fr", "next": "/"})
+
+    assert response.status_code == 302
+    worker.refresh_from_db()
+    assert worker.language == "zh-hans"
+
+
+@pytest.mark.django_db
+def test_switching_the_language_still_refuses_an_outside_next(client, worker):
+    client.force_login(worker)
+    response = client.post(SETLANG, {"language": "en", "next": "https://evil.example/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+@pytest.mark.django_db
+def test_switching_the_language_needs_the_csrf_token(worker):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(worker)
+    User.objects.filter(pk=worker.pk).update(language="zh-hans")
+    response = client.post(SETLANG, {"language": "en", "next": "/"})
+    assert response.status_code == 403
+    worker.refresh_from_db()
+    assert worker.language == "zh-hans"
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_switch_by_the_cookie_only(client, worker):
+    response = client.post(SETLANG, {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert response.cookies["django_language"].value == "en"
+    worker.refresh_from_db()
+    assert worker.language == ""
+
+
 @pytest.mark.django_db
 def test_signing_up_keeps_the_language_of_the_sign_up():
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-CN")

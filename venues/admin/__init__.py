@@ -6,4 +6,4 @@ their city's palaces, provincial staff (and superusers) do everything. A row out
 scope answers 404 like a missing one, never 403, so ids cannot be probed (DESIGN.md).
 """
 
-from . import network, staff, users  # noqa: F401  (importing registers the admin pages)
+from . import lockout, network, staff, users  # noqa: F401  (importing registers the admin pages)

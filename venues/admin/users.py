@@ -11,10 +11,13 @@ dependency order and must not ask `venues.access`; the admin of its table may.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
+from palace_portal.admin_mixins import PermissionLabelsMixin
 from palace_portal.users.models import User
 from venues import access
 
@@ -46,7 +49,7 @@ class UserChangeAdminForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(PermissionLabelsMixin, DjangoUserAdmin):
     form = UserChangeAdminForm
     add_form = UserCreationAdminForm
     fieldsets = (
@@ -114,3 +117,11 @@ class UserAdmin(DjangoUserAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         # Accounts are deactivated, not deleted, except by a superuser.
         return bool(request.user.is_active and request.user.is_superuser)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(PermissionLabelsMixin, DjangoGroupAdmin):
+    """Django's group admin, its permissions named in the reader's language."""
