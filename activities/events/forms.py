@@ -16,6 +16,7 @@ from activities.offerings.forms import (
     palace_field,
     palace_venues,
 )
+from palace_portal.images import add_picture_fields
 from palace_portal.service_forms import ServiceErrorsMixin
 from venues.kinds import Centre
 from venues.models import Palace, Venue
@@ -107,9 +108,10 @@ class EventForm(ServiceErrorsMixin, forms.Form):
         help_text=_("Leave empty: at the start."),
     )
 
-    def __init__(self, *args, palace: Palace, **kwargs):
+    def __init__(self, *args, palace: Palace, current_picture=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["venue"].queryset = palace_venues(palace)
+        add_picture_fields(self, current=current_picture, prefix="event")
 
     @classmethod
     def initial_of(cls, event: Event) -> dict:
@@ -128,6 +130,7 @@ class EventForm(ServiceErrorsMixin, forms.Form):
                 "partner_name",
                 "programme",
                 "description",
+                "picture_alt",
             )
         }
         initial["venue"] = event.venue_id

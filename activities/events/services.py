@@ -24,6 +24,7 @@ from activities.offerings.services import Refusals, listing_cancel, listing_publ
 from bookings.models import Booking, Occurrence, Offering
 from bookings.services import offering as offerings
 from palace_portal.errors import InvalidInput, NotFound, RuleViolation
+from palace_portal.images import apply_picture, picture_input
 from venues.kinds import Centre
 from venues.models import Palace, Venue
 
@@ -43,6 +44,9 @@ EVENT_MODEL_FIELDS = (
     "description",
 )
 EVENT_FIELDS = frozenset(EVENT_MODEL_FIELDS) | {
+    "picture",
+    "picture_alt",
+    "picture_clear",
     "registration",
     "capacity",
     "members_only",
@@ -50,7 +54,9 @@ EVENT_FIELDS = frozenset(EVENT_MODEL_FIELDS) | {
 }
 
 
-def _event_values(*, palace: Palace, values: dict[str, Any], now: datetime) -> dict[str, Any]:
+def _event_values(
+    *, palace: Palace, values: dict[str, Any], now: datetime, current_picture=None
+) -> dict[str, Any]:
     unknown = set(values) - EVENT_FIELDS
     if unknown:
         raise TypeError(f"unknown event fields: {sorted(unknown)}")
@@ -94,6 +100,7 @@ def _event_values(*, palace: Palace, values: dict[str, Any], now: datetime) -> d
     closes = values.get("registration_closes") or starts
     if registration and isinstance(starts, datetime) and isinstance(closes, datetime) and closes > starts:
         errors["registration_closes"] = [_("Registration must close by the start.")]
+    picture = picture_input(values, current=current_picture, errors=errors)
     if errors:
         raise InvalidInput(_("Please correct the event."), fields=errors)
     return {
@@ -109,6 +116,7 @@ def _event_values(*, palace: Palace, values: dict[str, Any], now: datetime) -> d
         "partner_name": (values.get("partner_name") or "").strip()[:200],
         "programme": (values.get("programme") or "").strip()[:100],
         "description": (values.get("description") or "").strip(),
+        "picture": picture,
         "registration": registration,
         "capacity": capacity if registration else None,
         "members_only": bool(values.get("members_only")),
@@ -179,6 +187,7 @@ def event_create(*, actor, palace: Palace, now: datetime | None = None, **values
     with transaction.atomic():
         event = Event(palace=palace, created_by=actor, **{k: clean[k] for k in EVENT_MODEL_FIELDS})
         event.local_date = timezone.localtime(event.starts_at).date()
+        apply_picture(event, clean["picture"])
         event.save()
         _sync_offering(event, clean, now=now)
         event.save(update_fields=["offering"])
@@ -189,7 +198,7 @@ def event_update(*, actor, event: Event, now: datetime | None = None, **values: 
     """Change an event; registrations follow its new time and places (never below those held)."""
     now = now or timezone.now()
     _require_manager(actor, event.palace)
-    clean = _event_values(palace=event.palace, values=values, now=now)
+    clean = _event_values(palace=event.palace, values=values, now=now, current_picture=event.picture)
     with transaction.atomic():
         event = Event.objects.select_for_update(of=("self",)).select_related("offering").get(pk=event.pk)
         if event.state == Event.State.CANCELLED:
@@ -197,6 +206,7 @@ def event_update(*, actor, event: Event, now: datetime | None = None, **values: 
         for name in EVENT_MODEL_FIELDS:
             setattr(event, name, clean[name])
         event.local_date = timezone.localtime(event.starts_at).date()
+        apply_picture(event, clean["picture"])
         _sync_offering(event, clean, now=now)
         event.save()
     return event
