@@ -118,7 +118,8 @@ def add_picture_fields(form: forms.Form, *, current=None, prefix: str = "picture
         prefix=prefix,
         widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
         help_text=_(
-            "JPEG, PNG or WebP, up to 8 MB; stored at most 1600 pixels wide. Leave empty to keep the current one."
+            "JPEG, PNG or WebP, up to 8 MB; stored at most 1600 pixels wide. "
+            "Leave empty to keep the current one."
         ),
     )
     form.fields["picture_alt"] = forms.CharField(
