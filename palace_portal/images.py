@@ -32,13 +32,21 @@ MAX_SIDE = 1600
 JPEG_QUALITY = 82
 
 
-def prepare_picture(upload: UploadedFile, *, prefix: str = "picture") -> ContentFile:
-    """The upload as a bounded JPEG, or `forms.ValidationError` with a message for the person."""
+def _too_large():
+    return forms.ValidationError(
+        _("The picture is larger than %(mb)d MB.") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)},
+        code="too_large",
+    )
+
+
+def _too_many_pixels():
+    return forms.ValidationError(_("The picture has too many pixels."), code="too_many_pixels")
+
+
+def check_bounds(upload: UploadedFile) -> None:
+    """Size, format and pixel count from the file's header, before anything decodes it."""
     if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
-        raise forms.ValidationError(
-            _("The picture is larger than %(mb)d MB.") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)},
-            code="too_large",
-        )
+        raise _too_large()
     try:
         upload.seek(0)
         with Image.open(upload) as probe:
@@ -46,8 +54,24 @@ def prepare_picture(upload: UploadedFile, *, prefix: str = "picture") -> Content
                 raise forms.ValidationError(_("Upload a JPEG, PNG or WebP picture."), code="format")
             width, height = probe.size
             if width * height > MAX_PIXELS:
-                raise forms.ValidationError(_("The picture has too many pixels."), code="too_many_pixels")
+                raise _too_many_pixels()
             probe.verify()
+    except Image.DecompressionBombError as exc:
+        raise _too_many_pixels() from exc
+    except forms.ValidationError:
+        raise
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        raise forms.ValidationError(
+            _("This file is not a picture that can be read."), code="unreadable"
+        ) from exc
+    finally:
+        upload.seek(0)
+
+
+def prepare_picture(upload: UploadedFile, *, prefix: str = "picture") -> ContentFile:
+    """The upload as a bounded JPEG, or `forms.ValidationError` with a message for the person."""
+    check_bounds(upload)
+    try:
         upload.seek(0)
         with Image.open(upload) as image:
             image.draft("RGB", (MAX_SIDE, MAX_SIDE))
@@ -76,6 +100,12 @@ class PictureField(forms.ImageField):
         kwargs.setdefault("required", False)
         kwargs.setdefault("help_text", _("JPEG, PNG or WebP, up to 8 MB; stored at most 1600 pixels wide."))
         super().__init__(*args, **kwargs)
+
+    def to_python(self, data):
+        # The portal's bounds first, with their own messages: Django's check below decodes more.
+        if isinstance(data, UploadedFile):
+            check_bounds(data)
+        return super().to_python(data)
 
     def clean(self, data, initial=None):
         value = super().clean(data, initial)
