@@ -400,7 +400,10 @@ def test_a_course_picture_is_uploaded(school, world, settings, tmp_path):
     assert course.picture_alt == "学员在江边拍摄"
     assert (tmp_path / course.picture.name).exists()
     page = client_of(world.staff_a).get(response["Location"]).content.decode()
-    assert course.picture.url in page
+    assert f'src="{course.picture.url}" alt="学员在江边拍摄"' in page
+    # The workers' page (a draft: its staff see it) shows it with its description too.
+    public = client_of(world.staff_a).get(reverse("classes:course", args=[course.pk])).content.decode()
+    assert f'src="{course.picture.url}" alt="学员在江边拍摄"' in public
 
 
 def test_a_course_is_edited_through_the_service(school, world):
