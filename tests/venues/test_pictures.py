@@ -184,3 +184,18 @@ def test_the_admin_prepares_an_uploaded_picture_and_asks_for_its_description(wor
     venue = Venue.objects.get(pk=venue.pk)
     assert venue.picture.name.startswith("venues/picture-")
     assert stored(venue.picture).size == (1600, 800)
+
+
+def test_the_api_gives_the_picture_address_and_description_read_only(world, client):
+    services.venue_picture_update(
+        actor=world.staff_a, venue=world.venue_a, picture=photo(400, 300), picture_alt="羽毛球场地"
+    )
+    venue = Venue.objects.get(pk=world.venue_a.pk)
+
+    item = next(v for v in client.get("/api/v1/venues/").json()["results"] if v["id"] == venue.pk)
+    palace = client.get(f"/api/v1/palaces/{world.palace_a.pk}/").json()
+
+    assert item["picture"] == f"http://testserver{venue.picture.url}"
+    assert item["picture_alt"] == "羽毛球场地"
+    assert palace["picture"] is None
+    assert palace["picture_alt"] == ""
