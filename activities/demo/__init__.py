@@ -2,5 +2,6 @@
 
 from activities.demo.classes import CLASSES_STEP
 from activities.demo.ledger import LEDGER_STEP
+from activities.demo.pictures import PICTURES_STEP
 
-DEMO_STEPS = [LEDGER_STEP, CLASSES_STEP]
+DEMO_STEPS = [LEDGER_STEP, CLASSES_STEP, PICTURES_STEP]

@@ -1,6 +1,8 @@
 """Test settings: fast hashing, in-memory mail and SMS, eager Celery even when a broker is given."""
 
 import os
+import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
 
@@ -17,3 +19,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": "1000/min"}}  # noqa: F405
+# Uploaded and demo pictures written by tests go to a scratch folder, never the project's media/.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / "palace-portal-test-media"

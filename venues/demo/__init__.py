@@ -6,5 +6,6 @@ apps are collected and run).
 
 from .accounts import ACCOUNTS_STEP
 from .network import NETWORK_STEPS
+from .pictures import PICTURES_STEP
 
-DEMO_STEPS = [*NETWORK_STEPS, ACCOUNTS_STEP]
+DEMO_STEPS = [*NETWORK_STEPS, PICTURES_STEP, ACCOUNTS_STEP]
