@@ -7,8 +7,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from palace_portal.errors import PortalError
+from palace_portal.images import add_picture_fields
+from palace_portal.service_forms import ServiceErrorsMixin
 from venues.kinds import BookingMode
-from venues.models import OpeningHours, Venue
+from venues.models import OpeningHours, Palace, Venue
 
 from .forms import PortalDateField
 from .models import BookingRule, DutyShift
@@ -186,3 +188,34 @@ class RuleForm(forms.Form):
         return [
             (title, [self[name] for name in names if name in self.fields]) for title, names in self.GROUPS
         ]
+
+
+class PalacePageForm(ServiceErrorsMixin, forms.Form):
+    """What the palace page says about the palace: introduction, directions, picture."""
+
+    description = forms.CharField(
+        label=_("Introduction"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("A few sentences shown at the top of the palace page: what it offers, for whom."),
+    )
+    directions = forms.CharField(
+        label=_("How to get there"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Bus lines and stop, metro station and exit, parking: shown beside the address."),
+    )
+
+    def __init__(self, *args, palace: Palace, **kwargs):
+        super().__init__(*args, **kwargs)
+        add_picture_fields(self, current=palace.picture, prefix="palace")
+
+
+class VenuePictureForm(ServiceErrorsMixin, forms.Form):
+    """A venue's picture and its description."""
+
+    def __init__(self, *args, venue: Venue, **kwargs):
+        super().__init__(*args, **kwargs)
+        add_picture_fields(self, current=venue.picture, prefix="venue")

@@ -1,7 +1,10 @@
 """Admin building blocks every app's back office shares."""
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from palace_portal.images import PictureField
 
 
 class ReadOnlyMixin:
@@ -49,3 +52,9 @@ class PermissionLabelsMixin:
         if db_field.name in {"permissions", "user_permissions"}:
             kwargs["form_class"] = PermissionChoiceField
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class PictureAdminMixin:
+    """Every uploaded picture goes through `palace_portal.images` (bounded, stripped, resized)."""
+
+    formfield_overrides = {models.ImageField: {"form_class": PictureField}}

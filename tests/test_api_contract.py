@@ -39,7 +39,9 @@ PROMISED = {
     "/api/v1/network/summary/": "get",
 }
 SLOT_EXTRA = {"state", "waiting", "members_only"}
-COURSE_EXTRA = {"centre", "teacher", "fee", "members_only", "applied", "available", "open"}
+# Every palace, venue, course and event may carry a picture and its description (additive).
+PICTURE_EXTRA = {"picture", "picture_alt"}
+COURSE_EXTRA = {"centre", "teacher", "fee", "members_only", "applied", "available", "open"} | PICTURE_EXTRA
 ITEM_FIELDS = {
     "Palace": {
         "id",
@@ -53,7 +55,8 @@ ITEM_FIELDS = {
         "opening_hours",
         "alliance_member",
         "venue_count",
-    },
+    }
+    | PICTURE_EXTRA,
     "Venue": {
         "id",
         "palace",
@@ -65,7 +68,8 @@ ITEM_FIELDS = {
         "fee",
         "member_only",
         "is_open",
-    },
+    }
+    | PICTURE_EXTRA,
     "Availability": {"venue", "date", "slots"},
     # API.md's six keys, plus the slot's state, waitlist and members-only flag (additive).
     "Slot": {"start", "end", "capacity", "taken", "available", "bookable"} | SLOT_EXTRA,
@@ -111,7 +115,8 @@ ITEM_FIELDS = {
         "registration_closes",
         "members_only",
         "open",
-    },
+    }
+    | PICTURE_EXTRA,
 }
 # The bookings endpoints of API.md (signed in), with their methods.
 PROMISED_BOOKINGS = {

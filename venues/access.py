@@ -153,6 +153,11 @@ def may_assign_staff(user, palace: Palace) -> bool:
     return is_province_officer(user) or palace.pk in _palace_ids(user, {Role.PALACE_MANAGER})
 
 
+def may_lead_palace(user, palace: Palace) -> bool:
+    """The palace's managers and provincial staff (the `lead` scope): e.g. the palace page's text."""
+    return may_assign_staff(user, palace)
+
+
 def may_view_network_overview(user) -> bool:
     return is_province_officer(user)
 

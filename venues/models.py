@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from palace_portal.images import PICTURE_ALT_HELP, picture_alt_constraint, picture_alt_errors
+
 from .circle.models import PointKind, PointService, SatellitePoint, ServicePointHours
 from .kinds import KIND_CHOICES, KINDS_BY_CODE, BookingMode, Centre, kind_centre_condition
 
@@ -110,7 +112,19 @@ class Palace(models.Model):
         blank=True,
         validators=[MinValueValidator(1900), MaxValueValidator(2100)],
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("introduction"), blank=True, help_text=_("Shown at the top of the palace page.")
+    )
+    directions = models.TextField(
+        _("how to get there"),
+        blank=True,
+        max_length=1000,
+        help_text=_("Bus lines, metro station and exit, parking: shown beside the address."),
+    )
+    picture = models.ImageField(_("picture"), upload_to="palaces/", blank=True)
+    picture_alt = models.CharField(
+        _("picture description"), max_length=200, blank=True, help_text=PICTURE_ALT_HELP
+    )
     alliance_member = models.BooleanField(_("alliance member"), default=False)
 
     objects = PalaceQuerySet.as_manager()
@@ -125,6 +139,7 @@ class Palace(models.Model):
                 condition=Q(year_built__isnull=True) | Q(year_built__gte=1900, year_built__lte=2100),
                 name="palace_year_built_range",
             ),
+            picture_alt_constraint("palace"),
         ]
         indexes = [models.Index(fields=["status", "level"])]
 
@@ -132,13 +147,13 @@ class Palace(models.Model):
         return self.name
 
     def clean(self):
+        errors = picture_alt_errors(self)
         if self.region_id and self.level and self.region.level != self.level:
-            raise ValidationError(
-                {
-                    "region": _("A %(level)s palace must be placed in a region of that level.")
-                    % {"level": self.get_level_display()}
-                }
-            )
+            errors["region"] = _("A %(level)s palace must be placed in a region of that level.") % {
+                "level": self.get_level_display()
+            }
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def city(self) -> Region | None:
@@ -275,6 +290,10 @@ class Venue(models.Model):
     facilities = models.TextField(_("facilities"), blank=True)
     accessibility = models.TextField(_("accessibility notes"), blank=True)
     floor = models.CharField(_("floor / location"), max_length=50, blank=True)
+    picture = models.ImageField(_("picture"), upload_to="venues/", blank=True)
+    picture_alt = models.CharField(
+        _("picture description"), max_length=200, blank=True, help_text=PICTURE_ALT_HELP
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = VenueQuerySet.as_manager()
@@ -294,6 +313,7 @@ class Venue(models.Model):
                 condition=Q(booking_mode__in=BookingMode.values), name="venue_booking_mode_valid"
             ),
             models.UniqueConstraint(fields=["palace", "name"], name="venue_unique_name_in_palace"),
+            picture_alt_constraint("venue"),
         ]
         indexes = [models.Index(fields=["centre", "kind"])]
 
@@ -302,14 +322,14 @@ class Venue(models.Model):
 
     def clean(self):
         # The check constraint holds the rule; this gives forms a message people understand.
+        errors = picture_alt_errors(self)
         kind = KINDS_BY_CODE.get(self.kind)
         if kind is not None and self.centre and kind.centre != self.centre:
-            raise ValidationError(
-                {
-                    "kind": _("This kind of venue belongs to the %(centre)s, not to the one chosen.")
-                    % {"centre": Centre(kind.centre).label}
-                }
-            )
+            errors["kind"] = _("This kind of venue belongs to the %(centre)s, not to the one chosen.") % {
+                "centre": Centre(kind.centre).label
+            }
+        if errors:
+            raise ValidationError(errors)
 
 
 class StaffAssignment(models.Model):

@@ -1,4 +1,5 @@
-"""Writes on the network that carry a rule: who is assigned to which palace or region.
+"""Writes on the network that carry a rule: who is assigned to which palace or region, and what
+the palace and venue pages show of themselves (introduction, directions, pictures).
 
 Each service takes the acting user, asserts access through `venues.access` itself (defence in
 depth: the admin and pages check too), runs in one transaction and raises `palace_portal.errors`.
@@ -6,15 +7,16 @@ depth: the admin and pages check too), runs in one transaction and raises `palac
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from palace_portal.errors import InvalidInput, NotFound, RuleViolation
+from palace_portal.images import apply_picture, picture_input
 
 from . import access
-from .models import Palace, Region, StaffAssignment
+from .models import Palace, Region, StaffAssignment, Venue
 
 if TYPE_CHECKING:
     from palace_portal.users.models import User
@@ -135,3 +137,59 @@ def staff_assignment_delete(*, actor, assignment: StaffAssignment) -> None:
         if not deleted:
             raise NotFound()
     access.forget(user)
+
+
+# --- What the palace and venue pages say about themselves ------------------------------------------
+
+PICTURE_FIELDS = frozenset({"picture", "picture_alt", "picture_clear"})
+PALACE_PROFILE_FIELDS = frozenset({"description", "directions"}) | PICTURE_FIELDS
+INTRODUCTION_MAX = 4000
+DIRECTIONS_MAX = 1000
+
+
+def palace_profile_update(*, actor, palace: Palace, **values: Any) -> Palace:
+    """The palace page's introduction, directions and picture: its managers and provincial staff.
+
+    Others who may see the palace are refused (`not_allowed`); the rest `NotFound`. A picture needs
+    its description (InvalidInput on `picture_alt`); nothing changes when anything is refused."""
+    unknown = set(values) - PALACE_PROFILE_FIELDS
+    if unknown:
+        raise TypeError(f"palace_profile_update() got unexpected fields: {', '.join(sorted(unknown))}")
+    if not access.may_view_palace(actor, palace):
+        raise NotFound()
+    if not access.may_lead_palace(actor, palace):
+        raise RuleViolation(_("Only the palace's managers may change its page."), code="not_allowed")
+    errors: dict[str, list] = {}
+    description = str(values.get("description", palace.description) or "").strip()
+    directions = str(values.get("directions", palace.directions) or "").strip()
+    if len(description) > INTRODUCTION_MAX:
+        errors["description"] = [_("At most %(n)d characters.") % {"n": INTRODUCTION_MAX}]
+    if len(directions) > DIRECTIONS_MAX:
+        errors["directions"] = [_("At most %(n)d characters.") % {"n": DIRECTIONS_MAX}]
+    with transaction.atomic():
+        palace = Palace.objects.select_for_update().get(pk=palace.pk)
+        change = picture_input(values, current=palace.picture, errors=errors)
+        if errors:
+            raise InvalidInput(_("Please correct the palace page."), fields=errors)
+        palace.description, palace.directions = description, directions
+        apply_picture(palace, change)
+        palace.save(update_fields=["description", "directions", "picture", "picture_alt"])
+    return palace
+
+
+def venue_picture_update(*, actor, venue: Venue, **values: Any) -> Venue:
+    """A venue's picture and its description: staff of the venue's palace and provincial staff."""
+    unknown = set(values) - PICTURE_FIELDS
+    if unknown:
+        raise TypeError(f"venue_picture_update() got unexpected fields: {', '.join(sorted(unknown))}")
+    if not access.may_manage_palace(actor, venue.palace):
+        raise NotFound()
+    errors: dict[str, list] = {}
+    with transaction.atomic():
+        venue = Venue.objects.select_for_update(of=("self",)).select_related("palace").get(pk=venue.pk)
+        change = picture_input(values, current=venue.picture, errors=errors)
+        if errors:
+            raise InvalidInput(_("Please correct the picture."), fields=errors)
+        apply_picture(venue, change)
+        venue.save(update_fields=["picture", "picture_alt"])
+    return venue

@@ -29,6 +29,8 @@ from .kinds import BookingMode, Centre, kinds_of
 from .models import Closure, OpeningHours, Palace, Region, Venue
 
 DIRECTORY_PAGE_SIZE = 20
+# Up to this many venues the palace page shows them all; more are grouped in closed centres.
+VENUES_SHOWN_OPEN = 8
 # Statuses the directory shows only when its status filter asks for them (as palace_list does).
 UNLISTED_STATUSES = (Palace.Status.PLANNED, Palace.Status.CLOSED)
 
@@ -239,6 +241,7 @@ def palace_detail(request, pk):
     now = timezone.localtime()
     today = now.date()
     closures = [{"closure": c, "is_current": c.start_date <= today} for c in palace.upcoming_closures]
+    venue_total = len(palace.active_venues)
     return render(
         request,
         "venues/palace_detail.html",
@@ -248,6 +251,9 @@ def palace_detail(request, pk):
             "week_hours": _week_hours(palace, today),
             "closures": closures,
             "centres": selectors.venues_by_centre(palace.active_venues),
+            "venue_total": venue_total,
+            # A big palace (20+ venues) lists them by centre, each opened on demand.
+            "venues_collapsed": venue_total > VENUES_SHOWN_OPEN,
             "status_note": STATUS_NOTES.get(palace.status, ""),
             "is_in_service": palace.status == Palace.Status.IN_SERVICE,
         },

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from activities.offerings.models import PublishState
+from palace_portal.images import PICTURE_ALT_HELP, picture_alt_constraint
 from venues.kinds import Centre
 from venues.models import Palace, Venue
 
@@ -114,6 +115,9 @@ class Course(models.Model):
     ends_at = models.TimeField(_("until"))
     description = models.TextField(_("description"), blank=True)
     picture = models.ImageField(_("picture"), upload_to="courses/", blank=True)
+    picture_alt = models.CharField(
+        _("picture description"), max_length=200, blank=True, help_text=PICTURE_ALT_HELP
+    )
     priority_rounds = models.JSONField(_("priority rounds"), default=list, blank=True)
     # A free skill training (免费技能培训): its attendance counts toward the ledger's skill-training
     # person-times (the innovation programme's "小培训").
@@ -149,6 +153,7 @@ class Course(models.Model):
                 name="course_completion_percent_range",
             ),
             models.CheckConstraint(condition=Q(centre__in=Centre.values), name="course_centre_valid"),
+            picture_alt_constraint("course"),
         ]
         indexes = [models.Index(fields=["palace", "term"])]
 

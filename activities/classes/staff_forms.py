@@ -20,6 +20,7 @@ from activities.offerings.forms import (
     time_input,
 )
 from bookings.models import Offering
+from palace_portal.images import add_picture_fields
 from palace_portal.service_forms import ServiceErrorsMixin
 from venues.kinds import Centre
 from venues.models import Palace, Venue
@@ -137,16 +138,11 @@ class CourseForm(ServiceErrorsMixin, forms.Form):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
-    picture = forms.ImageField(
-        label=_("Picture"),
-        required=False,
-        widget=forms.FileInput(attrs={"accept": "image/*"}),
-        help_text=_("JPEG or PNG. Leave empty to keep the current picture."),
-    )
 
-    def __init__(self, *args, palace: Palace, **kwargs):
+    def __init__(self, *args, palace: Palace, current_picture=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["venue"].queryset = palace_venues(palace)
+        add_picture_fields(self, current=current_picture, prefix="course")
 
     @classmethod
     def initial_of(cls, course: Course) -> dict:
@@ -168,6 +164,7 @@ class CourseForm(ServiceErrorsMixin, forms.Form):
             "completion_percent": course.completion_percent,
             "skill_training": course.skill_training,
             "description": course.description,
+            "picture_alt": course.picture_alt,
         }
 
     def values(self) -> dict:

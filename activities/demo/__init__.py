@@ -6,7 +6,8 @@ from activities.demo.innovation import INNOVATION_STEP
 from activities.demo.ledger import LEDGER_STEP
 from activities.demo.legal import LEGAL_STEP
 from activities.demo.media import MEDIA_STEP
+from activities.demo.pictures import PICTURES_STEP
 from activities.demo.teams import TEAMS_STEP
 
-DEMO_STEPS = [LEDGER_STEP, CLASSES_STEP, INNOVATION_STEP, LEGAL_STEP, TEAMS_STEP, MEDIA_STEP]
+DEMO_STEPS = [LEDGER_STEP, CLASSES_STEP, PICTURES_STEP, INNOVATION_STEP, LEGAL_STEP, TEAMS_STEP, MEDIA_STEP]
 PROFILE_STEPS = {"huaibei": HUAIBEI_STEPS}

@@ -17,6 +17,7 @@ from activities.offerings.forms import (
     palace_venues,
 )
 from activities.series.models import Series
+from palace_portal.images import add_picture_fields
 from palace_portal.service_forms import ServiceErrorsMixin
 from venues.kinds import Centre
 from venues.models import Palace, Venue
@@ -115,10 +116,11 @@ class EventForm(ServiceErrorsMixin, forms.Form):
         help_text=_("Leave empty: at the start."),
     )
 
-    def __init__(self, *args, palace: Palace, **kwargs):
+    def __init__(self, *args, palace: Palace, current_picture=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["venue"].queryset = palace_venues(palace)
         self.fields["series"].queryset = Series.objects.filter(palace=palace).order_by("kind", "name")
+        add_picture_fields(self, current=current_picture, prefix="event")
 
     @classmethod
     def initial_of(cls, event: Event) -> dict:
@@ -137,6 +139,7 @@ class EventForm(ServiceErrorsMixin, forms.Form):
                 "partner_name",
                 "programme",
                 "description",
+                "picture_alt",
             )
         }
         initial["venue"] = event.venue_id

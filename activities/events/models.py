@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from activities.ledger.models import ActivityKind, PartnerKind
 from activities.offerings.models import PublishState
 from activities.series.models import Series
+from palace_portal.images import PICTURE_ALT_HELP, picture_alt_constraint
 from venues.kinds import Centre
 from venues.models import Palace, Venue
 
@@ -58,6 +59,10 @@ class Event(models.Model):
         related_name="events",
     )
     description = models.TextField(_("description"), blank=True)
+    picture = models.ImageField(_("picture"), upload_to="events/", blank=True)
+    picture_alt = models.CharField(
+        _("picture description"), max_length=200, blank=True, help_text=PICTURE_ALT_HELP
+    )
     state = models.CharField(
         _("state"), max_length=10, choices=PublishState.choices, default=PublishState.DRAFT
     )
@@ -81,6 +86,7 @@ class Event(models.Model):
                 condition=Q(venue__isnull=False) | ~Q(online_url=""), name="event_has_venue_or_link"
             ),
             models.CheckConstraint(condition=Q(kind__in=ActivityKind.values), name="event_kind_valid"),
+            picture_alt_constraint("event"),
         ]
         indexes = [models.Index(fields=["palace", "local_date"])]
 

@@ -25,6 +25,7 @@ from activities.series.services import series_check
 from bookings.models import Booking, Occurrence, Offering
 from bookings.services import offering as offerings
 from palace_portal.errors import InvalidInput, NotFound, RuleViolation
+from palace_portal.images import apply_picture, picture_input
 from venues.kinds import Centre
 from venues.models import Palace, Venue
 
@@ -45,6 +46,9 @@ EVENT_MODEL_FIELDS = (
     "description",
 )
 EVENT_FIELDS = frozenset(EVENT_MODEL_FIELDS) | {
+    "picture",
+    "picture_alt",
+    "picture_clear",
     "registration",
     "capacity",
     "members_only",
@@ -52,7 +56,9 @@ EVENT_FIELDS = frozenset(EVENT_MODEL_FIELDS) | {
 }
 
 
-def _event_values(*, palace: Palace, values: dict[str, Any], now: datetime) -> dict[str, Any]:
+def _event_values(
+    *, palace: Palace, values: dict[str, Any], now: datetime, current_picture=None
+) -> dict[str, Any]:
     unknown = set(values) - EVENT_FIELDS
     if unknown:
         raise TypeError(f"unknown event fields: {sorted(unknown)}")
@@ -99,6 +105,7 @@ def _event_values(*, palace: Palace, values: dict[str, Any], now: datetime) -> d
     closes = values.get("registration_closes") or starts
     if registration and isinstance(starts, datetime) and isinstance(closes, datetime) and closes > starts:
         errors["registration_closes"] = [_("Registration must close by the start.")]
+    picture = picture_input(values, current=current_picture, errors=errors)
     if errors:
         raise InvalidInput(_("Please correct the event."), fields=errors)
     return {
@@ -115,6 +122,7 @@ def _event_values(*, palace: Palace, values: dict[str, Any], now: datetime) -> d
         "programme": (values.get("programme") or "").strip()[:100],
         "series": values.get("series"),
         "description": (values.get("description") or "").strip(),
+        "picture": picture,
         "registration": registration,
         "capacity": capacity if registration else None,
         "members_only": bool(values.get("members_only")),
@@ -185,6 +193,7 @@ def event_create(*, actor, palace: Palace, now: datetime | None = None, **values
     with transaction.atomic():
         event = Event(palace=palace, created_by=actor, **{k: clean[k] for k in EVENT_MODEL_FIELDS})
         event.local_date = timezone.localtime(event.starts_at).date()
+        apply_picture(event, clean["picture"])
         event.save()
         _sync_offering(event, clean, now=now)
         event.save(update_fields=["offering"])
@@ -195,7 +204,7 @@ def event_update(*, actor, event: Event, now: datetime | None = None, **values: 
     """Change an event; registrations follow its new time and places (never below those held)."""
     now = now or timezone.now()
     _require_manager(actor, event.palace)
-    clean = _event_values(palace=event.palace, values=values, now=now)
+    clean = _event_values(palace=event.palace, values=values, now=now, current_picture=event.picture)
     with transaction.atomic():
         event = Event.objects.select_for_update(of=("self",)).select_related("offering").get(pk=event.pk)
         if event.state == Event.State.CANCELLED:
@@ -203,6 +212,7 @@ def event_update(*, actor, event: Event, now: datetime | None = None, **values: 
         for name in EVENT_MODEL_FIELDS:
             setattr(event, name, clean[name])
         event.local_date = timezone.localtime(event.starts_at).date()
+        apply_picture(event, clean["picture"])
         _sync_offering(event, clean, now=now)
         event.save()
     return event

@@ -64,7 +64,7 @@ def events(request, palace_id: int):
 @require_http_methods(["GET", "POST"])
 def event_new(request, palace_id: int):
     palace = palace_or_404(request, palace_id, scope="manage")
-    form = EventForm(request.POST or None, palace=palace)
+    form = EventForm(request.POST or None, request.FILES or None, palace=palace)
     if request.method == "POST":
         event = save_with(
             form, lambda values: services.event_create(actor=request.user, palace=palace, **values)
@@ -81,7 +81,13 @@ def event_new(request, palace_id: int):
 def event_edit(request, palace_id: int, event_id: int):
     palace = palace_or_404(request, palace_id, scope="manage")
     event = event_of(palace, event_id)
-    form = EventForm(request.POST or None, palace=palace, initial=EventForm.initial_of(event))
+    form = EventForm(
+        request.POST or None,
+        request.FILES or None,
+        palace=palace,
+        initial=EventForm.initial_of(event),
+        current_picture=event.picture,
+    )
     if request.method == "POST":
         saved = save_with(
             form, lambda values: services.event_update(actor=request.user, event=event, **values)

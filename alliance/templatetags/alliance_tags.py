@@ -5,6 +5,7 @@
 - `{% palace_alliance palace %}`: the public palace page's membership section (member since …,
   founding member, leading the rotation now); nothing for a palace that is not a member today
   (no query then; two for a member).
+- `{% alliance_upcoming %}`: the home page's next provincial events of the alliance. One query.
 - `{{ user|may_apply_for:palace }}`: whether the palace desk shows the palace's "Alliance" button.
 """
 
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from .. import access
 from ..models import Membership, RotationTerm
-from ..selectors import rotations_now
+from ..selectors import calendar_events, rotations_now
 
 register = template.Library()
 
@@ -22,6 +23,15 @@ register = template.Library()
 def rotation_banner():
     rotations = rotations_now()
     return {"current": rotations.current, "next": rotations.next}
+
+
+UPCOMING_PROVINCIAL = 3
+
+
+@register.inclusion_tag("alliance/_upcoming.html")
+def alliance_upcoming():
+    events = calendar_events(first=timezone.localdate())
+    return {"provincial_events": list(events[:UPCOMING_PROVINCIAL])}
 
 
 @register.inclusion_tag("alliance/_palace_membership.html")

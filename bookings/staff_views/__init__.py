@@ -12,6 +12,7 @@ in the answer to a "read" POST, which `matter_read` records.
 
 from .appointments import appointments, booking_detail, matter, matter_reads
 from .desk import check_in, home, switch, today
+from .pages import palace_page, venue_picture
 from .requests import request_decide, requests_list
 from .roster import roster, shift_delete, shift_edit
 from .rules import rules, venues
@@ -25,6 +26,7 @@ __all__ = [
     "home",
     "matter",
     "matter_reads",
+    "palace_page",
     "request_decide",
     "requests_list",
     "roster",
@@ -35,5 +37,6 @@ __all__ = [
     "suspensions",
     "switch",
     "today",
+    "venue_picture",
     "venues",
 ]

@@ -1,6 +1,8 @@
 """Test settings: fast hashing, in-memory mail and SMS, eager Celery even when a broker is given."""
 
 import os
+import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
 
@@ -25,3 +27,5 @@ if _XDIST_WORKER.startswith("gw") and "django_redis" in CACHES["default"]["BACKE
     _index = int(_XDIST_WORKER[2:])
     _base, _, _db = CACHES["default"]["LOCATION"].rpartition("/")  # noqa: F405
     CACHES["default"]["LOCATION"] = f"{_base}/{12 - _index}"  # noqa: F405  # 14, 15: the serial run's
+# Uploaded and demo pictures written by tests go to a scratch folder, never the project's media/.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / "palace-portal-test-media"

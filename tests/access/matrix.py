@@ -267,6 +267,8 @@ ROUTES: dict[str, Route] = {
     "bookings_staff:matter": R(STAFF_MANAGE, "POST", palace_id=A, booking_id="appointment"),
     "bookings_staff:venues": R(STAFF_MANAGE, palace_id=A),
     "bookings_staff:rules": R(STAFF_MANAGE, "FORM", venue_id="venue_a"),
+    "bookings_staff:venue_picture": R(STAFF_MANAGE, "FORM", venue_id="venue_a"),
+    "bookings_staff:palace_page": R(MANAGER, "FORM", palace_id=A),
     "bookings_staff:suspensions": R(ANY_PALACE_STAFF),
     "bookings_staff:suspension_lift": R(STAFF_MANAGE, "POST", suspension_id="suspension"),
     "bookings_staff:appeal_decide": R(STAFF_MANAGE, "POST", suspension_id="suspension"),

@@ -44,6 +44,7 @@ COURSE_FIELDS = {
     "selection",
 }
 COURSE_EXTRA = {"centre", "teacher", "fee", "members_only", "applied", "available", "open"}
+PICTURE_EXTRA = {"picture", "picture_alt"}
 COURSE_DETAIL_EXTRA = {
     "term_name",
     "skill_training",
@@ -55,7 +56,6 @@ COURSE_DETAIL_EXTRA = {
     "completion_percent",
     "offered",
     "drawn_at",
-    "picture",
     "timetable",
 }
 SCHEDULE_FIELDS = {"weekdays", "starts", "ends", "venue", "first", "last"}
@@ -152,7 +152,7 @@ def test_course_item_has_the_promised_keys_and_shapes(world, clock):
 
     assert set(body) == {"count", "next", "previous", "results"}
     (item,) = body["results"]
-    assert set(item) == COURSE_FIELDS | COURSE_EXTRA
+    assert set(item) == COURSE_FIELDS | COURSE_EXTRA | PICTURE_EXTRA
     assert item["id"] == course.pk
     assert item["palace"] == world.palace_a.pk
     assert item["term"] == course.term_id
@@ -193,7 +193,7 @@ def test_course_detail_lists_every_session_with_the_cancelled_ones(world, clock)
 
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == COURSE_FIELDS | COURSE_EXTRA | COURSE_DETAIL_EXTRA
+    assert set(body) == COURSE_FIELDS | COURSE_EXTRA | PICTURE_EXTRA | COURSE_DETAIL_EXTRA
     assert body["term_name"] == term.name
     assert body["venue_name"] == course.venue.name
     assert body["section_of"] is None
@@ -657,7 +657,7 @@ def test_event_item_has_the_decided_keys_and_registering_answers_like_enrolling(
 
     item = client().get(EVENTS).json()["results"][0]
 
-    assert set(item) == EVENT_FIELDS
+    assert set(item) == EVENT_FIELDS | PICTURE_EXTRA
     assert (item["id"], item["palace"], item["kind"], item["centre"]) == (
         event.pk,
         world.palace_a.pk,
@@ -684,7 +684,7 @@ def test_event_item_has_the_decided_keys_and_registering_answers_like_enrolling(
     again = register(world.worker, event)
     assert (again.status_code, again.json()["code"]) == (409, "already_enrolled")
     detail = client().get(f"{EVENTS}{event.pk}/").json()
-    assert set(detail) == EVENT_FIELDS | EVENT_DETAIL_EXTRA
+    assert set(detail) == EVENT_FIELDS | PICTURE_EXTRA | EVENT_DETAIL_EXTRA
     assert (detail["enrolled"], detail["waitlisted"]) == (1, 1)
 
 

@@ -391,14 +391,19 @@ def test_a_course_picture_is_uploaded(school, world, settings, tmp_path):
     Image.new("RGB", (8, 8), "red").save(buffer, "PNG")
     buffer.seek(0)
     buffer.name = "photo.png"
-    data = _course_form(school.room, picture=buffer)
+    data = _course_form(school.room, picture=buffer, picture_alt="学员在江边拍摄")
     response = client_of(world.staff_a).post(url("course_new", world.palace_a.pk, school.term.pk), data)
     assert response.status_code == 302
     course = Course.objects.get(title="智能手机摄影")
-    assert course.picture.name.startswith("courses/")
+    assert course.picture.name.startswith("courses/course-")
+    assert course.picture.name.endswith(".jpg")
+    assert course.picture_alt == "学员在江边拍摄"
     assert (tmp_path / course.picture.name).exists()
     page = client_of(world.staff_a).get(response["Location"]).content.decode()
-    assert course.picture.url in page
+    assert f'src="{course.picture.url}" alt="学员在江边拍摄"' in page
+    # The workers' page (a draft: its staff see it) shows it with its description too.
+    public = client_of(world.staff_a).get(reverse("classes:course", args=[course.pk])).content.decode()
+    assert f'src="{course.picture.url}" alt="学员在江边拍摄"' in public
 
 
 def test_a_course_is_edited_through_the_service(school, world):

@@ -33,8 +33,19 @@ PALACE_FIELDS = {
     "opening_hours",
     "alliance_member",
     "venue_count",
+    # Additive: the palace's picture and its description.
+    "picture",
+    "picture_alt",
 }
-PALACE_DETAIL_EXTRA = {"description", "floor_area", "floors", "year_built", "satellite_points", "closures"}
+PALACE_DETAIL_EXTRA = {
+    "description",
+    "directions",
+    "floor_area",
+    "floors",
+    "year_built",
+    "satellite_points",
+    "closures",
+}
 VENUE_FIELDS = {
     "id",
     "palace",
@@ -46,6 +57,8 @@ VENUE_FIELDS = {
     "fee",
     "member_only",
     "is_open",
+    "picture",
+    "picture_alt",
 }
 SUMMARY_FIELDS = {"palaces_in_service", "county_level_in_service", "coverage_rate", "projects_under_way"}
 LIST_FIELDS = {"count", "next", "previous", "results"}
@@ -361,6 +374,8 @@ def test_venue_list_item_has_exactly_the_promised_fields(api, world, frozen_now)
         "fee": "0.00",
         "member_only": False,
         "is_open": True,
+        "picture": None,
+        "picture_alt": "",
     }
     gym = next(item for item in body["results"] if item["fee"] != "0.00")
     assert (gym["fee"], gym["member_only"], gym["booking_mode"]) == ("12.50", True, "shared")

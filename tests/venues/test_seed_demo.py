@@ -294,3 +294,21 @@ def test_seed_demo_dates_closures_relative_to_the_anchor_day(db):
     demo = Closure.objects.filter(palace__name=DEMO_PALACE_NAME)
     assert demo.covering(later).filter(venue__isnull=False).exists()
     assert demo.filter(venue__isnull=True, start_date__gt=later).exists()
+
+
+def test_seed_demo_gives_palaces_directions_and_shares_a_few_picture_files(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    seed()
+
+    shown = Palace.objects.exclude(status=Palace.Status.PLANNED)
+    assert not shown.filter(directions="").exists()
+    assert not shown.filter(picture="").exists()
+    assert shown.filter(directions__contains="地铁").exists()  # Nanchang's city-level palaces
+    files = set(Venue.objects.values_list("picture", flat=True)) | set(
+        shown.values_list("picture", flat=True)
+    )
+    files.discard("")
+    assert 1 < len(files) <= 12
+    assert sorted(p.name for p in (tmp_path / "demo").iterdir()) == sorted(f.split("/")[1] for f in files)
+    venue = Venue.objects.exclude(picture="").first()
+    assert venue.picture_alt.startswith(venue.name)

@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from palace_portal.admin_mixins import PictureAdminMixin
 from venues import access
 from venues.circle.models import SATELLITE_KINDS
 from venues.kinds import KINDS, Centre
@@ -93,7 +94,7 @@ class CityListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Palace)
-class PalaceAdmin(PalaceScopedAdmin):
+class PalaceAdmin(PictureAdminMixin, PalaceScopedAdmin):
     palace_field = None
     list_display = ("name", "level", "status", "city", "alliance_member", "venue_count")
     list_filter = ("level", "status", "alliance_member", CityListFilter)
@@ -102,7 +103,8 @@ class PalaceAdmin(PalaceScopedAdmin):
     fieldsets = (
         (None, {"fields": ("name", "level", "region", "status", "alliance_member")}),
         (_("Contact"), {"fields": ("address", "phone")}),
-        (_("Building"), {"fields": ("floor_area", "floors", "year_built", "description")}),
+        (_("Building"), {"fields": ("floor_area", "floors", "year_built")}),
+        (_("Palace page"), {"fields": ("description", "directions", "picture", "picture_alt")}),
     )
 
     def get_queryset(self, request):
@@ -161,7 +163,7 @@ def _kind_choices_by_centre():
 
 
 @admin.register(Venue)
-class VenueAdmin(PalaceScopedAdmin):
+class VenueAdmin(PictureAdminMixin, PalaceScopedAdmin):
     list_display = (
         "name",
         "palace",
@@ -180,6 +182,7 @@ class VenueAdmin(PalaceScopedAdmin):
         (None, {"fields": ("palace", "name", "centre", "kind", "booking_mode", "is_active")}),
         (_("Booking"), {"fields": ("capacity", "fee", "member_only", "slot_minutes")}),
         (_("Details"), {"fields": ("floor", "facilities", "accessibility")}),
+        (_("Picture"), {"fields": ("picture", "picture_alt")}),
     )
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):

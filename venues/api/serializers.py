@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from palace_portal.api_fields import HourMinuteField
+from palace_portal.api_fields import HourMinuteField, PictureAltField, PictureUrlField
 from venues.models import Closure, OpeningHours, Palace, Region, SatellitePoint, Venue
 
 
@@ -39,6 +39,8 @@ class PalaceSerializer(serializers.ModelSerializer):
     )
     opening_hours = OpeningHoursSerializer(many=True, read_only=True)
     venue_count = serializers.IntegerField(read_only=True, help_text=_("Active venues"))
+    picture = PictureUrlField()
+    picture_alt = PictureAltField()
 
     class Meta:
         model = Palace
@@ -54,6 +56,8 @@ class PalaceSerializer(serializers.ModelSerializer):
             "opening_hours",
             "alliance_member",
             "venue_count",
+            "picture",
+            "picture_alt",
         ]
         read_only_fields = fields
 
@@ -88,6 +92,7 @@ class PalaceDetailSerializer(PalaceSerializer):
         fields = [
             *PalaceSerializer.Meta.fields,
             "description",
+            "directions",
             "floor_area",
             "floors",
             "year_built",
@@ -107,6 +112,8 @@ class VenueSerializer(serializers.ModelSerializer):
     is_open = serializers.SerializerMethodField(
         help_text=_("The venue is active and its palace is open right now")
     )
+    picture = PictureUrlField()
+    picture_alt = PictureAltField()
 
     class Meta:
         model = Venue
@@ -121,6 +128,8 @@ class VenueSerializer(serializers.ModelSerializer):
             "fee",
             "member_only",
             "is_open",
+            "picture",
+            "picture_alt",
         ]
         read_only_fields = fields
 

@@ -58,7 +58,7 @@ from activities.offerings.api.common import (
 )
 from bookings.models import Booking, Occurrence, Offering
 from bookings.services.offering import offering_is_open
-from palace_portal.api_fields import HourMinuteField
+from palace_portal.api_fields import HourMinuteField, PictureAltField, PictureUrlField
 from venues.filters import IdFilter, StrictBooleanFilter
 from venues.kinds import Centre
 
@@ -128,6 +128,8 @@ class CourseSerializer(serializers.ModelSerializer):
         help_text=_("Places neither held nor offered to someone on the waitlist")
     )
     open = serializers.SerializerMethodField(help_text=_("Enrolment is open now"))
+    picture = PictureUrlField()
+    picture_alt = PictureAltField()
 
     class Meta:
         model = Course
@@ -151,6 +153,8 @@ class CourseSerializer(serializers.ModelSerializer):
             "applied",
             "available",
             "open",
+            "picture",
+            "picture_alt",
         ]
         read_only_fields = fields
 
@@ -186,7 +190,6 @@ class CourseDetailSerializer(CourseSerializer):
     drawn_at = serializers.DateTimeField(
         source="offering.drawn_at", read_only=True, allow_null=True, help_text=_("When the lottery was drawn")
     )
-    picture = serializers.ImageField(read_only=True, allow_null=True, use_url=True)
     timetable = SessionSerializer(
         source="offering.timetable",
         many=True,
@@ -207,7 +210,6 @@ class CourseDetailSerializer(CourseSerializer):
             "skill_training",
             "offered",
             "drawn_at",
-            "picture",
             "timetable",
         ]
         read_only_fields = fields

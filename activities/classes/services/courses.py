@@ -26,6 +26,7 @@ from activities.offerings.services import Refusals, listing_cancel, listing_publ
 from bookings.models import Booking, Occurrence, Offering
 from bookings.services import offering as offerings
 from palace_portal.errors import InvalidInput, RuleViolation
+from palace_portal.images import apply_picture, picture_input
 from venues.kinds import Centre
 from venues.models import Palace, Venue
 
@@ -52,13 +53,17 @@ COURSE_FIELDS = frozenset(
         "fee",
         "description",
         "picture",
+        "picture_alt",
+        "picture_clear",
         "priority_rounds",
         "completion_percent",
     }
 )
 
 
-def _course_values(*, palace: Palace, term: Term, values: dict[str, Any]) -> dict[str, Any]:
+def _course_values(
+    *, palace: Palace, term: Term, values: dict[str, Any], current_picture=None
+) -> dict[str, Any]:
     unknown = set(values) - COURSE_FIELDS
     if unknown:
         raise TypeError(f"unknown course fields: {sorted(unknown)}")
@@ -106,6 +111,7 @@ def _course_values(*, palace: Palace, term: Term, values: dict[str, Any]) -> dic
     skill_training = bool(values.get("skill_training"))
     if skill_training and fee > 0:
         errors["fee"] = [_("A free skill training has no fee.")]
+    picture = picture_input(values, current=current_picture, errors=errors)
     if errors:
         raise InvalidInput(_("Please correct the course."), fields=errors)
     return {
@@ -122,7 +128,7 @@ def _course_values(*, palace: Palace, term: Term, values: dict[str, Any]) -> dic
         "members_only": bool(values.get("members_only")),
         "fee": fee.quantize(Decimal("0.01")),
         "description": (values.get("description") or "").strip(),
-        "picture": values.get("picture"),
+        "picture": picture,
         "priority_rounds": rounds if selection == Offering.Selection.LOTTERY else [],
         "completion_percent": percent,
         "skill_training": skill_training,
@@ -203,8 +209,7 @@ def course_create(
                 if k not in {"capacity", "selection", "members_only", "fee", "picture"}
             },
         )
-        if clean["picture"]:
-            course.picture = clean["picture"]
+        apply_picture(course, clean["picture"])
         course.save()
         offering.family = f"course:{course.root.pk}"
         offering.save(update_fields=["family"])
@@ -219,7 +224,9 @@ def course_update(*, actor, course: Course, now: datetime | None = None, **value
     """
     now = now or timezone.now()
     _require_manager(actor, course.palace)
-    clean = _course_values(palace=course.palace, term=course.term, values=values)
+    clean = _course_values(
+        palace=course.palace, term=course.term, values=values, current_picture=course.picture
+    )
     with transaction.atomic():
         course = (
             Course.objects.select_for_update(of=("self",))
@@ -243,8 +250,7 @@ def course_update(*, actor, course: Course, now: datetime | None = None, **value
             setattr(course, name, clean[name])
         for name in ("description", "priority_rounds", "completion_percent", "skill_training"):
             setattr(course, name, clean[name])
-        if clean["picture"]:
-            course.picture = clean["picture"]
+        apply_picture(course, clean["picture"])
         course.save()
         offering.title = str(course)
         offering.selection = clean["selection"]

@@ -79,7 +79,11 @@ def course_edit(request, palace_id: int, course_id: int):
     course = course_of(palace, course_id)
     term = course.term
     form = CourseForm(
-        request.POST or None, request.FILES or None, palace=palace, initial=CourseForm.initial_of(course)
+        request.POST or None,
+        request.FILES or None,
+        palace=palace,
+        initial=CourseForm.initial_of(course),
+        current_picture=course.picture,
     )
     if request.method == "POST":
         if "preview" in request.POST and form.is_valid():

@@ -34,6 +34,7 @@ from activities.offerings.api.common import (
 )
 from bookings.models import Booking
 from bookings.services.offering import offering_is_open
+from palace_portal.api_fields import PictureAltField, PictureUrlField
 from venues.filters import DateFilter, IdFilter, StrictBooleanFilter
 from venues.kinds import Centre
 
@@ -63,6 +64,8 @@ class EventSerializer(serializers.ModelSerializer):
     registration_closes = serializers.SerializerMethodField(help_text=_("null without registration"))
     members_only = serializers.SerializerMethodField(help_text=_("Only trade-union members may register"))
     open = serializers.SerializerMethodField(help_text=_("Registration is open now"))
+    picture = PictureUrlField()
+    picture_alt = PictureAltField()
 
     class Meta:
         model = Event
@@ -85,6 +88,8 @@ class EventSerializer(serializers.ModelSerializer):
             "registration_closes",
             "members_only",
             "open",
+            "picture",
+            "picture_alt",
         ]
         read_only_fields = fields
 

@@ -1,0 +1,84 @@
+"""`{% upcoming_near %}`: the home page's "coming up" block (the home page belongs to `venues`,
+which may not import `activities`).
+
+What is coming up near the visitor: published events still to come and courses taking sign-ups
+now, the signed-in person's own palace first, then its city, then the rest of the province. "Own
+palace": where they hold a staff post, else where they last booked or signed up. Three queries at
+most, whatever the number of events and courses.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils import timezone
+
+from activities.classes.models import Course
+from activities.events.models import Event
+from activities.offerings.api.common import open_now
+from bookings.models import Booking
+from venues import access
+from venues.models import Palace
+
+register = template.Library()
+
+UPCOMING_EVENTS = 4
+UPCOMING_COURSES = 4
+
+
+def home_palace(user) -> Palace | None:
+    """The palace the person is most likely to go to (one query; none for anonymous visitors)."""
+    if user is None or not user.is_authenticated:
+        return None
+    posts = access.palaces_staffed_by(user).values("pk")
+    last_visit = Booking.objects.filter(user=user).order_by("-pk").values("palace_id")[:1]
+    return (
+        Palace.objects.filter(Q(pk__in=posts) | Q(pk__in=last_visit))
+        .select_related("region__parent")
+        .annotate(
+            is_post=Case(When(pk__in=posts, then=Value(0)), default=Value(1), output_field=IntegerField())
+        )
+        .order_by("is_post", "pk")
+        .first()
+    )
+
+
+def _nearness(palace: Palace | None):
+    """0: the person's palace, 1: its city, 2: elsewhere (a column to order by)."""
+    if palace is None:
+        return Value(2, output_field=IntegerField())
+    city_id = palace.region_id if palace.level == Palace.Level.CITY else palace.region.parent_id
+    return Case(
+        When(palace_id=palace.pk, then=Value(0)),
+        When(Q(palace__region_id=city_id) | Q(palace__region__parent_id=city_id), then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+
+
+@register.inclusion_tag("activities/_upcoming.html", takes_context=True)
+def upcoming_near(context):
+    request = context.get("request")
+    palace = home_palace(getattr(request, "user", None))
+    now = timezone.now()
+    nearness = _nearness(palace)
+    events = (
+        Event.objects.filter(state=Event.State.PUBLISHED, ends_at__gt=now)
+        .annotate(nearness=nearness)
+        .select_related("palace", "venue")
+        .order_by("nearness", "starts_at", "pk")
+    )
+    courses = (
+        Course.objects.filter(open_now("offering__", now), state=Course.State.PUBLISHED)
+        .annotate(nearness=nearness)
+        .select_related("palace", "venue", "offering")
+        .order_by("nearness", "offering__closes_at", "pk")
+    )
+    return {
+        "near_palace": palace,
+        "near_city": (palace.region if palace.level == Palace.Level.CITY else palace.region.parent)
+        if palace
+        else None,
+        "events": list(events[:UPCOMING_EVENTS]),
+        "courses": list(courses[:UPCOMING_COURSES]),
+    }
