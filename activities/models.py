@@ -2,10 +2,19 @@
 other apps (`from activities.models import Course`).
 
 Each sub-domain owns its tables: the staff activity ledger (`ledger`), the night school
-(`classes`), events with sign-up (`events`), worker voice (`voice`) and ratings (`ratings`).
+(`classes`), events with sign-up (`events`), worker voice (`voice`), ratings (`ratings`) and employment (`employment`).
 """
 
 from activities.classes.models import Course, LotteryDraw, PriorityRound, Term
+from activities.employment.models import (
+    Employer,
+    Interview,
+    JobApplication,
+    JobPosting,
+    Livestream,
+    ResidencyApplication,
+    ResidencySupport,
+)
 from activities.events.models import Event
 from activities.ledger.models import Activity, ActivityKind, PartnerKind
 from activities.offerings.models import PublishState
@@ -27,13 +36,20 @@ __all__ = [
     "Activity",
     "ActivityKind",
     "Course",
+    "Employer",
     "Event",
+    "Interview",
+    "JobApplication",
+    "JobPosting",
+    "Livestream",
     "LotteryDraw",
     "PartnerKind",
     "PriorityRound",
     "PublishState",
     "QuestionKind",
     "Rating",
+    "ResidencyApplication",
+    "ResidencySupport",
     "Survey",
     "SurveyAnswer",
     "SurveyChoice",
