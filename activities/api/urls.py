@@ -29,4 +29,6 @@ urlpatterns = [
     path("", include("activities.ratings.api.urls")),
     # Worker voice: /wishes/ (vote, answer) and /surveys/ (responses, results).
     path("", include("activities.voice.api.urls")),
+    # Employment: /jobs/ (apply), /job-applications/ (mine, withdraw), /job-postings/ (staff).
+    path("", include("activities.employment.api.urls")),
 ]

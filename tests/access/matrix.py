@@ -300,6 +300,18 @@ ROUTES: dict[str, Route] = {
     "activities_api:enrolment-detail": R(OWNER_OR_STAFF, pk="enrolment"),
     "activities_api:enrolment-accept": R(OWNER_ONLY, pk="enrolment"),
     "activities_api:enrolment-withdraw": R(OWNER_OR_STAFF, pk="enrolment"),
+    # --- Employment: jobs (public), my applications, the staff's postings ----------------------------
+    "employment_api:job-list": R(PUBLIC, shows=("posting", PUBLIC)),
+    "employment_api:job-detail": R(PUBLIC, pk="posting"),
+    "employment_api:job-apply": R(SIGNED_IN, pk="posting"),
+    "employment_api:job-application-list": R(SIGNED_IN, shows=("job_application", OWNER_ONLY)),
+    "employment_api:job-application-detail": R(OWNER_ONLY, pk="job_application"),
+    "employment_api:job-application-withdraw": R(OWNER_ONLY, pk="job_application"),
+    "employment_api:job-posting-list": R(SIGNED_IN, unsafe=ANY_PALACE_STAFF, shows=("posting", STAFF_VIEW)),
+    "employment_api:job-posting-detail": R(STAFF_VIEW, unsafe=STAFF_MANAGE, pk="posting"),
+    "employment_api:job-posting-publish": R(STAFF_MANAGE, pk="posting"),
+    "employment_api:job-posting-close": R(STAFF_MANAGE, pk="posting"),
+    "employment_api:job-posting-applications": R(STAFF_VIEW, pk="posting"),
     # --- Activities: ratings -------------------------------------------------------------------------
     "ratings:mine": R(SIGNED_IN, "FORM"),
     "ratings:edit": R(OWNER_ONLY, "FORM", rating_id="rating"),
