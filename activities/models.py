@@ -2,7 +2,8 @@
 other apps (`from activities.models import Course`).
 
 Each sub-domain owns its tables: the staff activity ledger (`ledger`), the night school
-(`classes`), events with sign-up (`events`), worker voice (`voice`), ratings (`ratings`) and employment (`employment`).
+(`classes`), events with sign-up (`events`), worker voice (`voice`), ratings (`ratings`) and
+employment (`employment`).
 """
 
 from activities.classes.models import Course, LotteryDraw, PriorityRound, Term
