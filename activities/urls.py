@@ -26,6 +26,9 @@ urlpatterns = [
     path("staff/", include(_CLASSES_STAFF)),
     # Ratings: /ratings/ for workers, /staff/ratings/<palace_id>/ for the palace's staff.
     path("", include("activities.ratings.urls")),
+    # Employment: /jobs/... for workers, /staff/jobs/... for staff.
+    path("jobs/", include("activities.employment.urls")),
+    path("staff/jobs/", include("activities.employment.staff_urls")),
     # Worker voice: wishes and demand surveys (/voice/...).
     path("voice/", include("activities.voice.urls")),
     # The night school and events for workers: /classes/..., /events/...
