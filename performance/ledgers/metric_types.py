@@ -38,6 +38,7 @@ GROUPS: dict[str, Promise] = {
     "classes": _("Classes and events"),
     "venues": _("Venues"),
     "voice": _("Worker voice"),
+    "employment": _("Employment"),
     "alliance": _("Alliance"),
     "manual": _("Added by hand"),
 }

@@ -33,6 +33,7 @@ from .metric_definitions import (
     activity_metrics,
     alliance_metrics,
     class_metrics,
+    employment_metrics,
     manual_metrics,
     venue_metrics,
     voice_metrics,
@@ -55,6 +56,7 @@ METRICS: tuple[Metric, ...] = tuple(
     + class_metrics()
     + venue_metrics()
     + voice_metrics()
+    + employment_metrics()
     + alliance_metrics()
     + manual_metrics()
 )

@@ -127,6 +127,7 @@ def ledger_aggregate_months(
         counting.count_ratings(tally)
         counting.count_wishes(tally)
         counting.count_hosting(tally)
+        counting.count_employment(tally)
         counting.count_manual_lines(tally, MANUAL_CODES)
         hours.count_open_hours(tally, venues)
 
