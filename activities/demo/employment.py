@@ -170,12 +170,14 @@ def _seekers(palace: Palace, rng: random.Random, count: int, now: datetime) -> l
 
 
 def _employers(palace: Palace, rng: random.Random, count: int) -> list[Employer]:
-    city = (palace.region.parent or palace.region).name.removesuffix("市") if palace.region_id else ""
+    region = palace.region
+    city = region if region.level == region.Level.CITY else region.parent
+    city_name = city.name.removesuffix("市") if city else ""
     names, rows = set(), []
     count = min(count, 200)  # fewer than the names the parts make (12 × 8 × 3)
     while len(rows) < count:
         industry, _titles = rng.choice(INDUSTRIES)
-        name = f"{city}{rng.choice(COMPANY_PARTS)}{industry[:2]}{rng.choice(COMPANY_KINDS)}"
+        name = f"{city_name}{rng.choice(COMPANY_PARTS)}{industry[:2]}{rng.choice(COMPANY_KINDS)}"
         if name in names:
             continue
         names.add(name)
@@ -186,7 +188,7 @@ def _employers(palace: Palace, rng: random.Random, count: int) -> list[Employer]
                 industry=industry,
                 contact_name=rng.choice(SURNAMES) + rng.choice(("经理", "主管", "女士", "先生")),
                 contact_phone=f"0{rng.randint(550, 799)}-{rng.randint(3000000, 8999999)}",
-                address=f"{city}{rng.choice(('经济开发区', '高新区', '工业园区', '城区'))}",
+                address=f"{city_name}{rng.choice(('经济开发区', '高新区', '工业园区', '城区'))}",
             )
         )
     return Employer.objects.bulk_create(rows)
@@ -447,7 +449,7 @@ def seed_employment_for_palace(
     now = _at(today, 8)
     seekers = _seekers(palace, rng, _n(SEEKERS, scale, 10), now)
     employers = _employers(palace, rng, _n(EMPLOYERS, scale, 3))
-    postings = _postings(palace, rng, employers, _n(POSTINGS, scale, 6), today)
+    postings = _postings(palace, rng, employers, _n(POSTINGS, scale, 12), today)
     applications, interviews = _applications(
         palace, rng, postings, seekers, _n(APPLICATIONS, scale, 20), _n(PLACED, scale, 5), today
     )
