@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from activities.events.models import Event
 from venues.models import Palace
@@ -56,7 +57,7 @@ class JobKind(models.TextChoices):
 class PostingState(models.TextChoices):
     DRAFT = "draft", _("draft")
     PUBLISHED = "published", _("published")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", pgettext_lazy("job posting", "closed")
 
 
 class JobPostingQuerySet(models.QuerySet):
@@ -123,11 +124,11 @@ class JobPosting(models.Model):
 
 
 class ApplicationStatus(models.TextChoices):
-    APPLIED = "applied", _("applied")
+    APPLIED = "applied", pgettext_lazy("job application", "applied")
     INTERVIEW = "interview", _("interviewing")
     PLACED = "placed", _("placed")
     REJECTED = "rejected", _("not taken")
-    WITHDRAWN = "withdrawn", _("withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("job application", "withdrawn")
 
 
 class JobApplication(models.Model):
@@ -243,10 +244,10 @@ class Livestream(models.Model):
 
 
 class ResidencyStatus(models.TextChoices):
-    APPLIED = "applied", _("applied")
+    APPLIED = "applied", pgettext_lazy("residency", "applied")
     ACCEPTED = "accepted", _("accepted")
     REFUSED = "refused", _("refused")
-    WITHDRAWN = "withdrawn", _("withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("residency", "withdrawn")
 
 
 class ResidencyApplication(models.Model):
