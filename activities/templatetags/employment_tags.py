@@ -1,6 +1,6 @@
 """`{% palace_employment palace %}`: the palace page's employment section (the palace page belongs
 to `venues`, which may not import `activities`): its open jobs, and its maker residents with their
-period. Three queries."""
+period. Two queries."""
 
 from django import template
 from django.utils import timezone
@@ -21,7 +21,5 @@ def palace_employment(palace):
     return {
         "palace": palace,
         "jobs": list(jobs[:PALACE_JOBS]),
-        "job_count": jobs.count(),
         "residents": list(residents[:PALACE_RESIDENTS]),
-        "resident_count": residents.count(),
     }

@@ -85,6 +85,6 @@ def test_the_employment_count_does_not_grow_with_the_rows(world):
 
 
 def test_the_catalogue_names_the_employment_metrics():
-    assert str(metric("job_placements").group_label) == "Employment"
+    assert metric("job_placements").group == "employment"
     assert metric("job_applications").unit == "times"
     assert not metric("job_placements").manual
