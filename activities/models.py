@@ -4,9 +4,20 @@ other apps (`from activities.models import Course`).
 Each sub-domain owns its tables: the staff activity ledger (`ledger`), the night school
 (`classes`), events with sign-up (`events`), worker voice (`voice`), ratings (`ratings`) and innovation
 (`innovation`: studios, mentors, the problem clinic).
+(`classes`), events with sign-up (`events`), worker voice (`voice`), ratings (`ratings`) and
+employment (`employment`).
 """
 
 from activities.classes.models import Course, LotteryDraw, PriorityRound, Term
+from activities.employment.models import (
+    Employer,
+    Interview,
+    JobApplication,
+    JobPosting,
+    Livestream,
+    ResidencyApplication,
+    ResidencySupport,
+)
 from activities.events.models import Event
 from activities.innovation.models import (
     GuidanceSession,
@@ -47,10 +58,15 @@ __all__ = [
     "ChannelKind",
     "Column",
     "Course",
+    "Employer",
     "Event",
     "GuidanceSession",
+    "Interview",
+    "JobApplication",
+    "JobPosting",
     "JoinRequest",
     "LegalCase",
+    "Livestream",
     "LotteryDraw",
     "Mentor",
     "PartnerKind",
@@ -60,6 +76,8 @@ __all__ = [
     "PublishState",
     "QuestionKind",
     "Rating",
+    "ResidencyApplication",
+    "ResidencySupport",
     "Series",
     "SeriesKind",
     "Studio",

@@ -41,6 +41,9 @@ urlpatterns = [
     # Legal help (/legal/...) and teams (/teams/...) for workers.
     path("legal/", include("activities.legal.urls")),
     path("teams/", include("activities.teams.urls")),
+    # Employment: /jobs/... for workers, /staff/jobs/... for staff.
+    path("jobs/", include("activities.employment.urls")),
+    path("staff/jobs/", include("activities.employment.staff_urls")),
     # Worker voice: wishes and demand surveys (/voice/...).
     path("voice/", include("activities.voice.urls")),
     # Innovation: studio alliances, mentors, the problem clinic (/innovation/...).

@@ -37,4 +37,6 @@ urlpatterns = [
     path("", include("activities.legal.api.urls")),
     # Teams and volunteers: /teams/ (public information; join).
     path("", include("activities.teams.api.urls")),
+    # Employment: /jobs/ (apply), /job-applications/ (mine, withdraw), /job-postings/ (staff).
+    path("", include("activities.employment.api.urls")),
 ]

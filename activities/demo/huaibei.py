@@ -29,6 +29,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from activities.classes.services import course_create, course_publish, term_create
+from activities.demo.employment import seed_employment_for_palace
 from activities.demo.innovation import seed_innovation_for_palace
 from activities.demo.legal import seed_legal_for_palace
 from activities.demo.teams import seed_teams_for_palace
@@ -53,6 +54,7 @@ PalaceSeeder = Callable[..., Mapping[str, int] | None]
 # The services other sub-packages built, each at Huaibei's published yearly size. Legal help and
 # teams first: they top up the profile's workers, whom the innovation clinic's posters are drawn from.
 PALACE_SEEDERS: list[PalaceSeeder] = [
+    seed_employment_for_palace,
     seed_legal_for_palace,
     seed_teams_for_palace,
     seed_innovation_for_palace,

@@ -303,6 +303,11 @@ SPECTACULAR_SETTINGS = {
         "WishAnswerStatusEnum": "activities.voice.api.serializers.ANSWER_STATUSES",
         "SurveyStatusEnum": "activities.models.SurveyStatus",
         "QuestionKindEnum": "activities.models.QuestionKind",
+        # Employment (activities.employment.models, activities.employment.api).
+        "JobKindEnum": "activities.employment.models.JobKind",
+        "JobPostingStateEnum": "activities.employment.models.PostingState",
+        "JobApplicationStatusEnum": "activities.employment.models.ApplicationStatus",
+        "InterviewOutcomeEnum": "activities.employment.models.InterviewOutcome",
         # The alliance (alliance.models, alliance.api).
         "HostingCallStatusEnum": "alliance.models.HostingCall.Status",
         "HostingApplicationStatusEnum": "alliance.models.HostingApplication.Status",

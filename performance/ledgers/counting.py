@@ -28,7 +28,7 @@ from django.db.models import Case, Count, DecimalField, F, Func, Max, Q, Sum, Wh
 from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 
-from activities.models import Activity, ActivityKind, Rating, Wish, WishStatus
+from activities.models import Activity, ActivityKind, JobApplication, JobPosting, Rating, Wish, WishStatus
 from alliance.models import HostingApplication, Subsidy
 from bookings.models import Attendance, Booking, Occurrence, Offering
 from palace_portal.months import months_between, next_month
@@ -345,6 +345,37 @@ def count_hosting(tally: Tally) -> None:
         key = (_month(row["m"]), row["palace_id"])
         tally.read(key, row["n"])
         tally.add(key, "subsidy_paid", row["paid"])
+
+
+def count_employment(tally: Tally) -> None:
+    """Postings (and their openings) by the day published, applications by the day of applying,
+    placements by the day placed: three grouped queries over (palace, local date) indexes. Counts
+    only, never a person."""
+    published = (
+        tally.scoped(JobPosting.objects.filter(published_on__isnull=False, **tally.by_day("published_on")))
+        .values("palace_id", m=month_of_day("published_on"))
+        .annotate(n=Count("pk"), openings=Sum("openings"))
+        .order_by()
+    )
+    for row in published:
+        key = (_month(row["m"]), row["palace_id"])
+        tally.read(key, row["n"])
+        tally.add(key, "job_postings", row["n"])
+        tally.add(key, "job_openings", row["openings"])
+    for day, code, rows in (
+        ("local_date", "job_applications", JobApplication.objects.all()),
+        ("placed_on", "job_placements", JobApplication.objects.filter(status="placed")),
+    ):
+        grouped = (
+            tally.scoped(rows.filter(**tally.by_day(day)))
+            .values("palace_id", m=month_of_day(day))
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for row in grouped:
+            key = (_month(row["m"]), row["palace_id"])
+            tally.read(key, row["n"])
+            tally.add(key, code, row["n"])
 
 
 def count_manual_lines(tally: Tally, codes: tuple[str, ...]) -> None:

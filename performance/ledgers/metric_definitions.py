@@ -416,6 +416,39 @@ def innovation_metrics() -> list[Metric]:
     ]
 
 
+def employment_metrics() -> list[Metric]:
+    return [
+        Metric(
+            "job_postings",
+            pgettext_lazy("ledger metric", "Job postings published"),
+            "items",
+            _("Job postings the palace published, by the day they were published"),
+            "employment",
+        ),
+        Metric(
+            "job_openings",
+            pgettext_lazy("ledger metric", "Job openings published"),
+            "people",
+            _("Openings of the job postings published, by the day they were published"),
+            "employment",
+        ),
+        Metric(
+            "job_applications",
+            pgettext_lazy("ledger metric", "Job applications"),
+            "times",
+            _("Applications to the palace's job postings (withdrawn ones too), by the day of applying"),
+            "employment",
+        ),
+        Metric(
+            "job_placements",
+            pgettext_lazy("ledger metric", "People placed through job postings"),
+            "people",
+            _("Applications that ended in a placement, by the day the person was placed"),
+            "employment",
+        ),
+    ]
+
+
 def alliance_metrics() -> list[Metric]:
     return [
         Metric(

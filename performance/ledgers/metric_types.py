@@ -39,6 +39,7 @@ GROUPS: dict[str, Promise] = {
     "venues": _("Venues"),
     "voice": _("Worker voice"),
     "innovation": _("Innovation and skills"),
+    "employment": _("Employment"),
     "alliance": _("Alliance"),
     "legal": _("Legal help"),
     "teams": _("Teams and volunteers"),

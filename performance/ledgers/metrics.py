@@ -33,6 +33,7 @@ from .metric_definitions import (
     activity_metrics,
     alliance_metrics,
     class_metrics,
+    employment_metrics,
     innovation_metrics,
     legal_metrics,
     manual_metrics,
@@ -59,6 +60,7 @@ METRICS: tuple[Metric, ...] = tuple(
     + venue_metrics()
     + voice_metrics()
     + innovation_metrics()
+    + employment_metrics()
     + alliance_metrics()
     + legal_metrics()
     + team_metrics()

@@ -127,6 +127,7 @@ def ledger_aggregate_months(
         counting.count_ratings(tally)
         counting.count_wishes(tally)
         counting.count_hosting(tally)
+        counting.count_employment(tally)
         counting_innovation.count_innovation(tally)
         counting_services.count_legal_cases(tally)
         counting_services.count_teams(tally)

@@ -212,6 +212,7 @@ def build_access_world() -> SimpleNamespace:
         actor=w.manager_a, ledger=w.ledger, metric="volunteer_hours", value="36", note="志愿服务签到表"
     )
     build_evaluation(w)
+    build_employment(w)
 
     # Last, so that it refuses none of the above: a no-show at palace A suspended the worker,
     # who appealed.
@@ -222,6 +223,63 @@ def build_access_world() -> SimpleNamespace:
     w.suspension.no_shows.add(no_show)
     w.appeal = Appeal.objects.create(suspension=w.suspension, text="那天生病住院了")
     return w
+
+
+def build_employment(w: SimpleNamespace) -> None:
+    """Employment at palace A: a partner employer and its published posting (carried by a job fair
+    and a livestream), the worker's application with an interview; the worker's open residency
+    application and worker2's accepted residency with a loan-interest subsidy."""
+    from activities.employment import services as jobs
+
+    w.employer = jobs.employer_create(actor=w.staff_a, palace=w.palace_a, name="江铃汽车股份有限公司")
+    w.posting = jobs.posting_create(
+        actor=w.staff_a,
+        palace=w.palace_a,
+        employer=w.employer,
+        title="汽车装配工",
+        kind="full_time",
+        pay_min=4500,
+        pay_max=6500,
+        place="南昌市青山湖区",
+        openings=5,
+        valid_until=NOW.date() + timedelta(days=30),
+        now=NOW,
+    )
+    w.posting = jobs.posting_publish(actor=w.staff_a, posting=w.posting, now=NOW)
+    w.job_fair = make_event(w, title="春风行动招聘会", kind="job_fair", centre="service")
+    jobs.job_fair_postings_set(actor=w.staff_a, event=w.job_fair, postings=[w.posting])
+    w.livestream = jobs.livestream_save(
+        actor=w.staff_a,
+        palace=w.palace_a,
+        title="直播荐岗：汽车制造专场",
+        stream_url="https://live.example.cn/room/8",
+        starts_at=at(-2, 19),
+        viewers=3200,
+        postings=[w.posting],
+    )
+    w.job_application = jobs.job_apply(user=w.worker, posting=w.posting, note="有驾照", now=NOW)
+    w.interview = jobs.interview_record(
+        actor=w.staff_a, application=w.job_application, held_on=NOW.date(), outcome="pending"
+    )
+    w.residency = jobs.residency_apply(user=w.worker, palace=w.palace_a, project="手工皂工作室", now=NOW)
+    w.resident = jobs.residency_apply(user=w.worker2, palace=w.palace_a, project="社区团购小程序", now=NOW)
+    w.resident = jobs.residency_decide(
+        actor=w.staff_a,
+        residency=w.resident,
+        accept=True,
+        starts_on=NOW.date(),
+        ends_on=NOW.date() + timedelta(days=365),
+        now=NOW,
+    )
+    w.support = jobs.support_record(
+        actor=w.staff_a,
+        residency=w.resident,
+        kind="loan_interest",
+        amount="8000",
+        granted_on=NOW.date(),
+        now=NOW,
+    )
+    w.posting_title = w.posting.title
 
 
 # The smallest file the evidence check accepts as a PNG (it sniffs the signature).
