@@ -35,7 +35,7 @@ class Employer(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
     active = models.BooleanField(_("active partner"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("employer")
@@ -90,9 +90,14 @@ class JobPosting(models.Model):
     published_on = models.DateField(_("published on"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     events = models.ManyToManyField(
         Event, verbose_name=_("job fairs"), blank=True, related_name="job_postings"
     )
@@ -191,7 +196,7 @@ class InterviewOutcome(models.TextChoices):
 
 
 class Interview(models.Model):
-    palace = models.ForeignKey(Palace, on_delete=models.CASCADE, related_name="+")
+    palace = models.ForeignKey(Palace, on_delete=models.CASCADE, related_name="+", verbose_name=_("palace"))
     application = models.ForeignKey(
         JobApplication, verbose_name=_("application"), on_delete=models.CASCADE, related_name="interviews"
     )
@@ -201,9 +206,14 @@ class Interview(models.Model):
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("interview")
@@ -229,9 +239,14 @@ class Livestream(models.Model):
         JobPosting, verbose_name=_("postings"), blank=True, related_name="livestreams"
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("recruiting livestream")
@@ -274,7 +289,12 @@ class ResidencyApplication(models.Model):
     created_at = models.DateTimeField(_("applied at"))
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     starts_on = models.DateField(_("resident from"), null=True, blank=True)
     ends_on = models.DateField(_("resident until"), null=True, blank=True)
@@ -317,7 +337,7 @@ class ResidencySupport(models.Model):
 
     Kind = SupportKind
 
-    palace = models.ForeignKey(Palace, on_delete=models.CASCADE, related_name="+")
+    palace = models.ForeignKey(Palace, on_delete=models.CASCADE, related_name="+", verbose_name=_("palace"))
     residency = models.ForeignKey(
         ResidencyApplication, verbose_name=_("resident"), on_delete=models.CASCADE, related_name="support"
     )
@@ -326,9 +346,14 @@ class ResidencySupport(models.Model):
     granted_on = models.DateField(_("granted on"))
     note = models.CharField(_("note"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("residency support")

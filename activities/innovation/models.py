@@ -98,7 +98,9 @@ class Studio(models.Model):
 class StudioMembership(models.Model):
     """A studio's period in its palace's studio alliance (联盟): joined, and left when it left."""
 
-    palace = models.ForeignKey(Palace, on_delete=models.CASCADE, related_name="studio_memberships")
+    palace = models.ForeignKey(
+        Palace, on_delete=models.CASCADE, related_name="studio_memberships", verbose_name=_("palace")
+    )
     studio = models.ForeignKey(
         Studio, verbose_name=_("studio"), on_delete=models.CASCADE, related_name="memberships"
     )
@@ -106,8 +108,8 @@ class StudioMembership(models.Model):
     left_on = models.DateField(_("left on"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("alliance membership")
-        verbose_name_plural = _("alliance memberships")
+        verbose_name = _("studio alliance membership")
+        verbose_name_plural = _("studio alliance memberships")
         ordering = ["-joined_on", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -245,7 +247,12 @@ class Problem(models.Model):
     )
     taken_at = models.DateTimeField(_("taken at"), null=True, blank=True)
     taken_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("taken by"),
     )
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=NOTE_MAX, blank=True)
@@ -297,7 +304,9 @@ class GuidanceForm(models.TextChoices):
 class GuidanceSession(models.Model):
     """One guidance session a mentor gave on a problem (指导服务)."""
 
-    palace = models.ForeignKey(Palace, on_delete=models.CASCADE, related_name="guidance_sessions")
+    palace = models.ForeignKey(
+        Palace, on_delete=models.CASCADE, related_name="guidance_sessions", verbose_name=_("palace")
+    )
     problem = models.ForeignKey(
         Problem, verbose_name=_("problem"), on_delete=models.CASCADE, related_name="sessions"
     )
@@ -308,9 +317,14 @@ class GuidanceSession(models.Model):
     form = models.CharField(_("form"), max_length=10, choices=GuidanceForm.choices)
     note = models.CharField(_("note"), max_length=NOTE_MAX, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
-    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_at = models.DateTimeField(default=timezone.now, verbose_name=_("recorded at"))
 
     class Meta:
         verbose_name = _("guidance session")

@@ -92,7 +92,7 @@ class LegalCase(models.Model):
     # Local dates, set at write time: what the monthly ledger counts (opened, closed).
     opened_on = models.DateField(_("opened"))
     closed_on = models.DateField(_("closed"), null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     objects = LegalCaseQuerySet.as_manager()
 
@@ -128,17 +128,26 @@ class LegalCase(models.Model):
 class CaseStep(models.Model):
     """One dated step of a case: moved to a stage (or closed with an outcome), with a note."""
 
-    case = models.ForeignKey(LegalCase, on_delete=models.CASCADE, related_name="steps")
+    case = models.ForeignKey(
+        LegalCase, on_delete=models.CASCADE, related_name="steps", verbose_name=_("case")
+    )
     stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
     on = models.DateField(_("date"))
     note = models.CharField(_("note"), max_length=500, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("actor"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("legal-help case step")
+        verbose_name_plural = _("legal-help case steps")
         ordering = ["on", "created_at", "pk"]
 
     def __str__(self) -> str:
@@ -153,13 +162,19 @@ class CaseRead(models.Model):
         LIST = "list", _("case list")
         API = "api", _("API")
 
-    case = models.ForeignKey(LegalCase, on_delete=models.CASCADE, related_name="reads")
-    palace = models.ForeignKey(Palace, on_delete=models.CASCADE, related_name="+")
-    reader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    via = models.CharField(max_length=6, choices=Via.choices)
-    read_at = models.DateTimeField(default=timezone.now)
+    case = models.ForeignKey(
+        LegalCase, on_delete=models.CASCADE, related_name="reads", verbose_name=_("case")
+    )
+    palace = models.ForeignKey(Palace, on_delete=models.CASCADE, related_name="+", verbose_name=_("palace"))
+    reader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reader")
+    )
+    via = models.CharField(max_length=6, choices=Via.choices, verbose_name=_("via"))
+    read_at = models.DateTimeField(default=timezone.now, verbose_name=_("read at"))
 
     class Meta:
+        verbose_name = _("legal-help case read")
+        verbose_name_plural = _("legal-help case reads")
         ordering = ["-read_at", "-pk"]
         indexes = [models.Index(fields=["palace", "-read_at"])]
 

@@ -40,7 +40,7 @@ class Team(models.Model):
     founded_on = models.DateField(_("founded"), null=True, blank=True)
     accepts_requests = models.BooleanField(_("takes requests to join"), default=True)
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     objects = TeamQuerySet.as_manager()
 
@@ -62,9 +62,11 @@ class TeamMember(models.Model):
         MEMBER = "member", _("member")
         LEADER = "leader", _("leader")
 
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="members")
-    palace = models.ForeignKey(Palace, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="members", verbose_name=_("team"))
+    palace = models.ForeignKey(Palace, on_delete=models.CASCADE, related_name="+", verbose_name=_("palace"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
     joined_on = models.DateField(_("joined"))
 
@@ -86,16 +88,23 @@ class JoinRequest(models.Model):
         REFUSED = "refused", _("refused")
         WITHDRAWN = "withdrawn", _("withdrawn")
 
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="requests")
-    palace = models.ForeignKey(Palace, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="requests", verbose_name=_("team"))
+    palace = models.ForeignKey(Palace, on_delete=models.CASCADE, related_name="+", verbose_name=_("palace"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
     message = models.CharField(_("a word about yourself"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     answer = models.CharField(_("answer"), max_length=200, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
 
     class Meta:
@@ -116,16 +125,23 @@ class JoinRequest(models.Model):
 class VolunteerHours(models.Model):
     """Hours one member gave on one day, for an activity of the team (counted by the ledger)."""
 
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="hours")
-    palace = models.ForeignKey(Palace, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="hours", verbose_name=_("team"))
+    palace = models.ForeignKey(Palace, on_delete=models.CASCADE, related_name="+", verbose_name=_("palace"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
     date = models.DateField(_("date"))
     hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1)
     activity = models.CharField(_("activity"), max_length=100)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("volunteer hours")

@@ -340,8 +340,8 @@ def test_palace_page_query_count_does_not_grow_with_its_venues(world, client, dj
         SatellitePointFactory(palace=world.palace_a)
     # 5 for the palace, plus the sections other apps add: classes and events (2), worker voice (2),
     # the year's ledger figures (1), the series with their totals (1), the news and channels (2),
-    # jobs and maker residents (2).
-    with django_assert_max_num_queries(15):
+    # jobs and maker residents (2), duty lawyers and hearings, teams (2).
+    with django_assert_max_num_queries(17):
         response = client.get(reverse("venues:palace_detail", args=[world.palace_a.pk]))
     assert sum(len(v) for _, v in response.context["centres"]) == 41
 
