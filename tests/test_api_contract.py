@@ -164,9 +164,11 @@ ENROLMENT_STATUSES = {"applied", "waitlisted", "offered", "enrolled", "attended"
 SUMMARY_FIELDS = {"palaces_in_service", "county_level_in_service", "coverage_rate", "projects_under_way"}
 
 
-@pytest.fixture
-def schema(db):
-    response = APIClient().get("/api/schema/", {"format": "json"}, HTTP_ACCEPT_LANGUAGE="en")
+@pytest.fixture(scope="module")
+def schema(django_db_setup, django_db_blocker):
+    # Built once for the module: the schema is code, not data, and it takes a second to build.
+    with django_db_blocker.unblock():
+        response = APIClient().get("/api/schema/", {"format": "json"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     return response.json()
 
@@ -663,7 +665,7 @@ def test_it_bounds_every_year_parameter_by_the_portals_range(schema):
         assert (parameter_schema.get("minimum"), parameter_schema.get("maximum")) == (2000, 2100), path
 
 
-def test_it_documents_the_page_past_the_end_on_every_paginated_list(schema):
+def test_it_documents_the_page_past_the_end_on_every_paginated_list(schema, db):
     missing = [
         path
         for path, method, operation in _operations(schema)
