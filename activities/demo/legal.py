@@ -19,7 +19,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from activities.events.models import Event
-from activities.ledger.models import ActivityKind
+from activities.ledger.models import Activity, ActivityKind
 from activities.legal.models import CaseKind, CaseRead, CaseStep, ContactPreference, LegalCase, Outcome, Stage
 from activities.offerings.models import PublishState
 from bookings.models import DutyShift
@@ -159,6 +159,22 @@ def _hearings(rng: random.Random, palace: Palace, today: date, n: int) -> int:
             )
         )
     Event.objects.bulk_create(rows)
+    # The hearings already held are in the palace's activity ledger too, with their audience.
+    Activity.objects.bulk_create(
+        [
+            Activity(
+                palace=palace,
+                title=event.title,
+                kind=ActivityKind.DEMO_HEARING,
+                centre=Centre.SERVICE,
+                venue=venue,
+                date=event.local_date,
+                participants=rng.randint(40, 160),
+            )
+            for event in rows
+            if event.local_date <= today
+        ]
+    )
     return len(rows)
 
 
@@ -270,6 +286,7 @@ def wipe_legal() -> None:
     CaseStep.objects.all().delete()
     LegalCase.objects.all().delete()
     Event.objects.filter(kind=ActivityKind.DEMO_HEARING).delete()
+    Activity.objects.filter(kind=ActivityKind.DEMO_HEARING).delete()
 
 
 def legal_exists() -> bool:
