@@ -37,6 +37,7 @@ from django.db import DatabaseError, OperationalError
 from django.db.models import Q
 from django.utils import timezone
 
+from palace_portal.breaker import redis_breaker
 from palace_portal.users.sms import send_sms
 
 from .models import Notification
@@ -85,11 +86,23 @@ def outbox_enqueue(notification_ids: list[int]) -> int:
     slow down) what already committed: the rows stay pending and the sweep sends them once the
     broker is back.
     """
+    if not notification_ids:
+        return 0
+    # A broker that failed a moment ago (refused, or hung until the socket timeout) is skipped
+    # for a few seconds instead of being waited on again by every request (palace_portal.breaker).
+    breaker = redis_breaker(settings.CELERY_BROKER_URL) if _broker_is_redis() else None
+    if breaker is not None and not breaker.allow():
+        logger.warning(
+            "notifications: the broker is marked down; %s message(s) left to the sweep", len(notification_ids)
+        )
+        return 0
     queued = 0
     for notification_id in notification_ids:
         try:
             deliver_notification.delay(notification_id)
         except Exception as error:  # any broker failure (kombu, redis, socket) means the same here
+            if breaker is not None:
+                breaker.failure()
             logger.warning(
                 "notifications: could not queue %s of %s message(s) (%s); the sweep will send them",
                 len(notification_ids) - queued,
@@ -99,7 +112,14 @@ def outbox_enqueue(notification_ids: list[int]) -> int:
             # The next publish would wait on the same dead broker: leave the rest to the sweep.
             break
         queued += 1
+    if breaker is not None and queued:
+        breaker.success()
     return queued
+
+
+def _broker_is_redis() -> bool:
+    url = settings.CELERY_BROKER_URL or ""
+    return url.startswith(("redis://", "rediss://")) and not deliver_notification.app.conf.task_always_eager
 
 
 # --- Sending -------------------------------------------------------------------------------------

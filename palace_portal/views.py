@@ -1,11 +1,15 @@
+import sys
+
 from django.db import DatabaseError, connection
-from django.http import HttpResponsePermanentRedirect, HttpResponseServerError, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from palace_portal.middleware import UNAVAILABLE, database_unavailable
 
 
 def favicon(request):
@@ -66,11 +70,31 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    """Rendered without the request's context processors: they may be what failed."""
+    """Rendered without the request's context processors: they may be what failed.
+
+    A database that does not answer is a 503 with a retry hint, not a 500, also when the error
+    came from a middleware (e.g. saving the session) rather than a view."""
+    error = sys.exc_info()[1]
+    if isinstance(error, UNAVAILABLE):
+        return database_unavailable(request, error)
     if _is_api(request):
         code, detail = _ERRORS[500]
         return JsonResponse({"code": code, "detail": str(detail)}, status=500)
     return HttpResponseServerError(loader.get_template("errors/500.html").render({}))
+
+
+def service_unavailable(request):
+    """503: the database does not answer (palace_portal.middleware adds Retry-After). Rendered
+    without context processors or the base layout, which would ask the database for the user."""
+    if _is_api(request):
+        return JsonResponse(
+            {
+                "code": "database_unavailable",
+                "detail": str(_("The service is briefly unavailable. Please try again in a few seconds.")),
+            },
+            status=503,
+        )
+    return HttpResponse(loader.get_template("errors/503.html").render({}), status=503)
 
 
 def csrf_failure(request, reason=""):

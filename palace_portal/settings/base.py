@@ -14,6 +14,8 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from palace_portal.breaker import BreakerConnection
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -60,6 +62,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: a database that does not answer is a 503 with Retry-After, not a 500.
+    "palace_portal.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -118,6 +122,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache --------------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Seconds a Redis call (cache or publish) may wait before Redis counts as down, and how long it is
+# then skipped by every cache call and publish of the process (palace_portal.breaker).
+REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "0.5"))
+REDIS_BREAKER_SECONDS = float(os.environ.get("REDIS_BREAKER_SECONDS", "5"))
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -127,8 +135,12 @@ if REDIS_URL:
                 "CLIENT_CLASS": "django_redis.client.DefaultClient",
                 # A cache outage must degrade pages, not break them.
                 "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": 1,
-                "SOCKET_TIMEOUT": 1,
+                # A Redis that hangs instead of refusing costs one timeout, then the breaker skips
+                # it for REDIS_BREAKER_SECONDS (palace_portal.breaker): a loopback or LAN Redis
+                # answers in well under a millisecond, so half a second means it is not answering.
+                "SOCKET_CONNECT_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+                "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+                "CONNECTION_POOL_KWARGS": {"connection_class": BreakerConnection},
             },
             "KEY_PREFIX": "palace",
         }
@@ -350,6 +362,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "interval_step": 0.2,
     "interval_max": 0.2,
     "socket_connect_timeout": 1,
+    # A broker that accepts and never answers: a publish gives up after this, and the outbox's
+    # breaker (palace_portal.breaker) skips the broker for a few seconds after that.
+    "socket_timeout": REDIS_SOCKET_TIMEOUT,
 }
 # Scheduled work; each later issue adds its entries (monthly ledgers, reminders, no-shows...).
 CELERY_BEAT_SCHEDULE: dict = {
