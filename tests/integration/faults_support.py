@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from django.conf import settings
@@ -57,10 +57,8 @@ def _stop(process: subprocess.Popen, *, group: bool = True) -> None:
     except (subprocess.TimeoutExpired, ProcessLookupError):
         pass
     if process.poll() is None:
-        try:
+        with suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL) if group else process.kill()
-        except ProcessLookupError:
-            pass
         process.wait(timeout=10)
 
 
@@ -191,10 +189,15 @@ class PrivatePostgres:
     def url(self, database: str) -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
 
+    def _psql(self, database: str) -> list[str]:
+        return [
+            str(self.bin / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", database,
+            "-v", "ON_ERROR_STOP=1",
+        ]  # fmt: skip
+
     def psql(self, database: str, sql: str) -> str:
         return subprocess.run(  # noqa: S603
-            [str(self.bin / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", database,
-             "-v", "ON_ERROR_STOP=1", "-qAtc", sql],
+            [*self._psql(database), "-qAtc", sql],
             check=True, capture_output=True, text=True, timeout=30,
         ).stdout  # fmt: skip
 
@@ -203,13 +206,12 @@ class PrivatePostgres:
         self.psql("postgres", f"CREATE DATABASE {database}")
         env = {**os.environ, "PGPASSWORD": source.get("PASSWORD") or ""}
         dump = subprocess.Popen(  # noqa: S603
-            [str(self.bin / "pg_dump"), "-h", source["HOST"] or "127.0.0.1", "-p", str(source["PORT"] or 5432),
-             "-U", source["USER"], "--no-owner", "--no-privileges", source["NAME"]],
+            [str(self.bin / "pg_dump"), "-h", source["HOST"] or "127.0.0.1", "-p",
+             str(source["PORT"] or 5432), "-U", source["USER"], "--no-owner", "--no-privileges", source["NAME"]],
             stdout=subprocess.PIPE, env=env,
         )  # fmt: skip
         restore = subprocess.run(  # noqa: S603
-            [str(self.bin / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", database,
-             "-v", "ON_ERROR_STOP=1", "-q"],
+            [*self._psql(database), "-q"],
             stdin=dump.stdout, capture_output=True, timeout=120, check=False,
         )  # fmt: skip
         dump.stdout.close()

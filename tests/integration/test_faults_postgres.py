@@ -53,7 +53,7 @@ def _all_succeed(port: int, token: str, rounds: int = 3) -> list[str]:
     problems = []
     for _ in range(rounds):
         for path, auth, html in _paths(token):
-            status, headers, body = request(port, "GET", path, token=auth, html=html)
+            status, _headers, body = request(port, "GET", path, token=auth, html=html)
             if status != 200:
                 problems.append(f"{path}: {status} {body[:200]!r}")
     return problems
