@@ -205,9 +205,10 @@ class PrivatePostgres:
         """Create `database` here as a copy (schema and rows) of the `source` database settings'."""
         self.psql("postgres", f"CREATE DATABASE {database}")
         env = {**os.environ, "PGPASSWORD": source.get("PASSWORD") or ""}
+        host, port = source["HOST"] or "127.0.0.1", str(source["PORT"] or 5432)
         dump = subprocess.Popen(  # noqa: S603
-            [str(self.bin / "pg_dump"), "-h", source["HOST"] or "127.0.0.1", "-p",
-             str(source["PORT"] or 5432), "-U", source["USER"], "--no-owner", "--no-privileges", source["NAME"]],
+            [str(self.bin / "pg_dump"), "-h", host, "-p", port,
+             "-U", source["USER"], "--no-owner", "--no-privileges", source["NAME"]],
             stdout=subprocess.PIPE, env=env,
         )  # fmt: skip
         restore = subprocess.run(  # noqa: S603
