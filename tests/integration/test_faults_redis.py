@@ -48,7 +48,7 @@ from tests.integration.faults_support import (
     request,
 )
 
-PER_PHASE = 30
+PER_PHASE = 40
 WARM_UP = 5
 # The target is 50 ms added to p95 (docs/performance.md has the measured figures); on a
 # shared CI machine the test holds a generous bound, far below the 1 s a single timeout costs.
@@ -169,6 +169,8 @@ def test_bookings_succeed_while_redis_is_down_or_hanging_and_notifications_go_ou
                 for phase, v in seconds.items()
             )
         )
+        slow = {p: [(i, round(t * 1000)) for i, t in enumerate(v) if t > 0.3] for p, v in seconds.items()}
+        print(f"Bookings over 300 ms (index, ms): {slow}")
         for phase in ("hanging", "down"):
             assert p95[phase] - p95["fine"] < P95_BOUND, (phase, p95)
 
