@@ -109,10 +109,10 @@ def test_a_postgresql_restart_under_load_fails_cleanly_and_recovers(postgres, wo
             for thread in threads:
                 thread.start()
             try:
-                time.sleep(1.0)
+                time.sleep(0.5)
                 before = dict(answers)
                 pg.stop("fast")
-                time.sleep(2.0)  # down: every request in this time fails, cleanly
+                time.sleep(1.5)  # down: every request in this time fails, cleanly
                 during = dict(answers)
                 pg.start()
                 back = time.monotonic()
@@ -120,7 +120,7 @@ def test_a_postgresql_restart_under_load_fails_cleanly_and_recovers(postgres, wo
                 while answers["ok"] == during.get("ok", 0) and time.monotonic() - back < 10:
                     time.sleep(0.05)
                 recovered_in = time.monotonic() - back
-                time.sleep(1.0)
+                time.sleep(0.5)
             finally:
                 stop.set()
                 for thread in threads:
