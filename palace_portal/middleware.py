@@ -34,6 +34,8 @@ def database_unavailable(request: HttpRequest, error: BaseException) -> HttpResp
             connection.close()
     response = service_unavailable(request)
     response["Retry-After"] = str(RETRY_AFTER)
+    # Logged once above, as a warning: Django would add an ERROR line per request of the outage.
+    response._has_been_logged = True
     return response
 
 
