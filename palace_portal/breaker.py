@@ -133,7 +133,10 @@ class BreakerConnection(redis.Connection):
     on a connection failure or a timeout (django-redis' pool uses it: settings CACHES)."""
 
     def _breaker(self) -> CircuitBreaker:
-        return breaker_for_address(self.host, self.port)
+        breaker = self.__dict__.get("_circuit_breaker")
+        if breaker is None:
+            breaker = self._circuit_breaker = breaker_for_address(self.host, self.port)
+        return breaker
 
     def send_packed_command(self, command, check_health=True):
         breaker = self._breaker()
