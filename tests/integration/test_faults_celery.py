@@ -46,7 +46,7 @@ def _figure(figures, palace, metric):
 
 
 def test_a_worker_killed_mid_aggregation_leaves_the_clean_figures_and_a_rerun_matches(
-    postgres, world, tmp_path
+    postgres, world, tmp_path, monkeypatch
 ):
     build(world)
     db = connection.settings_dict
@@ -59,6 +59,10 @@ def test_a_worker_killed_mid_aggregation_leaves_the_clean_figures_and_a_rerun_ma
             CELERY_RESULT_BACKEND=redis.url(2),
             CELERY_TEST_USE_BROKER="1",
         )
+        # Celery prefers these variables to an app's own configuration (CI sets them for its
+        # worker): this test's client must talk to the private Redis.
+        monkeypatch.setenv("CELERY_BROKER_URL", redis.url(1))
+        monkeypatch.setenv("CELERY_RESULT_BACKEND", redis.url(2))
         client = Celery("faults-client", broker=redis.url(1), backend=redis.url(2))
         client.conf.task_serializer = "json"
 
