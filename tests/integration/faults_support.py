@@ -289,8 +289,13 @@ def gunicorn(env: dict[str, str], log: Path, *, workers: int = 1, threads: int =
 
 
 @contextmanager
-def celery_worker(env: dict[str, str], log: Path, *, queue: str = "celery", pool: str = "solo"):
-    """A Celery worker of our own; yields the Popen (its own process group, for killing)."""
+def celery_worker(env: dict[str, str], log: Path, *, queue: str | None = None, pool: str = "solo"):
+    """A Celery worker of our own; yields the Popen (its own process group, for killing).
+
+    It consumes `queue`, or every queue the settings route tasks to (PORTAL_CELERY_QUEUES where
+    the queues are split, Celery's default queue otherwise)."""
+    if queue is None:
+        queue = ",".join(getattr(settings, "PORTAL_CELERY_QUEUES", None) or ("celery",))
     command = [
         sys.executable, "-m", "celery", "-A", "palace_portal", "worker", "--pool", pool, "--queues", queue,
         "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel", "INFO",
