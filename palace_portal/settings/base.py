@@ -114,6 +114,21 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# A read replica (docs/scaling.md): a PostgreSQL streaming replica of `default`. Only the reads of
+# dashboards and exports go there (palace_portal.db_router); writes, and every read inside a
+# service's transaction, stay on the primary. Without it there is just `default`.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL)
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"].get("CONN_MAX_AGE", 0)
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    # A replica that does not answer sends its readers to the primary: give up on it quickly.
+    DATABASES["replica"]["OPTIONS"] = {"connect_timeout": 2}
+    # The test run reads the replica through the default test database (no copy to build).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["palace_portal.db_router.ReplicaRouter"]
+    MIDDLEWARE.append("palace_portal.db_router.ReplicaPinMiddleware")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache --------------------------------------------------------------------------------------
