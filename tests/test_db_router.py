@@ -82,7 +82,6 @@ def test_a_replica_behind_the_position_asked_for_is_not_used(declared):
 def test_without_a_replica_the_block_changes_nothing(monkeypatch):
     asked = []
     monkeypatch.setattr(db_router, "replica_has_replayed", asked.append)
-    assert "replica" not in connections.settings or os.environ.get("DATABASE_TEST_REPLICA") == "1"
     monkeypatch.setattr(db_router, "replica_configured", lambda: False)
     with use_replica() as chosen:
         assert chosen is False
@@ -135,8 +134,11 @@ def test_nothing_is_migrated_on_the_replica():
 
 # --- With a second alias (DATABASE_TEST_REPLICA=1) -----------------------------------------------
 
+# On SQLite only: a PostgreSQL "replica" mirroring the primary is not in recovery, and the router
+# rightly refuses to read from it (tests/integration/test_read_replica.py has a real one).
 needs_alias = pytest.mark.skipif(
-    os.environ.get("DATABASE_TEST_REPLICA") != "1", reason="DATABASE_TEST_REPLICA=1 declares the alias"
+    os.environ.get("DATABASE_TEST_REPLICA") != "1" or connections["default"].vendor != "sqlite",
+    reason="DATABASE_TEST_REPLICA=1 on SQLite declares the alias",
 )
 
 
@@ -177,3 +179,22 @@ def test_dashboards_and_exports_read_from_the_replica_and_bookings_do_not(world,
     with CaptureQueriesContext(replica) as on_replica:
         assert client.get(reverse("bookings:my_bookings")).status_code == 200
     assert len(on_replica) == 0
+
+
+@pytest.mark.parametrize(
+    ("method", "status", "pinned"),
+    [("post", 302, True), ("post", 400, False), ("get", 200, False)],
+    ids=["successful-write", "refused-write", "read"],
+)
+def test_a_successful_write_pins_the_person_to_its_wal_position(
+    monkeypatch, declared, method, status, pinned
+):
+    from django.http import HttpResponse
+
+    monkeypatch.setattr(db_router, "primary_lsn", lambda: "0/3000060")
+    middleware = db_router.ReplicaPinMiddleware(lambda request: HttpResponse(status=status))
+    response = middleware(getattr(RequestFactory(), method)("/"))
+    cookie = response.cookies.get(db_router.PIN_COOKIE)
+    assert (cookie.value if cookie else None) == ("0/3000060" if pinned else None)
+    if pinned:
+        assert cookie["httponly"] is True
