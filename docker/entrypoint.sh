@@ -1,7 +1,7 @@
 #!/bin/sh
 # Entry point of the portal's image (see docker-compose.yml and docs/deploy.md).
 #   web          migrate (unless DJANGO_MIGRATE_ON_START=0), then gunicorn on $PORT (8000)
-#   worker       a Celery worker
+#   worker       a Celery worker (of the queues in CELERY_QUEUES, all of them by default)
 #   beat         the Celery scheduler: run exactly one
 #   healthcheck  exit 0 if the web process serves the home page
 #   anything else is run as a command: `docker compose run --rm web python manage.py createsuperuser`
@@ -23,7 +23,10 @@ case "${1:-web}" in
       --access-logfile -
     ;;
   worker)
-    exec celery -A palace_portal worker --loglevel=INFO --concurrency "${CELERY_WORKER_CONCURRENCY:-2}"
+    # CELERY_QUEUES: which queues this worker consumes (docker-compose.yml runs one worker per
+    # queue; unset, one worker consumes them all, as the settings' PORTAL_CELERY_QUEUES name them).
+    exec celery -A palace_portal worker --loglevel=INFO --concurrency "${CELERY_WORKER_CONCURRENCY:-2}" \
+      --queues "${CELERY_QUEUES:-celery,notifications,aggregation}"
     ;;
   beat)
     exec celery -A palace_portal beat --loglevel=INFO --schedule /app/var/celerybeat-schedule

@@ -38,27 +38,61 @@ def world(db):
 
 
 def build_world() -> SimpleNamespace:
-    """The standard world as a plain function, for fixtures of a wider scope (tests/access)."""
-    province = RegionFactory(code="360000", name="江西省", level=Region.Level.PROVINCE)
-    city1 = RegionFactory(code="360100", name="南昌市", level=Region.Level.CITY, parent=province)
-    city2 = RegionFactory(code="360400", name="九江市", level=Region.Level.CITY, parent=province)
-    county1 = RegionFactory(code="360121", name="南昌县", level=Region.Level.COUNTY, parent=city1)
-    county2 = RegionFactory(code="360423", name="武宁县", level=Region.Level.COUNTY, parent=city2)
+    """The standard world as a plain function, for fixtures of a wider scope (tests/access).
 
-    palace_a = PalaceFactory(name="南昌市工人文化宫", level=Palace.Level.CITY, region=city1)
-    palace_b = PalaceFactory(name="武宁县工人文化宫", level=Palace.Level.COUNTY, region=county2)
-    for palace in (palace_a, palace_b):
-        for weekday in range(7):
-            OpeningHoursFactory(palace=palace, weekday=weekday, opens=time(9), closes=time(21))
-    venue_a = VenueFactory(palace=palace_a, name="羽毛球馆1号场", kind="badminton")
-    venue_b = VenueFactory(palace=palace_b, name="健身馆", kind="gym")
-
-    def person(phone, name, role=None, **scope):
-        user = UserFactory(phone=phone, real_name=name)
-        if role:
-            StaffAssignmentFactory(user=user, role=role, **scope)
-        return user
-
+    Nearly every test builds it, so its rows are made by the factories (their defaults and
+    sequences, as any test's own rows) but written in one INSERT per table: about eight statements
+    instead of some fifty `get_or_create` round trips.
+    """
+    Level = Region.Level
+    province = _saved(RegionFactory.build(code="360000", name="江西省", level=Level.PROVINCE))[0]
+    city1, city2 = _saved(
+        RegionFactory.build(code="360100", name="南昌市", level=Level.CITY, parent=province),
+        RegionFactory.build(code="360400", name="九江市", level=Level.CITY, parent=province),
+    )
+    county1, county2 = _saved(
+        RegionFactory.build(code="360121", name="南昌县", level=Level.COUNTY, parent=city1),
+        RegionFactory.build(code="360423", name="武宁县", level=Level.COUNTY, parent=city2),
+    )
+    palace_a, palace_b = _saved(
+        PalaceFactory.build(name="南昌市工人文化宫", level=Palace.Level.CITY, region=city1),
+        PalaceFactory.build(name="武宁县工人文化宫", level=Palace.Level.COUNTY, region=county2),
+    )
+    _saved(
+        *(
+            OpeningHoursFactory.build(palace=palace, weekday=weekday, opens=time(9), closes=time(21))
+            for palace in (palace_a, palace_b)
+            for weekday in range(7)
+        )
+    )
+    venue_a, venue_b = _saved(
+        VenueFactory.build(palace=palace_a, name="羽毛球馆1号场", kind="badminton"),
+        VenueFactory.build(palace=palace_b, name="健身馆", kind="gym"),
+    )
+    people = {
+        "staff_a": ("13800000001", "王小明", {"role": Role.PALACE_STAFF, "palace": palace_a}),
+        "manager_a": ("13800000002", "李华", {"role": Role.PALACE_MANAGER, "palace": palace_a}),
+        "staff_b": ("13800000003", "赵磊", {"role": Role.PALACE_STAFF, "palace": palace_b}),
+        "manager_b": ("13800000004", "钱芳", {"role": Role.PALACE_MANAGER, "palace": palace_b}),
+        "city_officer": ("13800000005", "孙强", {"role": Role.CITY_OFFICER, "region": city1}),
+        "province_officer": ("13800000006", "周敏", {"role": Role.PROVINCE_OFFICER, "region": province}),
+        "worker": ("13900000001", "吴刚", None),
+        "worker2": ("13900000002", "郑丽", None),
+    }
+    users = dict(
+        zip(
+            people,
+            _saved(*(UserFactory.build(phone=phone, real_name=name) for phone, name, _ in people.values())),
+            strict=True,
+        )
+    )
+    _saved(
+        *(
+            StaffAssignmentFactory.build(user=users[key], **scope)
+            for key, (_, _, scope) in people.items()
+            if scope is not None
+        )
+    )
     return SimpleNamespace(
         province=province,
         city1=city1,
@@ -69,16 +103,14 @@ def build_world() -> SimpleNamespace:
         palace_b=palace_b,
         venue_a=venue_a,
         venue_b=venue_b,
-        staff_a=person("13800000001", "王小明", Role.PALACE_STAFF, palace=palace_a),
-        manager_a=person("13800000002", "李华", Role.PALACE_MANAGER, palace=palace_a),
-        staff_b=person("13800000003", "赵磊", Role.PALACE_STAFF, palace=palace_b),
-        manager_b=person("13800000004", "钱芳", Role.PALACE_MANAGER, palace=palace_b),
-        city_officer=person("13800000005", "孙强", Role.CITY_OFFICER, region=city1),
-        province_officer=person("13800000006", "周敏", Role.PROVINCE_OFFICER, region=province),
-        worker=person("13900000001", "吴刚"),
-        worker2=person("13900000002", "郑丽"),
+        **users,
         password="pass-word-123",
     )
+
+
+def _saved(*objects):
+    """Write built (unsaved) instances of one model in a single INSERT; their primary keys are set."""
+    return type(objects[0]).objects.bulk_create(objects)
 
 
 @pytest.fixture

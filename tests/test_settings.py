@@ -28,6 +28,8 @@ def _production_env(**overrides: str) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="palace_portal.settings.production",
         DJANGO_SECRET_KEY=SECRET,
         DJANGO_ALLOWED_HOSTS="portal.example.org",
+        # A shared cache, as every deployment has (the deploy check portal.E001); never connected to.
+        REDIS_URL="redis://127.0.0.1:6379/9",
     )
     env.update(overrides)
     return {name: value for name, value in env.items() if value is not None}
@@ -84,6 +86,13 @@ def test_production_settings_refuse_to_start_unless_safe(overrides, error):
 def test_production_settings_pass_the_deploy_checks():
     result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], _production_env())
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_deploy_checks_refuse_a_cache_local_to_each_process():
+    # Several web and worker processes: limits and the dashboards' data version must be shared.
+    result = _run(["manage.py", "check", "--deploy"], _production_env(REDIS_URL=None))
+    assert result.returncode != 0
+    assert "portal.E001" in result.stdout + result.stderr
 
 
 def test_deploy_checks_catch_a_weakened_production_setting():

@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from palace_portal.db_router import replica_reads
+
 from . import access, selectors
 from .filters import PalaceFilter, StrictBooleanFilter
 from .kinds import BookingMode, Centre, kinds_of
@@ -311,6 +313,7 @@ def _bar_class(percent: int) -> str:
     return f"w-{step}"
 
 
+@replica_reads
 def network_overview(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())

@@ -188,22 +188,10 @@ class JobApplication(models.Model):
         return self.status in self.UNDECIDED
 
 
-class InterviewOutcome(models.TextChoices):
-    PENDING = "pending", _("to be held")
-    PASSED = "passed", _("passed")
-    FAILED = "failed", _("not passed")
-    ABSENT = "absent", _("did not come")
+class StaffRecord(models.Model):
+    """What an officer writes down about a person's case (an interview, support given): a note,
+    who recorded it, when."""
 
-
-class Interview(models.Model):
-    palace = models.ForeignKey(Palace, on_delete=models.CASCADE, related_name="+", verbose_name=_("palace"))
-    application = models.ForeignKey(
-        JobApplication, verbose_name=_("application"), on_delete=models.CASCADE, related_name="interviews"
-    )
-    held_on = models.DateField(_("date"))
-    outcome = models.CharField(
-        _("outcome"), max_length=10, choices=InterviewOutcome.choices, default=InterviewOutcome.PENDING
-    )
     note = models.CharField(_("note"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -214,6 +202,27 @@ class Interview(models.Model):
         verbose_name=_("recorded by"),
     )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+
+    class Meta:
+        abstract = True
+
+
+class InterviewOutcome(models.TextChoices):
+    PENDING = "pending", _("to be held")
+    PASSED = "passed", _("passed")
+    FAILED = "failed", _("not passed")
+    ABSENT = "absent", _("did not come")
+
+
+class Interview(StaffRecord):
+    palace = models.ForeignKey(Palace, on_delete=models.CASCADE, related_name="+", verbose_name=_("palace"))
+    application = models.ForeignKey(
+        JobApplication, verbose_name=_("application"), on_delete=models.CASCADE, related_name="interviews"
+    )
+    held_on = models.DateField(_("date"))
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=InterviewOutcome.choices, default=InterviewOutcome.PENDING
+    )
 
     class Meta:
         verbose_name = _("interview")
@@ -332,7 +341,7 @@ class SupportKind(models.TextChoices):
     OTHER = "other", _("other support")
 
 
-class ResidencySupport(models.Model):
+class ResidencySupport(StaffRecord):
     """Support a resident received: a loan-interest subsidy, a grant, … (yuan, date, note)."""
 
     Kind = SupportKind
@@ -344,16 +353,6 @@ class ResidencySupport(models.Model):
     kind = models.CharField(_("kind"), max_length=15, choices=SupportKind.choices)
     amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
     granted_on = models.DateField(_("granted on"))
-    note = models.CharField(_("note"), max_length=300, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
-    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("residency support")

@@ -23,6 +23,7 @@ from activities.ledger import importing, services
 from activities.ledger.forms import ActivityForm, LedgerFilterForm
 from activities.ledger.models import Activity
 from activities.ledger.selectors import counted_from_offerings, counted_totals
+from palace_portal.db_router import replica_reads
 from palace_portal.errors import InvalidInput
 from palace_portal.spreadsheets import formula_safe, sheet_title, write_table, xlsx_response
 from venues.models import Palace
@@ -216,6 +217,7 @@ def _filenames(palace: Palace, form: LedgerFilterForm, ext: str) -> tuple[str, s
 
 @staff_page
 @require_GET
+@replica_reads
 def export_xlsx(request, palace_id: int):
     """The filtered ledger as a workbook: bold frozen header, widths, text never run as a formula."""
     from openpyxl import Workbook
@@ -234,6 +236,7 @@ def export_xlsx(request, palace_id: int):
 
 @staff_page
 @require_GET
+@replica_reads
 def export_csv(request, palace_id: int):
     palace = palace_or_404(request, palace_id, scope="view")
     form, queryset = _filtered(request, palace)

@@ -7,6 +7,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from palace_portal.db_router import replica_reads
+
 from .. import selectors
 from ..models import HostingApplication, HostingCall
 from ._common import head, workspace_page
@@ -14,6 +16,7 @@ from ._common import head, workspace_page
 
 @workspace_page
 @require_GET
+@replica_reads
 def home(request):
     today = timezone.localdate()
     now = timezone.now()

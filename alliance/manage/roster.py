@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from palace_portal.db_router import replica_reads
 from palace_portal.months import month_ends
 from venues.models import Palace, Region
 
@@ -75,6 +76,7 @@ def roster(request):
 
 @workspace_page
 @require_GET
+@replica_reads
 def roster_csv(request):
     day = RosterFilterForm(request.GET or None).values()["on"]
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -118,6 +118,21 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# A read replica (docs/scaling.md): a PostgreSQL streaming replica of `default`. Only the reads of
+# dashboards and exports go there (palace_portal.db_router); writes, and every read inside a
+# service's transaction, stay on the primary. Without it there is just `default`.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL)
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"].get("CONN_MAX_AGE", 0)
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    # A replica that does not answer sends its readers to the primary: give up on it quickly.
+    DATABASES["replica"]["OPTIONS"] = {"connect_timeout": 2}
+    # The test run reads the replica through the default test database (no copy to build).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["palace_portal.db_router.ReplicaRouter"]
+    MIDDLEWARE.append("palace_portal.db_router.ReplicaPinMiddleware")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache --------------------------------------------------------------------------------------
@@ -229,6 +244,11 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions in the database (the primary), shared by every web process behind the load balancer,
+# and kept through a Redis outage (a cache-only session store would sign everyone out then, and a
+# cached_db one could serve a session ended while Redis was unreachable). A session costs one
+# primary-key read per signed-in request; docs/scaling.md. Expired ones are cleared nightly.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Behind HTTPS in production. `make run` serves the production behaviour (DEBUG off, the portal's
 # error pages) over plain http on a laptop, and says so with DJANGO_HTTPS=false.
 HTTPS = env_bool("DJANGO_HTTPS", True)
@@ -366,11 +386,28 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # breaker (palace_portal.breaker) skips the broker for a few seconds after that.
     "socket_timeout": REDIS_SOCKET_TIMEOUT,
 }
+# Queues (docs/scaling.md): notifications must not wait behind a month's aggregation, so each has a
+# queue of its own, consumed by workers of its own in production (docker-compose.yml); the rest
+# (offers, no-shows, lotteries, purges) goes to Celery's default queue. A worker started without
+# -Q consumes only the default queue: start it with `-Q celery,notifications,aggregation`
+# (PORTAL_CELERY_QUEUES) where one worker does everything (.ci/run, a laptop with a broker).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+PORTAL_CELERY_QUEUES = (CELERY_TASK_DEFAULT_QUEUE, "notifications", "aggregation")
+CELERY_TASK_ROUTES = {
+    "bookings.tasks.deliver_notification": {"queue": "notifications"},
+    "bookings.tasks.sweep_notifications": {"queue": "notifications"},
+    "bookings.tasks.send_reminders": {"queue": "notifications"},
+    "performance.tasks.*": {"queue": "aggregation"},
+}
 # Scheduled work; each later issue adds its entries (monthly ledgers, reminders, no-shows...).
 CELERY_BEAT_SCHEDULE: dict = {
     "users-purge-expired-codes": {
         "task": "palace_portal.users.tasks.purge_expired_codes",
         "schedule": timedelta(hours=1),
+    },
+    "users-clear-expired-sessions": {
+        "task": "palace_portal.users.tasks.clear_expired_sessions",
+        "schedule": crontab(minute=45, hour=3),
     },
     # Bookings. `expires`: a run that waited longer than its interval is dropped, not piled up.
     "bookings-sweep-notifications": {

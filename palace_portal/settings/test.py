@@ -29,3 +29,11 @@ if _XDIST_WORKER.startswith("gw") and "django_redis" in CACHES["default"]["BACKE
     CACHES["default"]["LOCATION"] = f"{_base}/{12 - _index}"  # noqa: F405  # 14, 15: the serial run's
 # Uploaded and demo pictures written by tests go to a scratch folder, never the project's media/.
 MEDIA_ROOT = Path(tempfile.gettempdir()) / "palace-portal-test-media"
+
+# DATABASE_TEST_REPLICA=1: a second alias, `replica`, mirroring the test database, with the replica
+# router, so that tests/palace_portal/test_db_router.py can see which alias each read went to
+# without a second server (tests/integration/test_read_replica.py uses a real streaming replica).
+if os.environ.get("DATABASE_TEST_REPLICA") == "1" and "replica" not in DATABASES:  # noqa: F405
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+    DATABASE_ROUTERS = ["palace_portal.db_router.ReplicaRouter"]
+    MIDDLEWARE = [*MIDDLEWARE, "palace_portal.db_router.ReplicaPinMiddleware"]  # noqa: F405

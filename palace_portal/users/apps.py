@@ -10,6 +10,8 @@ class UsersConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from palace_portal import checks  # noqa: F401 - registers the deployment checks
+
         user_logged_in.connect(_remember_language, dispatch_uid="users-remember-language")
 
 

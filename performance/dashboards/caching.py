@@ -24,9 +24,10 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from palace_portal.db_router import reading_from_replica, use_replica
 from venues import access as venue_access
 
-from ..ledgers.data_version import data_version
+from ..ledgers.data_version import data_version, data_version_lsn
 from ..rankings.periods import Period
 from ..rankings.selectors import TOP
 from ..templatetags.perf_dash import chart_html
@@ -46,7 +47,11 @@ def cached(name: str, compute: Callable[[], T]) -> T:
     key = f"performance:dash:{version}:{translation.get_language()}:{timezone.localdate():%Y%m%d}:{name}"
     value = cache.get(key)
     if value is None:
-        value = compute()
+        # On a read replica, only once it has replayed the write that made this version: what is
+        # stored under the version must not be older than it (else the primary computes it).
+        on_replica = reading_from_replica()
+        with use_replica(on_replica, min_lsn=data_version_lsn() if on_replica else None):
+            value = compute()
         cache.set(key, value, timeout=TTL)
     return value
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from palace_portal import months as m
+from palace_portal.db_router import replica_reads
 from venues import access as venue_access
 from venues.models import Palace, Region
 from venues.pages import palace_or_404, palaces_in_scope, staff_page
@@ -92,6 +93,7 @@ def mine(request):
 
 @staff_page
 @require_GET
+@replica_reads
 def province(request):
     if not access.may_view_province(request.user):
         raise Http404
@@ -124,6 +126,7 @@ def province(request):
 
 @staff_page
 @require_GET
+@replica_reads
 def city(request, city_id: int):
     region = get_object_or_404(access.cities_led_by(request.user), pk=city_id)
     period, error = _period(request)
@@ -158,6 +161,7 @@ def city(request, city_id: int):
 
 @staff_page
 @require_GET
+@replica_reads
 def palace(request, palace_id: int):
     target = palace_or_404(request, palace_id, scope="view")
     period, error = _period(request)
@@ -203,6 +207,7 @@ def palace(request, palace_id: int):
 
 @staff_page
 @require_GET
+@replica_reads
 def export_province_month(request, month: str):
     if not access.may_view_province(request.user):
         raise Http404
@@ -215,6 +220,7 @@ def export_province_month(request, month: str):
 
 @staff_page
 @require_GET
+@replica_reads
 def export_palace_year(request, palace_id: int, year: int):
     target = palace_or_404(request, palace_id, scope="view")
     try:

@@ -23,7 +23,10 @@ import uuid
 from django.core.cache import cache
 from django.db import transaction
 
+from palace_portal.db_router import primary_lsn
+
 KEY = "performance:ledger-data-version"
+LSN_KEY = "performance:ledger-data-lsn"
 
 
 def data_version() -> str | None:
@@ -36,7 +39,17 @@ def data_version() -> str | None:
 
 
 def _bump() -> None:
+    # With a read replica, the primary's log position of this write first: a reader that sees the
+    # new token also sees the position a replica must have replayed before computing under it.
+    lsn = primary_lsn()
+    if lsn:
+        cache.set(LSN_KEY, lsn, timeout=None)
     cache.set(KEY, uuid.uuid4().hex, timeout=None)
+
+
+def data_version_lsn() -> str | None:
+    """The primary's WAL position after the last bump (None without a replica or when unknown)."""
+    return cache.get(LSN_KEY)
 
 
 def data_version_bump() -> None:

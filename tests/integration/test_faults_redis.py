@@ -71,10 +71,17 @@ from datetime import timedelta
 from django.utils import timezone
 from bookings.models import Notification
 from bookings.outbox import deliver_notification, notifications_sweep
+from django.conf import settings
 from palace_portal.celery import app
 
-def handled():  # the worker takes messages in order: once the ping is back, all before it were handled
-    assert app.send_task("palace_portal.ping").get(timeout=60) == "pong"
+# The queue deliveries go to (a queue of their own where the settings split them).
+ROUTES = getattr(settings, "CELERY_TASK_ROUTES", None) or {}
+QUEUE = ROUTES.get("bookings.tasks.deliver_notification", {}).get("queue", "celery")
+
+def handled():
+    # One worker process takes a queue's messages in order: once a ping sent down the deliveries'
+    # queue is back, every delivery queued before it was handled.
+    assert app.send_task("palace_portal.ping", queue=QUEUE).get(timeout=60) == "pong"
 
 def sweep():  # as beat's sweep a few minutes later: every row left pending is due
     return notifications_sweep(now=timezone.now() + timedelta(minutes=5))

@@ -210,3 +210,34 @@ def test_the_palace_page_lists_satellite_points_only_and_links_the_circle(client
     assert "高新区活动点" in page
     assert station.name not in page
     assert f"{HOME}?district={world.city1.pk}" in page
+
+
+def test_the_staff_list_is_paged_and_filtered(client, world, django_assert_max_num_queries):
+    # A palace may keep a thousand points: the staff list shows a page of them, with the count.
+    SatellitePoint.objects.bulk_create(
+        SatellitePointFactory.build(palace=world.palace_a, name=f"职工驿站{n:03d}", address=f"建设路{n}号")
+        for n in range(65)
+    )
+    SatellitePointFactory(
+        palace=world.palace_a, name="户外劳动者服务站", kind=SatellitePoint.Kind.OUTDOOR_STATION
+    )
+    sign_in(client, world.staff_a)
+    url = reverse("venues:circle:staff_points", args=[world.palace_a.pk])
+
+    with django_assert_max_num_queries(12):
+        first = client.get(url).content.decode()
+    assert "共66个服务阵地" in first
+    assert first.count('class="card circle-point"') == 30
+    assert "第1页，共3页" in first
+
+    last = client.get(url, {"page": 3}).content.decode()
+    assert last.count('class="card circle-point"') == 6
+
+    by_text = client.get(url, {"q": "建设路7"}).content.decode()  # only 建设路7号 (the numbers stop at 64)
+    assert by_text.count('class="card circle-point"') == 1
+    by_kind = client.get(url, {"kind": SatellitePoint.Kind.OUTDOOR_STATION}).content.decode()
+    assert "户外劳动者服务站" in by_kind
+    assert by_kind.count('class="card circle-point"') == 1
+    nothing = client.get(url, {"q": "不存在的名字"}).content.decode()
+    assert 'class="card circle-point"' not in nothing
+    assert reverse("venues:circle:staff_points", args=[world.palace_a.pk]) in nothing  # clear filters

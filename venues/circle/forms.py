@@ -65,6 +65,15 @@ class PointSearchForm(forms.Form):
         return parse_near(value) if value else None
 
 
+class StaffPointFilterForm(forms.Form):
+    """The staff list of a palace's points: by name or address, and by kind."""
+
+    q = forms.CharField(label=_("Name or address"), required=False, max_length=50)
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("Any kind")), *PointKind.choices]
+    )
+
+
 _INTERVAL = re.compile(r"^(\d{1,2}):(\d{2})\s*[-–~]\s*(\d{1,2}):(\d{2})$")
 
 

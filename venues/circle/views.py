@@ -21,7 +21,7 @@ from .. import access
 from ..models import Palace, Region
 from ..pages import palace_or_404, palaces_in_scope, staff_page
 from . import maps, selectors
-from .forms import WEEKDAY_FIELDS, PointSearchForm, ServicePointForm
+from .forms import WEEKDAY_FIELDS, PointSearchForm, ServicePointForm, StaffPointFilterForm
 from .hours import is_open_at, local_now
 from .models import PointKind, PointService, SatellitePoint, ServicePointHours
 from .services import service_point_delete, service_point_save
@@ -170,20 +170,27 @@ def staff_home(request):
 
 @staff_page
 def staff_points(request, palace_id: int):
+    """A palace's points, filtered and a page at a time (a palace may keep a thousand)."""
     palace = palace_or_404(request, palace_id, scope="view")
-    points = list(
-        SatellitePoint.objects.filter(palace=palace)
-        .select_related("region")
-        .prefetch_related("hours")
-        .order_by("kind", "name")
-    )
-    at = local_now()
+    form = StaffPointFilterForm(request.GET or None)
+    points = SatellitePoint.objects.filter(palace=palace)
+    filtered = form.is_bound and form.is_valid()
+    if filtered:
+        if text := form.cleaned_data["q"].strip():
+            points = points.filter(Q(name__icontains=text) | Q(address__icontains=text))
+        if form.cleaned_data["kind"]:
+            points = points.filter(kind=form.cleaned_data["kind"])
+    points = points.select_related("region").prefetch_related("hours").order_by("kind", "name", "pk")
+    page_obj = Paginator(points, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "venues/circle/staff_points.html",
         {
             "palace": palace,
-            "items": selectors.results(points, at=at),
+            "form": form,
+            "is_filtered": filtered and any(form.cleaned_data.values()),
+            "page_obj": page_obj,
+            "items": selectors.results(page_obj.object_list, at=local_now()),
             "may_manage": access.may_manage_palace(request.user, palace),
         },
     )

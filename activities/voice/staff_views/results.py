@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from activities.voice import selectors
 from activities.voice.models import Survey
+from palace_portal.db_router import replica_reads
 from palace_portal.spreadsheets import formula_safe
 from venues.models import Palace
 from venues.pages import palace_or_404, staff_page
@@ -149,6 +150,7 @@ def export_xlsx(request, palace_id: int, survey_id: int):
 
 @staff_page
 @require_GET
+@replica_reads
 def export_csv(request, palace_id: int, survey_id: int):
     _palace, survey = _visible_survey(request, palace_id, survey_id)
     results = selectors.survey_results(survey, text_limit=None)
