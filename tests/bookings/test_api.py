@@ -890,7 +890,7 @@ def test_availability_and_own_bookings_read_as_many_queries_for_many_bookings(ap
     venue = VenueFactory(palace=world.palace_a, kind=kind, capacity=4)
     token = Token.objects.create(user=world.worker)
     api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    make_booking(world.worker, venue, at(1, 10))
+    make_booking(world.worker, venue, at(1, 20))
     make_booking(world.worker, world.venue_b, at(1, 10), status=Booking.Status.WAITLISTED)
     make_booking(world.worker, venue, at(-1, 10), status=Booking.Status.CHECKED_IN)
     pages = [

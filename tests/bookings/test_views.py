@@ -547,7 +547,7 @@ def test_my_bookings_reads_as_many_queries_for_many_bookings_of_every_kind(world
     for n in range(40):
         venue = venues[n % 8]
         write_booking(
-            world.worker, venue, at(-1 - n, 10), status=(S.CHECKED_IN, S.NO_SHOW, S.CANCELLED)[n % 3]
+            world.worker, venue, at(-2 - n, 10), status=(S.CHECKED_IN, S.NO_SHOW, S.CANCELLED)[n % 3]
         )
         write_booking(
             world.worker,
