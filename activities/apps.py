@@ -7,6 +7,35 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Activities and classes")
 
     def ready(self):
+        from venues.page_cache import palace_page_watch
+
+        from .classes.models import Course, Term
+        from .employment.models import Employer, JobPosting, ResidencyApplication, ResidencySupport
+        from .events.models import Event
+        from .ledger.models import Activity
+        from .media.models import Article, Channel
+        from .series.models import Series
+        from .teams.models import Team
+        from .voice.models import Survey, Wish
+
+        # What the palace page's cached sections show (venues/page_cache.py); votes and bulk
+        # imports, which send no signal, announce themselves in their services.
+        palace_page_watch(
+            Activity,
+            Series,
+            Article,
+            Channel,
+            Course,
+            Term,
+            Event,
+            Team,
+            Wish,
+            Survey,
+            JobPosting,
+            Employer,
+            ResidencyApplication,
+            ResidencySupport,
+        )
         # The sessions of the worker's classes and events join their personal calendar feed.
         from bookings.calendars import FEED_PROVIDERS
         from bookings.notifications import notification_kind_register

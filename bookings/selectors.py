@@ -33,7 +33,63 @@ class SlotState:
         return max(self.capacity - self.taken, 0)
 
 
-def duty_shifts_on(venue: Venue, day: date) -> list[DutyShift]:
+@dataclass(frozen=True)
+class VenueCalendar:
+    """What says when a venue has slots over a range of local dates, read once for all of them:
+    the palace's opening hours, the closures of the palace or of this venue that touch the range,
+    and (service windows only) the duty shifts, weekly or dated within the range."""
+
+    first: date
+    last: date
+    hours: list[OpeningHours]
+    closures: list[Closure]
+    shifts: list[DutyShift] | None
+
+
+def venue_calendar(venue: Venue, first: date, last: date) -> VenueCalendar:
+    """Two queries (three for a service window), fewer when the venue page has already loaded its
+    palace's opening hours and upcoming closures (`venues.selectors.venue_detail`)."""
+    palace = venue.palace
+    if "opening_hours" in getattr(palace, "_prefetched_objects_cache", {}):
+        hours = list(palace.opening_hours.all())
+    else:
+        hours = list(OpeningHours.objects.filter(palace_id=venue.palace_id).order_by("weekday", "opens"))
+    upcoming = getattr(palace, "upcoming_closures", None)
+    # The prefetch holds every closure not over when it was read; good for a range from today on.
+    if upcoming is not None and first >= timezone.localdate():
+        closures = sorted(
+            (
+                c
+                for c in upcoming
+                if c.start_date <= last and c.end_date >= first and c.venue_id in (None, venue.pk)
+            ),
+            key=lambda c: c.start_date,
+        )
+    else:
+        closures = list(
+            Closure.objects.filter(palace_id=venue.palace_id, start_date__lte=last, end_date__gte=first)
+            .filter(Q(venue__isnull=True) | Q(venue=venue))
+            .order_by("start_date")
+        )
+    shifts = None
+    if venue.booking_mode == BookingMode.APPOINTMENT:
+        shifts = list(
+            DutyShift.objects.filter(venue=venue).filter(
+                Q(date__isnull=True) | Q(date__gte=first, date__lte=last)
+            )
+        )
+    return VenueCalendar(first, last, hours, closures, shifts)
+
+
+def _covers(calendar: VenueCalendar | None, day: date) -> bool:
+    return calendar is not None and calendar.first <= day <= calendar.last
+
+
+def duty_shifts_on(venue: Venue, day: date, *, calendar: VenueCalendar | None = None) -> list[DutyShift]:
+    if _covers(calendar, day) and calendar.shifts is not None:
+        return [
+            s for s in calendar.shifts if s.date == day or (s.date is None and s.weekday == day.weekday())
+        ]
     return list(
         DutyShift.objects.filter(venue=venue).filter(
             Q(date=day) | Q(date__isnull=True, weekday=day.weekday())
@@ -46,16 +102,22 @@ def _duty_count(shifts: list[DutyShift], start: datetime, end: datetime) -> int:
     return sum(1 for shift in shifts if shift.starts <= s and e <= shift.ends)
 
 
-def day_slots(venue: Venue, day: date) -> list[tuple[datetime, datetime, int]]:
+def day_slots(
+    venue: Venue, day: date, *, calendar: VenueCalendar | None = None
+) -> list[tuple[datetime, datetime, int]]:
     """(start, end, capacity) of each slot of the venue on a local date.
 
     Opening hours cut into slots of the venue's length, none on closure days; a service window
-    has slots only while someone is on duty, one place per person on duty.
+    has slots only while someone is on duty, one place per person on duty. No query with a
+    `calendar` that covers the day.
     """
-    base = venue_slots(venue, day)
+    if _covers(calendar, day):
+        base = venue_slots(venue, day, hours=calendar.hours, closures=calendar.closures)
+    else:
+        base = venue_slots(venue, day)
     if venue.booking_mode != BookingMode.APPOINTMENT:
         return [(s.start, s.end, s.capacity) for s in base]
-    shifts = duty_shifts_on(venue, day)
+    shifts = duty_shifts_on(venue, day, calendar=calendar)
     result = []
     for s in base:
         count = _duty_count(shifts, s.start, s.end)
@@ -64,70 +126,118 @@ def day_slots(venue: Venue, day: date) -> list[tuple[datetime, datetime, int]]:
     return result
 
 
-def _taken_by_slot(venue: Venue, slots, day_start, day_end) -> tuple[dict, dict]:
-    """Places held and people waiting per slot start (two queries)."""
-    waiting_ranges = list(
-        Booking.objects.filter(
-            venue=venue, status=Booking.Status.WAITLISTED, start__lt=day_end, end__gt=day_start
-        ).values_list("start", "end")
+def _local_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+
+
+def _held_and_waiting(
+    venue: Venue, slots, span_start, span_end, user=None
+) -> tuple[dict, dict, list[Booking]]:
+    """Places held and people waiting per slot start, and `user`'s own open or checked-in
+    bookings of the venue in the span (two queries; one for a venue booked whole)."""
+    shared = venue.booking_mode in (BookingMode.SHARED, BookingMode.APPOINTMENT)
+    wanted = Q(status=Booking.Status.WAITLISTED)
+    if not shared:
+        wanted |= Q(exclusive=True, status__in=Booking.HOLDING)
+    if user is not None and user.is_authenticated:
+        wanted |= Q(user=user, status__in=(*Booking.OPEN, Booking.Status.CHECKED_IN))
+    rows = list(
+        Booking.objects.filter(venue=venue, start__lt=span_end, end__gt=span_start)
+        .filter(wanted)
+        .order_by("start")
     )
     # A wait for 10–12 is a wait for both the 10:00 and the 11:00 slot.
+    waiting_ranges = [(b.start, b.end) for b in rows if b.status == Booking.Status.WAITLISTED]
     waiting = {
         start: sum(1 for ws, we in waiting_ranges if ws < end and start < we) for start, end, _cap in slots
     }
-    if venue.booking_mode in (BookingMode.SHARED, BookingMode.APPOINTMENT):
+    mine = []
+    if user is not None and user.is_authenticated:
+        mine = [
+            b for b in rows if b.user_id == user.pk and b.status in (*Booking.OPEN, Booking.Status.CHECKED_IN)
+        ]
+    if shared:
         taken = dict(
-            SlotCounter.objects.filter(venue=venue, start__gte=day_start, start__lt=day_end).values_list(
+            SlotCounter.objects.filter(venue=venue, start__gte=span_start, start__lt=span_end).values_list(
                 "start", "taken"
             )
         )
-        return taken, waiting
-    ranges = list(
-        Booking.objects.filter(
-            venue=venue, exclusive=True, status__in=Booking.HOLDING, start__lt=day_end, end__gt=day_start
-        ).values_list("start", "end")
-    )
+        return taken, waiting, mine
+    ranges = [(b.start, b.end) for b in rows if b.exclusive and b.status in Booking.HOLDING]
     taken = {start: int(any(bs < end and start < be for bs, be in ranges)) for start, end, _cap in slots}
-    return taken, waiting
+    return taken, waiting, mine
 
 
-def venue_availability(venue: Venue, day: date, *, now: datetime | None = None) -> list[SlotState]:
+@dataclass(frozen=True)
+class Availability:
+    """Slots of several days of one venue, and the visitor's own bookings over those days."""
+
+    days: dict[date, list[SlotState]]
+    mine: list[Booking]
+
+
+def venue_availability_days(
+    venue: Venue,
+    days: list[date],
+    *,
+    now: datetime | None = None,
+    calendar: VenueCalendar | None = None,
+    user=None,
+) -> Availability:
+    """Every slot of the venue on each of `days`, and `user`'s bookings there, read together:
+    the rule, then two queries (one for a venue booked whole) whatever the number of days,
+    plus the calendar's when none is given."""
+    now = now or timezone.now()
+    rule = rule_for(venue)
+    if days and calendar is None:
+        calendar = venue_calendar(venue, min(days), max(days))
+    per_day = {day: day_slots(venue, day, calendar=calendar) for day in days}
+    every = [slot for slots in per_day.values() for slot in slots]
+    mine: list[Booking] = []
+    taken: dict = {}
+    waiting: dict = {}
+    if days and (every or (user is not None and user.is_authenticated)):
+        span_start = _local_midnight(min(days))
+        span_end = _local_midnight(max(days) + timedelta(days=1))
+        taken, waiting, mine = _held_and_waiting(venue, every, span_start, span_end, user)
+    last_day = window_last_date(rule, now)
+    result = {}
+    for day, slots in per_day.items():
+        states = []
+        for start, end, capacity in slots:
+            held = taken.get(start, 0)
+            if start <= now:
+                state = "past"
+            elif day > last_day:
+                state = "not_yet_open"
+            elif held >= capacity or waiting.get(start):
+                state = "full"
+            else:
+                state = "open"
+            states.append(
+                SlotState(
+                    start=start,
+                    end=end,
+                    capacity=capacity,
+                    taken=min(held, capacity),
+                    waiting=waiting.get(start, 0),
+                    state=state,
+                    members_only=venue.member_only or in_member_hours(rule, start),
+                    bookable=state == "open",
+                )
+            )
+        result[day] = states
+    return Availability(result, mine)
+
+
+def venue_availability(
+    venue: Venue, day: date, *, now: datetime | None = None, calendar: VenueCalendar | None = None
+) -> list[SlotState]:
     """Every slot of the venue on `day` with its places and whether it can be booked now.
 
     A fixed number of queries whatever the number of slots.
     """
-    now = now or timezone.now()
-    rule = rule_for(venue)
-    slots = day_slots(venue, day)
-    if not slots:
-        return []
-    day_start, day_end = slots[0][0], slots[-1][1]
-    taken, waiting = _taken_by_slot(venue, slots, day_start, day_end)
-    last_day = window_last_date(rule, now)
-    result = []
-    for start, end, capacity in slots:
-        held = taken.get(start, 0)
-        if start <= now:
-            state = "past"
-        elif day > last_day:
-            state = "not_yet_open"
-        elif held >= capacity or waiting.get(start):
-            state = "full"
-        else:
-            state = "open"
-        result.append(
-            SlotState(
-                start=start,
-                end=end,
-                capacity=capacity,
-                taken=min(held, capacity),
-                waiting=waiting.get(start, 0),
-                state=state,
-                members_only=venue.member_only or in_member_hours(rule, start),
-                bookable=state == "open",
-            )
-        )
-    return result
+    return venue_availability_days(venue, [day], now=now, calendar=calendar).days[day]
 
 
 def bookings_of_user(user) -> QuerySet[Booking]:
@@ -161,22 +271,19 @@ class DayInfo:
     has_hours: bool
 
 
-def venue_days(venue: Venue, first: date, last: date) -> list[DayInfo]:
-    """Each local date from `first` to `last` with its closure. Two queries (three for windows)."""
-    closures = list(
-        Closure.objects.filter(palace_id=venue.palace_id, start_date__lte=last, end_date__gte=first)
-        .filter(Q(venue__isnull=True) | Q(venue=venue))
-        .order_by("start_date")
-    )
-    weekdays = set(OpeningHours.objects.filter(palace_id=venue.palace_id).values_list("weekday", flat=True))
+def venue_days(
+    venue: Venue, first: date, last: date, *, calendar: VenueCalendar | None = None
+) -> list[DayInfo]:
+    """Each local date from `first` to `last` with its closure. Two queries (three for windows),
+    none with a `calendar` of that range."""
+    if calendar is None or (calendar.first, calendar.last) != (first, last):
+        calendar = venue_calendar(venue, first, last)
+    closures = calendar.closures
+    weekdays = {h.weekday for h in calendar.hours}
     duty_weekdays, duty_dates = None, set()
-    if venue.booking_mode == BookingMode.APPOINTMENT:
+    if calendar.shifts is not None:
         duty_weekdays = set()
-        for weekday, day in (
-            DutyShift.objects.filter(venue=venue)
-            .filter(Q(date__isnull=True) | Q(date__gte=first, date__lte=last))
-            .values_list("weekday", "date")
-        ):
+        for weekday, day in ((s.weekday, s.date) for s in calendar.shifts):
             if day is None:
                 duty_weekdays.add(weekday)
             else:

@@ -133,6 +133,18 @@ def is_staff_of(user, palace: Palace) -> bool:
     return palace.pk in _palace_ids(user, StaffAssignment.PALACE_ROLES)
 
 
+def is_manager_of(user, palace: Palace) -> bool:
+    """Whether the user holds a manager post at `palace` (no query)."""
+    return palace.pk in _palace_ids(user, {Role.PALACE_MANAGER})
+
+
+def is_city_officer_of(user, palace: Palace) -> bool:
+    """Whether the user is an officer of the city `palace` is in (no query once `palace.region`
+    is loaded)."""
+    cities = _city_ids(user)
+    return bool(cities) and (palace.region_id in cities or palace.region.parent_id in cities)
+
+
 def legal_duty_palace_ids(user) -> set[int]:
     """Ids of the palaces where the user holds a staff or manager post with the legal-service duty:
     whose workers' legal-help cases they read. No wider role reaches them (not the province's)."""

@@ -47,6 +47,9 @@ def palaces_in_scope(user, scope: Scope | ScopeFunction = "manage") -> QuerySet[
     return scope(user) if callable(scope) else _SCOPES[scope](user)
 
 
-def palace_or_404(request, palace_id: int, *, scope: Scope | ScopeFunction = "manage") -> Palace:
-    """The palace if it is within the user's `scope`; 404 otherwise, so ids cannot be probed."""
-    return get_object_or_404(palaces_in_scope(request.user, scope), pk=palace_id)
+def palace_or_404(
+    request, palace_id: int, *, scope: Scope | ScopeFunction = "manage", related: tuple[str, ...] = ()
+) -> Palace:
+    """The palace if it is within the user's `scope`; 404 otherwise, so ids cannot be probed.
+    `related`: relations to load with it (`select_related`)."""
+    return get_object_or_404(palaces_in_scope(request.user, scope).select_related(*related), pk=palace_id)

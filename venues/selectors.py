@@ -91,7 +91,8 @@ def venue_detail(pk: int) -> Venue:
     """
     return (
         Venue.objects.listed()
-        .select_related("palace", "palace__region", "palace__region__parent")
+        # And the venue's booking rule (bookings' one-to-one), which the page's grid reads.
+        .select_related("palace", "palace__region", "palace__region__parent", "booking_rule")
         .prefetch_related(
             Prefetch("palace__opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens")),
             Prefetch(

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from palace_portal.db_router import replica_reads
 
-from . import access, selectors
+from . import access, page_cache, selectors
 from .filters import PalaceFilter, StrictBooleanFilter
 from .kinds import BookingMode, Centre, kinds_of
 from .models import Closure, OpeningHours, Palace, Region, Venue
@@ -258,6 +258,10 @@ def palace_detail(request, pk):
             "venues_collapsed": venue_total > VENUES_SHOWN_OPEN,
             "status_note": STATUS_NOTES.get(palace.status, ""),
             "is_in_service": palace.status == Palace.Status.IN_SERVICE,
+            # The other apps' sections, cached (venues/page_cache.py): part of the fragment's key.
+            "sections_version": page_cache.palace_page_version(palace.pk),
+            "sections_ttl": page_cache.PALACE_PAGE_TTL,
+            "today": today.isoformat(),
         },
     )
 

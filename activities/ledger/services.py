@@ -20,6 +20,7 @@ from palace_portal.errors import InvalidInput
 from palace_portal.months import MIN_YEAR
 from venues.kinds import Centre
 from venues.models import Palace, SatellitePoint, Venue
+from venues.page_cache import palace_page_changed
 
 # Fields a caller may set; anything else is a programming error, not user input.
 EDITABLE_FIELDS = frozenset(
@@ -194,4 +195,6 @@ def activities_import(*, actor, palace: Palace, rows: list[dict[str, Any]]) -> i
     Activity.objects.bulk_create(
         [Activity(palace=palace, created_by=actor, **values) for values in cleaned], batch_size=500
     )
+    # bulk_create sends no signals: the palace page's year figures count these rows.
+    palace_page_changed(palace.pk)
     return len(cleaned)

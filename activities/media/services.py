@@ -22,6 +22,7 @@ from activities.series.services import series_check
 from palace_portal.errors import InvalidInput, NotFound, RuleViolation
 from venues import access
 from venues.models import Palace
+from venues.page_cache import palace_page_changed
 
 from .models import Article, ArticleState, Channel, ChannelKind, Column
 
@@ -157,6 +158,7 @@ def article_publish(*, actor, article: Article, now: datetime | None = None) -> 
     )
     if not done:
         raise RuleViolation(_("The article is already published."), code="already_published")
+    palace_page_changed(article.palace_id)
     article.refresh_from_db()
     return article
 
@@ -170,6 +172,7 @@ def article_unpublish(*, actor, article: Article) -> Article:
     )
     if not done:
         raise RuleViolation(_("The article is not published."), code="not_published")
+    palace_page_changed(article.palace_id)
     article.refresh_from_db()
     return article
 

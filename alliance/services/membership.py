@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from palace_portal.errors import InvalidInput, RuleViolation
 from venues.models import Palace
+from venues.page_cache import palace_page_changed
 
 from ..models import Membership
 from .common import require_provincial, required_text, today
@@ -23,6 +24,7 @@ def _sync_flag(palace: Palace, *, today: date) -> None:
     if palace.alliance_member != member:
         Palace.objects.filter(pk=palace.pk).update(alliance_member=member)
         palace.alliance_member = member
+        palace_page_changed(palace.pk)
 
 
 def membership_join(*, actor, palace: Palace, joined_on: date, founding: bool = False) -> Membership:

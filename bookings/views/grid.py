@@ -34,7 +34,7 @@ from ..access import is_staff_of
 from ..forms import BookingForm, GridForm
 from ..models import Booking, BookingRule
 from ..rules import cancel_deadline, checkin_window, rule_for, window_last_date
-from ..selectors import SlotState, day_slots, user_bookings_between, venue_availability, venue_days
+from ..selectors import SlotState, day_slots, venue_availability_days, venue_calendar, venue_days
 from ._common import when_label
 
 Status = Booking.Status
@@ -63,7 +63,7 @@ MODE_LEADS = {
 def _venue_or_404(pk: int) -> Venue:
     """A venue offered to the public (active, at a listed palace), with its palace."""
     try:
-        return Venue.objects.listed().select_related("palace").get(pk=pk)
+        return Venue.objects.listed().select_related("palace", "booking_rule").get(pk=pk)
     except Venue.DoesNotExist:
         raise Http404 from None
 
@@ -158,27 +158,32 @@ def _grid_context(
     if day is not None and not today <= day <= today + timedelta(days=MAX_DAYS_AHEAD):
         notice = _("That day cannot be booked here. Choose a day below.") if day > today else ""
         day, at = None, None
-    days = venue_days(venue, today, max(tab_last, day or today))
+    # Hours, closures and duty of every day the tabs show, read once (the venue page has them).
+    calendar = venue_calendar(venue, today, max(tab_last, day or today))
+    days = venue_days(venue, calendar.first, calendar.last, calendar=calendar)
     by_day = {info.day: info for info in days}
 
-    slots = None
+    # The slots of the asked day, or of the first days that may have a free time (and today, the
+    # fallback), with the visitor's bookings there: one read whatever the number of days.
+    if day is None:
+        candidates = [i.day for i in days if i.day <= last_open and not i.closure and i.has_hours]
+        asked = sorted({today, *candidates[:DEFAULT_DAY_SEARCH]})
+    else:
+        asked = [day]
+    found = venue_availability_days(venue, asked, now=now, calendar=calendar, user=user)
     if day is None:
         # The first day with a time still free, else today.
-        day = today
-        candidates = [i for i in days if i.day <= last_open and not i.closure and i.has_hours]
-        for info in candidates[:DEFAULT_DAY_SEARCH]:
-            candidate = venue_availability(venue, info.day, now=now)
-            if any(s.bookable for s in candidate):
-                day, slots = info.day, candidate
-                break
-    if slots is None:
-        slots = venue_availability(venue, day, now=now)
+        day = next(
+            (d for d in candidates[:DEFAULT_DAY_SEARCH] if any(s.bookable for s in found.days[d])), today
+        )
+    slots = found.days[day]
 
     signed_in = user.is_authenticated
     staff = signed_in and is_staff_of(user, venue.palace)
     suspension = services.suspension_in_force(user, now=now) if signed_in and not staff else None
     day_start = _local_dt(day, time.min)
-    mine = user_bookings_between(user, venue, day_start, day_start + timedelta(days=1))
+    day_end = _local_dt(day + timedelta(days=1), time.min)
+    mine = [b for b in found.mine if b.start < day_end and day_start < b.end]
     views = _slot_views(
         slots,
         mine=mine,

@@ -38,11 +38,13 @@ def palaces_reviewed_by_city(user) -> QuerySet[Palace]:
 
 
 def may_report_for(user, palace: Palace) -> bool:
-    return palaces_reporting_for(user).filter(pk=palace.pk).exists()
+    """`palace` is among `palaces_reporting_for(user)`, answered from the user's posts (no query)."""
+    return access.is_manager_of(user, palace)
 
 
 def may_review_as_city(user, palace: Palace) -> bool:
-    return palaces_reviewed_by_city(user).filter(pk=palace.pk).exists()
+    """`palace` is among `palaces_reviewed_by_city(user)` (no query once its region is loaded)."""
+    return access.is_city_officer_of(user, palace)
 
 
 def may_review_as_province(user) -> bool:

@@ -7,7 +7,7 @@ Each selector's query count is fixed: it never grows with the number of palaces,
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -90,7 +90,12 @@ class ReportingRate:
     cities: list[ReportingRow] = field(default_factory=list)
 
 
-def reporting_rate(*, months: Iterable[date], palaces: QuerySet[Palace] | None = None) -> ReportingRate:
+def reporting_rate(
+    *,
+    months: Iterable[date],
+    palaces: QuerySet[Palace] | None = None,
+    palace_rows: Sequence[Palace] | None = None,
+) -> ReportingRate:
     """The reporting rate of `months` (one, a quarter, a year…) per city and in total.
 
     Expected: for each month, every palace in service plus any palace that has a ledger of that
@@ -103,6 +108,9 @@ def reporting_rate(*, months: Iterable[date], palaces: QuerySet[Palace] | None =
 
     Returns `ReportingRate(months, total: ReportingRow, cities: [ReportingRow])`, each row with
     `expected`, `reported`, `on_time`, `missing`, `rate` and `on_time_rate` (percent, Decimal).
+
+    `palace_rows`: the palaces of `palaces`, already loaded with `region__parent` (a palace's own
+    page has its palace): one query fewer.
     """
     months = sorted(set(months))
     scope = Palace.objects.all() if palaces is None else palaces
@@ -113,11 +121,14 @@ def reporting_rate(*, months: Iterable[date], palaces: QuerySet[Palace] | None =
         .order_by()
     )
     with_ledger = {palace_id for palace_id, *_ in ledgers}
-    palace_rows = list(
-        scope.filter(Q(status=Palace.Status.IN_SERVICE) | Q(pk__in=with_ledger))
-        .select_related("region", "region__parent")
-        .order_by()
-    )
+    if palace_rows is not None:
+        palace_rows = [p for p in palace_rows if p.status == Palace.Status.IN_SERVICE or p.pk in with_ledger]
+    else:
+        palace_rows = list(
+            scope.filter(Q(status=Palace.Status.IN_SERVICE) | Q(pk__in=with_ledger))
+            .select_related("region", "region__parent")
+            .order_by()
+        )
     cities = {palace.pk: city_of(palace) for palace in palace_rows}
     in_service = {palace.pk for palace in palace_rows if palace.status == Palace.Status.IN_SERVICE}
     by_month: dict[date, dict[int, tuple[str, datetime | None]]] = defaultdict(dict)
@@ -157,14 +168,28 @@ def palace_ledger_years(palace: Palace) -> list[int]:
     return sorted({d.year for d in Ledger.objects.filter(palace=palace).dates("month", "year")}, reverse=True)
 
 
-def palace_ledgers(palace: Palace, *, year: int) -> list[LedgerListRow]:
-    """The palace's ledgers of `year`, latest month first, with their flags (six queries)."""
-    ledgers = list(
-        Ledger.objects.filter(palace=palace)
-        .of_year(year)
-        .annotate(manual_count=Count("manual_lines"))
-        .order_by("-month")
+def _with_manual_count(palace: Palace) -> QuerySet[Ledger]:
+    return (
+        Ledger.objects.filter(palace=palace).annotate(manual_count=Count("manual_lines")).order_by("-month")
     )
+
+
+def palace_ledgers(palace: Palace, *, year: int) -> list[LedgerListRow]:
+    """The palace's ledgers of `year`, latest month first, with their flags (five queries)."""
+    return _list_rows(list(_with_manual_count(palace).of_year(year)))
+
+
+def palace_ledger_book(palace: Palace, *, year: int | None) -> tuple[list[int], int, list[LedgerListRow]]:
+    """The years with ledgers (latest first), the year shown (`year`, else the latest with ledgers,
+    else this one) and its rows, as `palace_ledgers` gives them: all of the palace's ledgers in one
+    query (twelve a year), so the years cost no query of their own (five queries)."""
+    ledgers = list(_with_manual_count(palace))
+    years = sorted({ledger.month.year for ledger in ledgers}, reverse=True)
+    year = year or (years[0] if years else timezone.localdate().year)
+    return years, year, _list_rows([ledger for ledger in ledgers if ledger.month.year == year])
+
+
+def _list_rows(ledgers: list[Ledger]) -> list[LedgerListRow]:
     today = timezone.localdate()
     # Flags matter before submission: months still open or returned, and ended (a running month's
     # figures are partial, so "far from usual" would always fire).
@@ -240,7 +265,7 @@ def ledger_of(palace: Palace, month: date) -> Ledger | None:
 
 def ledger_page(ledger: Ledger) -> LedgerPage:
     """Everything the ledger page shows: the headline figures, the others grouped as the catalogue
-    groups them, the differences since acceptance, manual lines, history and flags (eight queries)."""
+    groups them, the differences since acceptance, manual lines, history and flags (five queries)."""
     figures = sorted(
         LedgerFigure.objects.filter(ledger=ledger), key=lambda f: catalogue.figure_order(f.metric)
     )
@@ -285,7 +310,10 @@ def ledger_page(ledger: Ledger) -> LedgerPage:
         changed=[row for row in by_code.values() if row.difference is not None],
         lines=lines,
         steps=steps,
-        flags=flags_for_ledgers([ledger])[ledger.pk] if has_ended(ledger.month) else [],
+        # The figures and lines just read: the flags need only their history (two queries).
+        flags=flags_for_ledgers([ledger], figures=figures, lines=lines)[ledger.pk]
+        if has_ended(ledger.month)
+        else [],
         manual_totals=manual_totals,
     )
 

@@ -156,12 +156,10 @@ def my_ledgers(request):
 @staff_page
 @require_GET
 def palace_ledgers(request, palace_id: int):
-    palace = palace_or_404(request, palace_id, scope="view")
-    years = selectors.palace_ledger_years(palace)
+    palace = palace_or_404(request, palace_id, scope="view", related=("region", "region__parent"))
     form = YearForm(request.GET)
-    year = form.cleaned_data.get("year") if form.is_valid() else None
-    year = year or (years[0] if years else timezone.localdate().year)
-    rows = selectors.palace_ledgers(palace, year=year)
+    asked = form.cleaned_data.get("year") if form.is_valid() else None
+    years, year, rows = selectors.palace_ledger_book(palace, year=asked)
     may_report = access.may_report_for(request.user, palace)
     context = {
         "palace": palace,
@@ -171,7 +169,9 @@ def palace_ledgers(request, palace_id: int):
         "may_report": may_report,
         "may_open_queue": access.may_open_review_queue(request.user),
         "rate": selectors.reporting_rate(
-            months=selectors.months_due(year), palaces=Palace.objects.filter(pk=palace.pk)
+            months=selectors.months_due(year),
+            palaces=Palace.objects.filter(pk=palace.pk),
+            palace_rows=[palace],
         ),
     }
     return render(request, "performance/workflow/palace_ledgers.html", context)

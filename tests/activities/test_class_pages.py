@@ -820,3 +820,39 @@ def test_an_event_offer_is_accepted_through_the_event_routes(world, client):
     ]
     waiting.refresh_from_db()
     assert waiting.status == S.CONFIRMED
+
+
+def test_catalogue_reads_as_many_queries_for_many_courses_terms_and_sign_ups(world, client):
+    """Issue 13: the course catalogue, anonymous and signed in, at most ten queries, as many with
+    thirty courses of three terms and two palaces, with sign-ups, as with one course."""
+    from tests.queries import queries_of
+
+    term = make_term(world, max_courses=20)
+    venue = classroom(world.palace_a)
+    person = UserFactory()
+    first = make_course(world, term, title="课程首", venue=venue)
+    enrol(sign_in(client, person), first)
+
+    def pages():
+        client.logout()
+        counts = [queries_of(lambda: client.get(reverse("classes:catalogue")))]
+        counts.append(
+            queries_of(lambda: client.get(reverse("classes:catalogue"), {"palace": world.palace_a.pk}))
+        )
+        sign_in(client, person)
+        counts.append(queries_of(lambda: client.get(reverse("classes:catalogue"))))
+        return counts
+
+    small = pages()
+    other = classroom(world.palace_b)
+    for t in range(2):
+        more = make_term(world, name=f"2027年第{t}期", max_courses=20)
+        for i in range(6):
+            make_course(world, more, title=f"课程{t}{i}", venue=venue)
+    courses = [make_course(world, term, title=f"课程{i:02d}", venue=venue) for i in range(12)]
+    make_course(world, make_term(world, world.palace_b, max_courses=20), title="武宁课程", venue=other)
+    for course in courses[:6]:
+        enrol(sign_in(client, person), course)
+    for someone in workers(3):
+        enrol(sign_in(client, someone), courses[7])
+    assert pages() == small

@@ -137,3 +137,26 @@ def test_the_generic_seeders_follow_the_registry_signature(world):
     assert counts
     counts = seed_media_for_palace(palace=palace, rng=random.Random(1), today=today, scale=0.1)
     assert Article.objects.filter(palace=palace).count() == 10
+
+
+def test_the_palace_page_reads_as_many_queries_for_the_published_palace_as_for_an_empty_one(db, client):
+    """Issue 13: every section of the Huaibei palace filled (hundreds of activities, courses, news,
+    jobs, teams, cases…) costs the queries of a palace with none, and ten at most once cached."""
+    from alliance.models import Membership
+    from tests.factories import PalaceFactory
+    from tests.queries import queries_of
+
+    _seed()
+    full = Palace.objects.get()
+    empty = PalaceFactory(region=full.region, name="空文化宫", alliance_member=full.alliance_member)
+    if full.alliance_member:
+        Membership.objects.create(palace=empty, joined_on=timezone.localdate())
+
+    def counts(palace):
+        url = reverse("venues:palace_detail", args=[palace.pk])
+        cold = queries_of(lambda: client.get(url), limit=None)
+        return cold, queries_of(lambda: client.get(url))
+
+    full_cold, full_warm = counts(full)
+    assert counts(empty) == (full_cold, full_warm)
+    assert full_warm < full_cold

@@ -878,3 +878,32 @@ def test_it_refuses_an_empty_or_bad_date_filter(api, world, clock, value):
     api = as_user(api, world.worker)
     _invalid(api.get(URL, {"date": value}), "date")
     assert len(_ids(api.get(URL))) == 1  # absent is still "any date"
+
+
+@pytest.mark.parametrize("kind", ["badminton", "yoga"])
+def test_availability_and_own_bookings_read_as_many_queries_for_many_bookings(api, world, clock, kind):
+    """Issue 13: a worker signed in with a token (as the mini-program is): a venue's day and their
+    own bookings, at most ten queries, as many with a week of everyone's bookings, waits and their
+    own forty as with one."""
+    from tests.queries import queries_of
+
+    venue = VenueFactory(palace=world.palace_a, kind=kind, capacity=4)
+    token = Token.objects.create(user=world.worker)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    make_booking(world.worker, venue, at(1, 20))
+    make_booking(world.worker, world.venue_b, at(1, 10), status=Booking.Status.WAITLISTED)
+    make_booking(world.worker, venue, at(-1, 10), status=Booking.Status.CHECKED_IN)
+    pages = [
+        lambda: api.get(f"/api/v1/venues/{venue.pk}/availability/", {"date": str(TODAY + timedelta(days=1))}),
+        lambda: api.get(URL),
+        lambda: api.get(URL, {"page_size": 100}),
+    ]
+    small = [queries_of(page) for page in pages]
+    for days in range(1, 8):
+        for hour in range(9, 20):
+            make_booking(UserFactory(), venue, at(days, hour))
+            make_booking(UserFactory(), venue, at(days, hour), status=Booking.Status.WAITLISTED)
+    for n in range(40):
+        court = world.venue_a if n % 2 else world.venue_b
+        make_booking(world.worker, court, at(-2 - n, 20), status=Booking.Status.CHECKED_IN)
+    assert [queries_of(page) for page in pages] == small

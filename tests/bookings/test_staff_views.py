@@ -832,3 +832,35 @@ def test_times_are_shown_in_the_palaces_time_zone(desk, client):
     html = client.get(url("today", desk.palace_a.pk)).content.decode()
     assert timezone.localtime(desk.court_booking.start).strftime("%H:%M") == "10:00"
     assert ">10:00</time>" in html
+
+
+def test_today_reads_as_many_queries_for_many_venues_of_every_mode(desk, client):
+    """Issue 13: the staff's day view, at most ten queries, as many with twelve more venues of
+    every booking mode, their bookings, check-ins, appointments on a second lawyer's shift and
+    requests, as with the desk's one of each."""
+    from tests.queries import queries_of
+
+    sign_in(client, desk.staff_a)
+    client.get(url("today", desk.palace_a.pk))  # rules are created on first use elsewhere
+    small = queries_of(lambda: client.get(url("today", desk.palace_a.pk)))
+    duty_shift_create(
+        actor=desk.staff_a,
+        venue=desk.window,
+        person="李律师",
+        weekday=0,
+        starts=time(9),
+        ends=time(12),
+        now=NOW,
+    )
+    book(UserFactory(), desk.window, days=0, hour=9, matter=MATTER, now=NOW)
+    book(UserFactory(), desk.window, days=0, hour=11, matter=MATTER, now=NOW)
+    for n in range(4):
+        court = VenueFactory(palace=desk.palace_a, kind="badminton", name=f"羽毛球{n}")
+        yoga = shared_venue(desk.palace_a, capacity=10, max_party=1)
+        hall = VenueFactory(palace=desk.palace_a, kind="multi_function_hall", name=f"厅{n}")
+        for hour in (10, 14, 18):
+            book(UserFactory(), court, days=0, hour=hour, now=NOW)
+            book(UserFactory(), yoga, days=0, hour=hour, now=NOW)
+        write_booking(UserFactory(), court, at(0, 9), status=Booking.Status.CHECKED_IN)
+        write_booking(UserFactory(), hall, at(0, 15), status=Booking.Status.PENDING, party_size=30)
+    assert queries_of(lambda: client.get(url("today", desk.palace_a.pk))) == small

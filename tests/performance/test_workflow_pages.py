@@ -420,3 +420,46 @@ def test_line_routes_are_404_to_all_but_the_manager(client, world, route):
         signed_in(client, getattr(world, role))
         status = client.post(url(route, ledger, existing.pk)).status_code
         assert (status == 404) is (role != "manager_a"), (role, status)
+
+
+def test_a_palace_s_ledger_pages_read_as_many_queries_for_years_of_months_lines_and_steps(client, world):
+    """Issue 13: the palace's months and one month's ledger, as its staff and as the provincial
+    officer: at most ten queries, as many with three years of ledgers, many lines, returns and
+    resubmissions, and a year of history behind the flags, as with one ledger of one line."""
+    from tests.queries import queries_of
+
+    ledger = make_ledger(world.palace_a, PAST)
+    line(ledger, world.manager_a)
+    pages = [
+        (world.staff_a, lambda: client.get(reverse("performance:palace_ledgers", args=[world.palace_a.pk]))),
+        (world.staff_a, lambda: client.get(url("ledger", ledger))),
+        (world.province_officer, lambda: client.get(url("ledger", ledger))),
+        (
+            world.manager_a,
+            lambda: client.get(reverse("performance:palace_ledgers", args=[world.palace_a.pk])),
+        ),
+    ]
+
+    def counts():
+        found = []
+        for who, page in pages:
+            signed_in(client, who)
+            found.append(queries_of(page))
+        return found
+
+    small = counts()
+    for year in (2023, 2024, 2025):
+        for month in range(1, 13):
+            if date(year, month, 1) != PAST:
+                other = make_ledger(
+                    world.palace_a, date(year, month, 1), status=("open", "accepted")[month % 2]
+                )
+                line(other, world.manager_a, note=f"{year}-{month}")
+    for n in range(15):
+        line(ledger, world.manager_a, note=f"说明{n}")
+    services.ledger_submit(actor=world.manager_a, ledger=ledger, flags_checked=True)
+    for _ in range(3):
+        services.ledger_return(actor=world.province_officer, ledger=ledger, reason="再核对")
+        services.ledger_submit(actor=world.manager_a, ledger=ledger, flags_checked=True)
+    services.ledger_return(actor=world.province_officer, ledger=ledger, reason="再核对")
+    assert counts() == small

@@ -540,3 +540,23 @@ def test_network_summary_of_an_empty_network(api, db):
     assert body["coverage_rate"] == 0
     assert body["by_city"] == []
     assert body["palaces_in_service"] == 0
+
+
+def test_palace_list_and_detail_read_as_many_queries_for_many_palaces_venues_and_points(api, world):
+    """Issue 13: the public palace list and one palace, at most ten queries, as many with sixty
+    more palaces and a palace of thirty venues, points and closures as with the world's two."""
+    from tests.queries import queries_of
+
+    Palace.objects.filter(pk=world.palace_b.pk).update(alliance_member=True)
+    pages = [
+        lambda: api.get("/api/v1/palaces/"),
+        lambda: api.get("/api/v1/palaces/", {"page_size": 100, "alliance_member": "true"}),
+        lambda: api.get(f"/api/v1/palaces/{world.palace_a.pk}/"),
+    ]
+    small = [queries_of(page) for page in pages]
+    _many_palaces(world, 60)
+    for n in range(30):
+        VenueFactory(palace=world.palace_a, kind="gym", name=f"健身房{n}")
+        SatellitePointFactory(palace=world.palace_a)
+        Closure.objects.create(palace=world.palace_a, start_date=TODAY, end_date=TODAY, reason=f"修缮{n}")
+    assert [queries_of(page) for page in pages] == small

@@ -17,6 +17,7 @@ from tests.factories import (
     UserFactory,
     VenueFactory,
 )
+from tests.queries import queries_of
 from venues.kinds import KINDS
 from venues.models import Closure, Palace, Region, SatellitePoint
 
@@ -338,11 +339,16 @@ def test_palace_page_query_count_does_not_grow_with_its_venues(world, client, dj
     for n in range(40):
         VenueFactory(palace=world.palace_a, kind=KINDS[n % len(KINDS)].code)
         SatellitePointFactory(palace=world.palace_a)
-    # 5 for the palace, plus the sections other apps add: classes and events (2), worker voice (2),
-    # the year's ledger figures (1), the series with their totals (1), the news and channels (2),
-    # jobs and maker residents (2), duty lawyers and hearings, teams (2).
+    url = reverse("venues:palace_detail", args=[world.palace_a.pk])
+    # Rendering the other apps' sections (venues/page_cache.py): 5 for the palace, plus classes
+    # and events (2), worker voice (2), the year's ledger figures (1), the series with their
+    # totals (1), the news and channels (2), jobs and maker residents (2), duty lawyers, teams (2).
     with django_assert_max_num_queries(17):
-        response = client.get(reverse("venues:palace_detail", args=[world.palace_a.pk]))
+        response = client.get(url)
+    assert sum(len(v) for _, v in response.context["centres"]) == 41
+    # Then from the cache: the palace with its hours, venues, points and closures.
+    with django_assert_max_num_queries(5):
+        response = client.get(url)
     assert sum(len(v) for _, v in response.context["centres"]) == 41
 
 
@@ -515,3 +521,67 @@ def test_network_overview_query_count_is_fixed_for_eleven_cities(db, client, dja
     with django_assert_max_num_queries(6):
         response = client.get(reverse("venues:network_overview"), {"format": "csv"})
     assert response.content.decode().count("\n") == 13
+
+
+# --- Query bounds (issue 13): at most ten, as many with more data --------------------------------
+
+
+def _grow_network(palaces, *, times=2):
+    """`times` more palaces beside each one (same district), each with what `build_network` gives."""
+    for n, palace in enumerate(palaces):
+        for k in range(times):
+            twin = PalaceFactory(
+                region=palace.region, name=f"{palace.name}分{k}", alliance_member=(n + k) % 2 == 0
+            )
+            for weekday in range(7):
+                OpeningHoursFactory(palace=twin, weekday=weekday, opens=time(9), closes=time(21))
+            for j in range(3):
+                VenueFactory(palace=twin, kind=KINDS[(n + j) % len(KINDS)].code)
+            Closure.objects.create(palace=twin, start_date=MONDAY, end_date=MONDAY, reason="检修")
+            SatellitePointFactory(palace=twin)
+
+
+def test_home_and_directory_read_as_many_queries_for_three_times_the_network(db, client):
+    province = RegionFactory(code="360000", name="江西省", level=Region.Level.PROVINCE)
+    palaces = build_network(province, palaces=22, venues_per_palace=1)
+    pages = [
+        lambda: client.get(reverse("home")),
+        lambda: client.get(reverse("venues:palace_list")),
+        lambda: client.get(reverse("venues:palace_list"), {"city": "360100", "status": "in_service"}),
+        lambda: client.get(reverse("venues:palace_list"), {"alliance_member": "true", "q": "工人"}),
+    ]
+    with frozen(local(MONDAY, 10)):
+        small = [queries_of(page) for page in pages]
+    _grow_network(palaces)
+    with frozen(local(MONDAY, 10)):
+        large = [queries_of(page) for page in pages]
+    assert small == large
+    assert Palace.objects.count() == 66
+
+
+def test_palace_page_reads_as_many_queries_for_many_venues_points_and_closures(world, client):
+    url = reverse("venues:palace_detail", args=[world.palace_a.pk])
+    cold = queries_of(lambda: client.get(url, HTTP_ACCEPT_LANGUAGE="en"), limit=None)
+    warm = queries_of(lambda: client.get(url, HTTP_ACCEPT_LANGUAGE="en"))
+    assert warm < cold
+    for n in range(30):
+        VenueFactory(palace=world.palace_a, kind=KINDS[n % len(KINDS)].code)
+        SatellitePointFactory(palace=world.palace_a)
+        Closure.objects.create(palace=world.palace_a, start_date=MONDAY, end_date=MONDAY, reason=f"检修{n}")
+    # The satellite points are among the cached sections: adding them rendered those again.
+    assert queries_of(lambda: client.get(url, HTTP_ACCEPT_LANGUAGE="en"), limit=None) == cold
+    assert queries_of(lambda: client.get(url, HTTP_ACCEPT_LANGUAGE="en")) == warm
+
+
+def test_venue_page_reads_as_many_queries_for_many_closures_and_opening_intervals(world, client):
+    venue = world.venue_a
+    url = reverse("venues:venue_detail", args=[venue.pk])
+    small = queries_of(lambda: client.get(url))
+    for n in range(20):
+        Closure.objects.create(palace=world.palace_a, start_date=MONDAY, end_date=MONDAY, reason=f"检修{n}")
+        Closure.objects.create(
+            palace=world.palace_a, venue=venue, start_date=MONDAY, end_date=MONDAY, reason="换灯"
+        )
+    for weekday in range(7):
+        OpeningHoursFactory(palace=world.palace_a, weekday=weekday, opens=time(6), closes=time(8))
+    assert queries_of(lambda: client.get(url)) == small

@@ -27,6 +27,7 @@ from palace_portal import ratelimit
 from palace_portal.errors import InvalidInput, NotFound, RateLimited, RuleViolation
 from venues.kinds import Centre
 from venues.models import Palace
+from venues.page_cache import palace_page_changed
 
 from ._common import ANSWER_STATUSES, DEFAULT_WISH_RATE, _clean_text, _signed_in, _too_long
 
@@ -110,6 +111,7 @@ def wish_vote(*, actor, wish: Wish) -> Wish:
             pass
         else:
             Wish.objects.filter(pk=locked.pk).update(vote_count=F("vote_count") + 1)
+            palace_page_changed(locked.palace_id)
     locked.refresh_from_db(fields=["vote_count"])
     return locked
 
@@ -126,6 +128,7 @@ def wish_unvote(*, actor, wish: Wish) -> Wish:
         Wish.objects.filter(pk=locked.pk, vote_count__gte=deleted).update(
             vote_count=F("vote_count") - deleted
         )
+        palace_page_changed(locked.palace_id)
     locked.refresh_from_db(fields=["vote_count"])
     return locked
 

@@ -1,0 +1,108 @@
+"""The palace page's cached sections: versioned keys, bumped when what they show changes.
+
+Below its venues the public palace page shows a dozen small sections that other apps add (the
+year's figures, series, news, classes and events, satellite points, legal help, teams, worker
+voice, jobs, the alliance). Each costs a query or two, together about twelve, and they change far
+less often than the page is read. The page renders them inside one `{% cache %}` fragment whose
+key holds a version: the palace's own (`palace_page_changed(palace_id)`) and a network-wide one
+(`palace_page_changed(None)`, for rows that belong to no single palace: an employer, a term, a
+rotation of the alliance). Writing a new version makes every older fragment unreachable; they
+expire with their timeout.
+
+The fragment is the same for everyone: the sections' tags get no request and no user, so nothing
+personal can be cached there (tests/venues/test_page_queries.py checks a signed-in visitor's page).
+The timeout bounds what no write announces: an event that ends, a survey closing at midnight
+(the local date is part of the key as well) and rows written in bulk.
+
+The cache may be down (django-redis ignores its errors): the version then reads as new on every
+request and the page renders its sections from the database, as it did before the cache.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
+
+# Five minutes: the longest a change that no write announces stays unseen.
+PALACE_PAGE_TTL = 300
+_NETWORK_KEY = "palace-page:v:network"
+
+
+def _palace_key(palace_id: int) -> str:
+    return f"palace-page:v:{palace_id}"
+
+
+def palace_page_version(palace_id: int) -> str:
+    """The version that the palace page's cached sections are keyed with (one cache round trip).
+
+    A missing version (never written, evicted, the cache down) is created, so the next render
+    reads the database again rather than an older fragment.
+    """
+    keys = [_NETWORK_KEY, _palace_key(palace_id)]
+    found = cache.get_many(keys)
+    versions = []
+    for key in keys:
+        value = found.get(key)
+        if value is None:
+            value = uuid.uuid4().hex
+            # `add` keeps a version another process wrote meanwhile; a version that outlives
+            # the fragments it names only costs a render.
+            if not cache.add(key, value, timeout=None):
+                value = cache.get(key) or value
+        versions.append(value)
+    return ".".join(versions)
+
+
+def _bump(palace_id: int | None) -> None:
+    key = _NETWORK_KEY if palace_id is None else _palace_key(palace_id)
+    cache.set(key, uuid.uuid4().hex, timeout=None)
+
+
+def palace_page_changed(palace_id: int | None) -> None:
+    """Something the palace page's sections show has changed: render them anew.
+
+    `palace_id=None` for a row shared by many palaces. Bumps now (the writer's own next read sees
+    the change) and again after the transaction commits (a reader that cached the old rows
+    between the two, before the commit, is not believed either).
+    """
+    _bump(palace_id)
+    transaction.on_commit(lambda: _bump(palace_id))
+
+
+def _palace_of(instance) -> int | None:
+    from .models import Palace
+
+    if isinstance(instance, Palace):
+        return instance.pk
+    return getattr(instance, "palace_id", None)
+
+
+def _on_change(sender, instance, **kwargs) -> None:
+    palace_page_changed(_palace_of(instance))
+
+
+def _on_m2m_change(sender, instance, action, **kwargs) -> None:
+    if action in ("post_add", "post_remove", "post_clear"):
+        palace_page_changed(_palace_of(instance))
+
+
+def palace_page_watch(*models) -> None:
+    """Render the palace page's sections anew whenever a row of these models is saved or deleted
+    (the app that owns a section lists the models it shows, in its `AppConfig.ready`).
+
+    Signals, not calls in each service: the sections read rows that many services, the admin and
+    the demo write, and a missed call would show stale content for minutes. Writes that bypass
+    signals (`update()`, `bulk_create()`) call `palace_page_changed` themselves.
+    """
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    for model in models:
+        uid = f"palace-page:{model._meta.label}"
+        post_save.connect(_on_change, sender=model, dispatch_uid=uid + ":save")
+        post_delete.connect(_on_change, sender=model, dispatch_uid=uid + ":delete")
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(
+                _on_m2m_change, sender=field.remote_field.through, dispatch_uid=f"{uid}:{field.name}"
+            )
