@@ -31,7 +31,7 @@ import http.client
 import json
 import os
 import re
-import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -65,6 +65,9 @@ def endpoints(made: dict) -> list[dict]:
     tomorrow = as_of + timedelta(days=1)
     last_month = (as_of.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
     year = as_of.year
+    ledgers = "/api/v1/ledgers/?" + urlencode({"palace": palace, "month": last_month})
+    activities = "/api/v1/activities/?" + urlencode({"palace": palace, "month": last_month})
+    city_ledgers = "/api/v1/ledgers/?" + urlencode({"city": city, "month": last_month})
     rows = [
         ("home", "/", None),
         ("  API network summary", "/api/v1/network/summary/", None),
@@ -72,7 +75,9 @@ def endpoints(made: dict) -> list[dict]:
         ("  API palaces", "/api/v1/palaces/", None),
         ("palace page", f"/palaces/{palace}/", None),
         ("  API palace", f"/api/v1/palaces/{palace}/", None),
-        ("venue availability", f"/venues/{venue}/availability/?date={tomorrow}", "worker"),
+        # The venue page with its availability grid (/venues/<id>/availability/ is the grid's
+        # htmx fragment, and redirects here when opened directly).
+        ("venue availability", f"/venues/{venue}/?date={tomorrow}", "worker"),
         ("  API availability", f"/api/v1/venues/{venue}/availability/?date={tomorrow}", "worker"),
         ("my bookings", "/my/bookings/", "worker"),
         ("  API my bookings", "/api/v1/bookings/", "worker"),
@@ -81,13 +86,13 @@ def endpoints(made: dict) -> list[dict]:
         ("staff day view", f"/staff/palaces/{palace}/today/?date={as_of}", "staff"),
         ("  API palace bookings of the day", f"/api/v1/bookings/?date={as_of}", "staff"),
         ("monthly ledger", f"/performance/palace/{palace}/ledgers/{last_month}/", "manager"),
-        ("  API ledgers", "/api/v1/ledgers/?" + urlencode({"palace": palace, "month": last_month}), "manager"),
+        ("  API ledgers", ledgers, "manager"),
         ("activity ledger", f"/staff/ledger/{palace}/", "staff"),
-        ("  API activities", "/api/v1/activities/?" + urlencode({"palace": palace, "month": last_month}), "staff"),
+        ("  API activities", activities, "staff"),
         ("provincial dashboard", f"/performance/dashboard/?year={year}", "province_officer"),
         ("  API rankings", f"/api/v1/rankings/?metric=person_times&year={year}", "province_officer"),
         ("city dashboard", f"/performance/dashboard/city/{city}/?year={year}", "city_officer"),
-        ("  API city ledgers", "/api/v1/ledgers/?" + urlencode({"city": city, "month": last_month}), "city_officer"),
+        ("  API city ledgers", city_ledgers, "city_officer"),
     ]  # fmt: skip
     return [
         {"name": name, "path": path, "account": account, "api": path.startswith("/api/")}
@@ -110,7 +115,9 @@ def count_queries(spec: dict) -> dict:
     from palace_portal.users.models import User
 
     bench = spec["bench"]
-    users = {role: User.objects.get(pk=bench[role]) for role in {e["account"] for e in spec["endpoints"]} if role}
+    users = {
+        role: User.objects.get(pk=bench[role]) for role in {e["account"] for e in spec["endpoints"]} if role
+    }
     counts = {}
     for endpoint in spec["endpoints"]:
         client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
@@ -246,7 +253,7 @@ def redis_for_bench():
 
 def server_env(db: str, use_redis: bool) -> dict[str, str]:
     env = booking_bench.server_env(db, False)
-    env["API_TOKEN_THROTTLE"] = "1000000/min"
+    env["API_TOKEN_THROTTLE"] = "1000000/min"  # noqa: S105 - a rate, not a password
     if use_redis:
         env["REDIS_URL"] = env["CELERY_BROKER_URL"] = f"redis://127.0.0.1:6379/{REDIS_DB}"
         env.pop("EMAIL_BACKEND", None)
@@ -258,6 +265,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--factor", type=int, default=10)
     parser.add_argument("--db", default=None, help="the scale database (default palace_scale_x<factor>)")
+    parser.add_argument(
+        "--requests", type=int, default=REQUESTS, help="per page or endpoint (default %(default)s)"
+    )
+    parser.add_argument(
+        "--seconds", type=float, default=SECONDS, help="time limit per page (default %(default)s)"
+    )
     parser.add_argument("--count-queries", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.count_queries:
@@ -277,18 +290,36 @@ def main() -> int:
     targets = endpoints(made)
     redis_client = redis_for_bench()
     env = server_env(db, redis_client is not None)
+    # The production settings serve hashed, compressed static files (WhiteNoise's manifest).
+    static_root = tempfile.mkdtemp(prefix="pages_bench_static_")
+    env["DJANGO_STATIC_ROOT"] = static_root
+    try:
+        return _measure(args, db, made, targets, env, redis_client)
+    finally:
+        shutil.rmtree(static_root, ignore_errors=True)
+
+
+def _measure(args, db: str, made: dict, targets: list[dict], env: dict, redis_client) -> int:
+    bench = made["bench"]
+    print("collecting static files …", flush=True)
+    subprocess.run(
+        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=BASE_DIR, env=env, check=True,
+        timeout=600,
+    )  # fmt: skip
 
     print("counting queries in-process …", flush=True)
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as spec:
         json.dump({"bench": bench, "endpoints": targets}, spec)
     try:
         child_env = {**env, "DJANGO_ALLOWED_HOSTS": "testserver", "REDIS_URL": "", "CELERY_BROKER_URL": ""}
-        counted = json.loads(
-            subprocess.run(
-                [PYTHON, __file__, "--count-queries", spec.name], cwd=BASE_DIR, env=child_env, check=True,
-                timeout=900, capture_output=True, text=True,
-            ).stdout.strip().splitlines()[-1]
+        child = subprocess.run(
+            [PYTHON, __file__, "--count-queries", spec.name], cwd=BASE_DIR, env=child_env, timeout=900,
+            capture_output=True, text=True,
         )  # fmt: skip
+        if child.returncode:
+            print(child.stderr[-3000:])
+            raise SystemExit("counting the queries failed")
+        counted = json.loads(child.stdout.strip().splitlines()[-1])
     finally:
         os.unlink(spec.name)
 
@@ -307,7 +338,9 @@ def main() -> int:
         with log.open("w") as out:
             server = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
         booking_bench.wait_for_server(time.monotonic() + 60)
-        print(f"gunicorn on 127.0.0.1:{port}: {WORKERS} workers × {THREADS} threads; signing in …", flush=True)
+        print(
+            f"gunicorn on 127.0.0.1:{port}: {WORKERS} workers × {THREADS} threads; signing in …", flush=True
+        )
         sessions = {
             role: sign_in(port, bench[f"{role}_phone"], made["password"])
             for role in {t["account"] for t in targets if t["account"] and not t["api"]}
@@ -316,7 +349,9 @@ def main() -> int:
         hammer(port, "/api/v1/health/", health_headers, 400, 20)  # every thread's connection opened
         load.append(os.getloadavg()[0])
         print(f"measuring {len(targets)} pages and endpoints with {CLIENTS} clients …", flush=True)
-        measured["health (before)"] = hammer(port, "/api/v1/health/", health_headers, HEALTH_REQUESTS, HEALTH_SECONDS)
+        measured["health (before)"] = hammer(
+            port, "/api/v1/health/", health_headers, HEALTH_REQUESTS, HEALTH_SECONDS
+        )
         for target in targets:
             headers = {"Accept": "application/json" if target["api"] else "text/html"}
             role = target["account"]
@@ -325,9 +360,11 @@ def main() -> int:
             elif role:
                 headers["Cookie"] = sessions[role]
             hammer(port, target["path"], headers, WARM_UP, SECONDS)
-            measured[target["name"]] = hammer(port, target["path"], headers, REQUESTS, SECONDS)
+            measured[target["name"]] = hammer(port, target["path"], headers, args.requests, args.seconds)
             load.append(os.getloadavg()[0])
-        measured["health (after)"] = hammer(port, "/api/v1/health/", health_headers, HEALTH_REQUESTS, HEALTH_SECONDS)
+        measured["health (after)"] = hammer(
+            port, "/api/v1/health/", health_headers, HEALTH_REQUESTS, HEALTH_SECONDS
+        )
     finally:
         booking_bench.stop(server)
         if redis_client is not None:
@@ -343,7 +380,8 @@ def report(made, targets, counted, measured, load, errors, redis_used) -> int:
     counts = made["counts"]
     print()
     print(
-        f"Pages benchmark: ×{made['factor']} province ({counts['palaces']:,} palaces, {counts['venues']:,} venues, "
+        f"Pages benchmark: ×{made['factor']} province ({counts['palaces']:,} palaces, "
+        f"{counts['venues']:,} venues, "
         f"{counts['users']:,} people, {counts['bookings (all)']:,} bookings, {counts['activities']:,} "
         f"activities; as of {made['as_of']}), gunicorn {WORKERS}×{THREADS} gthread, production settings, "
         f"cache {'Redis' if redis_used else 'local memory'}, {CLIENTS} clients, {os.cpu_count()} CPU(s) "
@@ -376,7 +414,12 @@ def report(made, targets, counted, measured, load, errors, redis_used) -> int:
                             f"{[run['status'] for run in counted[name]]}")  # fmt: skip
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(header))]
     for row in rows:
-        print("  " + row[0].ljust(widths[0]) + "  " + "  ".join(str(c).rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)))
+        print(
+            "  "
+            + row[0].ljust(widths[0])
+            + "  "
+            + "  ".join(str(c).rjust(w) for c, w in zip(row[1:], widths[1:], strict=True))
+        )
     print(
         f"  targets: p95 under {TARGET_P95_MS:.0f} ms, at least {TARGET_SHARE:.2f} of the health view's rate "
         f"({health:.0f} requests/s, mean of the two runs), at most {TARGET_QUERIES} queries (warm)"

@@ -386,8 +386,11 @@ class Generator:
                         for weekday in range(5):
                             for starts, ends in ((9, 12), (14, 17)):
                                 sid += 1
-                                shifts.add(sid, f"值班{sid % 97}", "律师" if "legal" in kind else "工作人员",
-                                           weekday, None, f"{starts:02d}:00", f"{ends:02d}:00", pk, vid)  # fmt: skip
+                                role = "律师" if "legal" in kind else "工作人员"
+                                shifts.add(
+                                    sid, f"值班{sid % 97}", role, weekday, None, f"{starts:02d}:00",
+                                    f"{ends:02d}:00", pk, vid,
+                                )  # fmt: skip
                                 for hour in range(starts, ends):
                                     self.shift_of[(vid, weekday, hour)] = sid
             self.venues_of[pk] = by_kind
@@ -449,11 +452,13 @@ class Generator:
             if first:
                 bench_manager = manager
         officers = {}
+        bench_city = self.palaces[0][2]  # the city of the benchmark palace
         for city_id in self.city_ids:
-            officer = person(usable if city_id == self.city_ids[0] else UNUSABLE, "市总工会")
+            officer = person(usable if city_id == bench_city else UNUSABLE, "市总工会")
             aid += 1
             assignments.add(aid, "city_officer", joined, None, city_id, officer, False)
-            officers.setdefault("city", officer)
+            if city_id == bench_city:
+                officers["city"] = officer
         for k in range(2):
             officer = person(usable if k == 0 else UNUSABLE, "省总工会")
             aid += 1
@@ -464,7 +469,7 @@ class Generator:
         self.bench = {
             "worker": 1, "worker_2": 2, "worker_3": 3, "staff": bench_staff, "manager": bench_manager,
             "city_officer": officers["city"], "province_officer": officers["province"],
-            "palace": self.palaces[0][0], "city": self.palaces[0][2],
+            "palace": self.palaces[0][0], "city": self.palaces[0][2],  # the officer's city
         }  # fmt: skip
         tokens = self.table("authtoken_token", "key, created, user_id")
         for role in (
@@ -493,7 +498,8 @@ class Generator:
             "bookings_booking",
             'id, mode, exclusive, start, "end", local_date, party_size, status, fee, check_in_code, purpose, '
             "organisation, offer_expires_at, decision_reason, decided_at, cancelled_at, checked_in_at, "
-            "reminded_at, created_at, updated_at, checked_in_by_id, decided_by_id, palace_id, user_id, venue_id, "
+            "reminded_at, created_at, updated_at, checked_in_by_id, decided_by_id, palace_id, user_id, "
+            "venue_id, "
             "duty_shift_id, queue_rank, offering_id",
         )
         self.booking_id = 0
@@ -515,7 +521,7 @@ class Generator:
                 attempts += 1
                 if made >= target:
                     break
-                vid, pk, kind, mode, capacity, fee, _w = venue
+                vid, pk, kind, mode, capacity, _fee, _w = venue
                 if (day - self.as_of).days > windows[mode]:
                     continue
                 weekday = day.weekday()
@@ -603,7 +609,8 @@ class Generator:
         rng = self.rng
         terms_t = self.table(
             "activities_term",
-            "id, name, starts_on, ends_on, enrolment_opens, enrolment_closes, max_courses, overflow_factor, palace_id",
+            "id, name, starts_on, ends_on, enrolment_opens, enrolment_closes, max_courses, overflow_factor, "
+            "palace_id",
         )
         self.offerings_t = self.table(
             "bookings_offering",
@@ -627,7 +634,8 @@ class Generator:
         )
         self.ratings_t = self.table(
             "activities_rating",
-            "id, subject, teacher, local_date, stars, comment, hidden_at, hidden_reason, created_at, updated_at, "
+            "id, subject, teacher, local_date, stars, comment, hidden_at, hidden_reason, created_at, "
+            "updated_at, "
             "booking_id, course_id, event_id, hidden_by_id, occurrence_id, palace_id, user_id, venue_id",
         )
         self.offering_id = self.occurrence_id = self.attendance_id = self.rating_id = 0
@@ -658,14 +666,16 @@ class Generator:
                     self.offering_id += 1
                     oid = self.offering_id
                     self.offerings_t.add(
-                        oid, "course", f"{title}班", capacity, 0, "lottery" if lottery else "first_come", False,
+                        oid, "course", f"{title}班", capacity, 0, "lottery" if lottery else "first_come",
+                        False,
                         0, True, False, opens, closes, at(sessions[0], hour, minute),
                         at(sessions[-1], hour + 2, minute), 1440, 30, 30, f"course:{cid}", f"term:{tid}", 2,
                         closes if lottery else None, opens - timedelta(days=3), pk, venue,
                     )  # fmt: skip
                     teacher = rng.choice(["王老师", "李老师", "刘老师", "陈老师", "非遗传承人"])
                     courses_t.add(
-                        cid, "", f"{title}班", centre, teacher, "", json.dumps([weekday]), f"{hour:02d}:{minute:02d}",
+                        cid, "", f"{title}班", centre, teacher, "", json.dumps([weekday]),
+                        f"{hour:02d}:{minute:02d}",
                         f"{hour + 2:02d}:{minute:02d}", f"{title}，每周一次，共{len(sessions)}课。", "",
                         "[]", 75, "published", opens - timedelta(days=3), self.staff_of[pk], oid, pk, None,
                         venue, tid, venue_kind == "skill_training", "",
@@ -751,7 +761,8 @@ class Generator:
         )
         eid = 0
         kinds = [("lecture", "education"), ("performance", "culture"), ("competition", "health"),
-                 ("job_fair", "service"), ("mixer", "service"), ("reading_exchange", "education")]  # fmt: skip
+                 ("job_fair", "service"), ("mixer", "service"),
+                 ("reading_exchange", "education")]  # fmt: skip
         for pk, _level, _city in self.palaces:
             by_kind = self.venues_of[pk]
             hall = (by_kind.get("theatre") or by_kind["multi_function_hall"])[0]
@@ -768,11 +779,13 @@ class Generator:
                 oid = self.offering_id
                 title = f"{ACTIVITY_TITLES[kind]}（第{eid}期）"
                 self.offerings_t.add(
-                    oid, "event", title, capacity, 0, "first_come", False, 0, True, False, opens, closes, start,
+                    oid, "event", title, capacity, 0, "first_come", False, 0, True, False, opens, closes,
+                    start,
                     end, 1440, 30, 30, "", "", None, None, opens - timedelta(days=1), pk, hall,
                 )  # fmt: skip
                 events_t.add(
-                    eid, title, kind, centre, "", start, end, day, "", "none", "", "", f"{title}，欢迎职工报名。",
+                    eid, title, kind, centre, "", start, end, day, "", "none", "", "",
+                    f"{title}，欢迎职工报名。",
                     "published", opens - timedelta(days=1), self.staff_of[pk], oid, pk, hall, None, "", "",
                 )  # fmt: skip
                 demand = int(EVENT_SIGNUPS * rng.uniform(0.3, 1.7))
@@ -789,7 +802,8 @@ class Generator:
             self.rating_id += 1
             stars = self.rng.choices([1, 2, 3, 4, 5], weights=[1, 1, 3, 10, 12])[0]
             created = end + timedelta(hours=self.rng.randint(1, 48))
-            self.ratings_t.add(self.rating_id, "venue", "", day, stars, "", None, "", created, created, booking,
+            self.ratings_t.add(self.rating_id, "venue", "", day, stars, "", None, "", created, created,
+                               booking,
                                None, None, None, None, pk, user, venue)  # fmt: skip
         self.counts["ratings"] = self.ratings_t.close()
 
@@ -798,8 +812,9 @@ class Generator:
         rng, n = self.rng, self.factor
         table = self.table(
             "activities_activity",
-            "id, title, kind, centre, off_site, date, end_date, participants, online_viewers, likes, partner_kind, "
-            "partner_name, programme, created_at, created_by_id, palace_id, satellite_point_id, venue_id, series_id",
+            "id, title, kind, centre, off_site, date, end_date, participants, online_viewers, likes, "
+            "partner_kind, partner_name, programme, created_at, created_by_id, palace_id, "
+            "satellite_point_id, venue_id, series_id",
         )
         # A whole year of logged activities up to the as-of day (logged after the fact: none ahead).
         past = [self.as_of - timedelta(days=n) for n in range(364, -1, -1)]
@@ -826,7 +841,8 @@ class Generator:
             table.add(
                 aid, f"{ACTIVITY_TITLES[kind]}", kind, centre, "", day, None,
                 int(rng.lognormvariate(mu, 0.9)), viewers, viewers // 12, partner,
-                "" if partner == "none" else "合作单位", "", at(day, 21) + timedelta(hours=rng.randint(1, 40)),
+                "" if partner == "none" else "合作单位", "",
+                at(day, 21) + timedelta(hours=rng.randint(1, 40)),
                 self.staff_of[pk], pk, None, venue, None,
             )  # fmt: skip
         self.counts["activities"] = table.close()
@@ -974,19 +990,22 @@ def settle_ledgers(db: str, last: date, now: datetime, manager: int, officer: in
         db,
         f"""
         UPDATE performance_ledger SET status = 'accepted', submitted_at = month + interval '1 month 3 days',
-            city_accepted_at = month + interval '1 month 6 days', accepted_at = month + interval '1 month 9 days'
+            city_accepted_at = month + interval '1 month 6 days',
+            accepted_at = month + interval '1 month 9 days'
         WHERE month < date '{last}' - interval '1 month';
         UPDATE performance_ledgerfigure f SET locked_value = f.value FROM performance_ledger l
         WHERE l.id = f.ledger_id AND l.status = 'accepted';
-        UPDATE performance_ledger SET status = 'submitted', submitted_at = timestamptz '{stamp}' - interval '2 days'
+        UPDATE performance_ledger
+        SET status = 'submitted', submitted_at = timestamptz '{stamp}' - interval '2 days'
         WHERE month = date '{last}' - interval '1 month';
         INSERT INTO performance_ledgerstep (action, reason, at, actor_id, ledger_id)
-        SELECT 'submitted', '', submitted_at, {manager}, id FROM performance_ledger WHERE submitted_at IS NOT NULL;
+        SELECT 'submitted', '', submitted_at, {manager}, id FROM performance_ledger
+        WHERE submitted_at IS NOT NULL;
         INSERT INTO performance_ledgerstep (action, reason, at, actor_id, ledger_id)
         SELECT 'accepted', '', accepted_at, {officer}, id FROM performance_ledger WHERE status = 'accepted';
         ANALYZE performance_ledger; ANALYZE performance_ledgerfigure; ANALYZE performance_ledgerstep;
-    """,
-    )  # noqa: S608 - dates and ids we made
+    """,  # noqa: S608 - dates and ids we made
+    )
 
 
 def build(
