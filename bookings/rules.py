@@ -68,7 +68,12 @@ def rule_for(venue: Venue) -> BookingRule:
     """
     rule = getattr(venue, "_rule_cache", None)
     if rule is None:
-        rule = BookingRule.objects.filter(venue=venue).first()
+        related = Venue.booking_rule.related
+        if related.is_cached(venue):
+            # Loaded with the venue (select_related("booking_rule")): None when staff never saved one.
+            rule = related.get_cached_value(venue)
+        else:
+            rule = BookingRule.objects.filter(venue=venue).first()
         if rule is None:
             rule = BookingRule(venue=venue, palace_id=venue.palace_id, **rule_defaults(venue))
         venue._rule_cache = rule

@@ -215,20 +215,32 @@ def venue_slots(
     `hours` (the palace's opening hours) and `closures` (the palace's closures, any venue) may be
     passed when already loaded, e.g. for several days at once; otherwise two queries."""
     taken = taken or {}
-    palace = venue.palace
+    if not venue.is_active:
+        return []
+    palace_id = venue.palace_id
     if closures is None:
-        closed = (
-            Closure.objects.filter(palace=palace)
+        closing = (
+            Closure.objects.filter(palace_id=palace_id)
             .covering(day)
             .filter(Q(venue__isnull=True) | Q(venue=venue))
-            .exists()
         )
+        if hours is None:
+            # One round trip: the day's opening intervals, each saying whether a closure covers the
+            # day (no intervals: closed anyway). A booking asks this on every request.
+            hours = list(
+                OpeningHours.objects.filter(palace_id=palace_id, weekday=day.weekday()).annotate(
+                    closed=Exists(closing)
+                )
+            )
+            closed = any(h.closed for h in hours)
+        else:
+            closed = closing.exists()
     else:
         closed = _closure_on(closures, day, venue.pk) is not None
-    if not venue.is_active or closed:
+    if closed:
         return []
     if hours is None:
-        hours = list(OpeningHours.objects.filter(palace=palace, weekday=day.weekday()))
+        hours = list(OpeningHours.objects.filter(palace_id=palace_id, weekday=day.weekday()))
     length = timedelta(minutes=venue.slot_minutes)
     capacity = venue_slot_capacity(venue)
     slots: list[Slot] = []

@@ -92,6 +92,13 @@ def lock_ranges(venue: Venue) -> None:
 
 def take_places(venue: Venue, rng: SlotRange, party: int) -> bool:
     """Raise the slot's counter by `party` if the places are there. The database decides."""
+    # The common case in one round trip: the counter exists and has the places. Its capacity is
+    # set to the slot's at the same time (the duty roster or the venue's capacity may have
+    # changed; the condition keeps it from going below what is taken).
+    if SlotCounter.objects.filter(
+        venue=venue, start=rng.start, taken__lte=rng.capacity - party
+    ).update(taken=F("taken") + party, capacity=rng.capacity):
+        return True
     counter, _created = SlotCounter.objects.get_or_create(
         venue=venue,
         start=rng.start,
