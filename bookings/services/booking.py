@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,10 +22,11 @@ from venues.models import Palace, Venue
 
 from .. import notifications
 from ..access import is_staff_of
-from ..models import Booking, BookingRule, Suspension
+from ..models import Booking, BookingRule
 from ..rules import cancel_deadline, checkin_window, in_member_hours, rule_for, window_last_date
 from .appointment import matter_record
 from .common import CODE_ALPHABET, lock_booking, lock_user, mark_checked_in, new_check_in_code
+from .facts import booking_facts, person_lock
 from .offering import offering_check_in, offering_check_withdrawable, offering_leave_family
 from .places import (
     SlotRange,
@@ -120,51 +120,6 @@ def _check_limits(user, rule: BookingRule, start: datetime, now: datetime, *, ex
     _refuse_over_limits(rule, counts)
 
 
-def _booking_facts(user, venue: Venue, start: datetime, end: datetime, now: datetime) -> dict[str, int]:
-    """What booking_create asks of the bookings table, in one query (conditional counts).
-
-    `already`: the person's open bookings of this venue overlapping the time (`already_booked`);
-    `active`, `on_day`, `in_week`: the per-person limits; `queue`: people waiting for an
-    overlapping time here; `busy`: bookings holding an overlapping range of a venue booked whole.
-    Asked after the venue's range lock (exclusive venues), so `busy` is exact.
-    """
-    person_rows, limits = _limit_filters(user, start, now)
-    overlapping = Q(venue=venue, start__lt=end, end__gt=start)
-    facts = {
-        "already": Count("pk", filter=Q(user=user, status__in=Booking.OPEN) & overlapping),
-        **{name: Count("pk", filter=person_rows & where) for name, where in limits.items()},
-        "queue": Count("pk", filter=Q(status=Status.WAITLISTED) & overlapping),
-        "busy": Count("pk", filter=Q(exclusive=True, status__in=Booking.HOLDING) & overlapping),
-    }
-    return Booking.objects.filter(person_rows | overlapping | Q(user=user, venue=venue)).aggregate(**facts)
-
-
-def _lock_person(user, venue: Venue, now: datetime) -> tuple[int, int | None]:
-    """Lock the person's row; read the venue's capacity and the person's suspension in force.
-
-    The lock serialises one person's bookings so that two at once cannot both pass a limit
-    (`lock_user`, whose FOR NO KEY UPDATE this keeps). The capacity is read inside the
-    transaction: one staff changed since the venue was loaded must not be written back over the
-    slot's counter by take_places. One round trip for the three.
-    """
-    in_force = (
-        Suspension.objects.filter(
-            user=OuterRef("pk"), lifted_at__isnull=True, starts_at__lte=now, ends_at__gt=now
-        )
-        .order_by("-ends_at")
-        .values("pk")[:1]
-    )
-    capacity = Venue.objects.filter(pk=venue.pk).values("capacity")[:1]
-    return (
-        get_user_model()
-        .objects.select_for_update(no_key=True, of=("self",))
-        .filter(pk=user.pk)
-        .annotate(venue_capacity=Subquery(capacity), suspension_id=Subquery(in_force))
-        .values_list("venue_capacity", "suspension_id")
-        .get()
-    )
-
-
 def booking_create(
     *,
     user,
@@ -209,7 +164,7 @@ def booking_create(
     staff = is_staff_of(user, venue.palace)
 
     with transaction.atomic():
-        venue.capacity, suspension_id = _lock_person(user, venue, now)
+        venue.capacity, suspension_id = person_lock(user_id=user.pk, venue_id=venue.pk, now=now)
         if not staff and suspension_id is not None:
             refuse_if_suspended(user, now=now)
         rng = match_slots(venue, rule, start, end)
@@ -220,7 +175,7 @@ def booking_create(
         if exclusive and not is_request:
             # Before counting: with the venue's range lock held, the overlap count is exact.
             lock_ranges(venue)
-        facts = _booking_facts(user, venue, start, end, now)
+        facts = booking_facts(user_id=user.pk, venue_id=venue.pk, start=start, end=end, now=now)
         if facts["already"]:
             raise RuleViolation(_("You already have a booking at this time here."), code="already_booked")
         if not staff:
@@ -263,7 +218,7 @@ def booking_create(
 def _claim(venue: Venue, rng: SlotRange, booking: Booking, *, waitlist: bool, facts: dict[str, int]) -> str:
     """Confirm the booking if the places are free (saving it), or put it on the waitlist.
 
-    `facts`: `_booking_facts`, read after the range lock for a venue booked whole.
+    `facts`: `booking_facts`, read after the range lock for a venue booked whole.
     """
     exclusive = booking.exclusive
     # Nobody joins ahead of the queue: while people wait for this time, newcomers wait too.
