@@ -172,14 +172,22 @@ def booking_create(
         if not staff and not user.is_member and (venue.member_only or in_member_hours(rule, start)):
             raise RuleViolation(_("This is for trade-union members only."), code="members_only")
         exclusive = venue.booking_mode in (BookingMode.EXCLUSIVE, BookingMode.REQUEST)
-        if exclusive and not is_request:
-            # Before counting: with the venue's range lock held, the overlap count is exact.
-            lock_ranges(venue)
         facts = booking_facts(user_id=user.pk, venue_id=venue.pk, start=start, end=end, now=now)
         if facts["already"]:
             raise RuleViolation(_("You already have a booking at this time here."), code="already_booked")
         if not staff:
             _refuse_over_limits(rule, facts)
+        if exclusive and not is_request:
+            if (facts["queue"] or facts["busy"]) and not waitlist:
+                # A committed booking holds the time (or people wait for it): refused at once,
+                # without queueing for the venue's lock behind everyone else racing for it.
+                raise RuleViolation(_("Someone has just booked this time."), code="slot_taken")
+            lock_ranges(venue)
+            if waitlist:
+                # Where a newcomer joins the queue is decided under the lock.
+                facts = booking_facts(user_id=user.pk, venue_id=venue.pk, start=start, end=end, now=now)
+            # Free when read: a booking committed since then makes the insert fail (PostgreSQL's
+            # exclusion constraint; SQLite serialises writing transactions): `slot_taken`.
 
         booking = Booking(
             palace=venue.palace,

@@ -108,6 +108,12 @@ def take_places(venue: Venue, rng: SlotRange, party: int) -> bool:
         taken=F("taken") + party, capacity=rng.capacity
     ):
         return True
+    known = (
+        SlotCounter.objects.filter(venue=venue, start=rng.start).values_list("capacity", flat=True).first()
+    )
+    if known == rng.capacity:
+        # The counter exists with the slot's capacity and had no room: full (a cheap refusal).
+        return False
     counter, _created = SlotCounter.objects.get_or_create(
         venue=venue,
         start=rng.start,
