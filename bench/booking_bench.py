@@ -6,14 +6,17 @@ What it does, and undoes, by itself:
 1. creates a database `palace_bench_<pid>` on PostgreSQL at 127.0.0.1:5432 (user postgres),
    migrates it and seeds a palace with many venues and workers with API tokens;
 2. starts gunicorn with the production settings (DEBUG off) on a free loopback port;
-3. measures, each phase bounded by a request count and a time limit:
+3. measures, the bookings and the bare view with the same load generator (wrk, 16 keep-alive
+   connections, 10 s each, Lua scripts in bench/wrk/; `--load python`: Python threads, bounded
+   by a request count and a time limit):
    - non-conflicting bookings (`POST /api/v1/bookings/`, every booking a different slot):
      bookings per second, p50/p95 latency;
    - 200 clients released at once at one exclusive slot, then at a 30-place shared slot: the
      time until all 200 have their answer, how many got 201, how many places are overbooked
      (must be 0), and that nobody got a 5xx;
    - the same server on a bare one-query JSON view (`GET /api/v1/health/`): requests per second;
-4. prints a table with the figures and the ratio, stops gunicorn and drops the database.
+4. prints a table with the figures and the ratio bookings / bare view (goal: at least 40%),
+   stops gunicorn and drops the database.
 
 Celery: when Redis answers on 127.0.0.1:6379 and its database 12 is empty, the server uses it
 as broker and cache, as production does (messages are queued, no worker sends them), and the
