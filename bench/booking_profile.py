@@ -99,7 +99,7 @@ def main() -> int:
         from bookings.models import Booking
 
         done = set(Booking.objects.values_list("venue_id", "start"))
-        tokens = iter(seeded["tokens"][: booking_bench.BOOKINGS])
+        tokens = iter(seeded["tokens"][: len(seeded["slots"])])
         jobs = []
         for venue, start, end in seeded["slots"]:
             token = next(tokens)
