@@ -6,14 +6,17 @@ What it does, and undoes, by itself:
 1. creates a database `palace_bench_<pid>` on PostgreSQL at 127.0.0.1:5432 (user postgres),
    migrates it and seeds a palace with many venues and workers with API tokens;
 2. starts gunicorn with the production settings (DEBUG off) on a free loopback port;
-3. measures, each phase bounded by a request count and a time limit:
+3. measures, the bookings and the bare view with the same load generator (wrk, 16 keep-alive
+   connections, 10 s each, Lua scripts in bench/wrk/; `--load python`: Python threads, bounded
+   by a request count and a time limit):
    - non-conflicting bookings (`POST /api/v1/bookings/`, every booking a different slot):
      bookings per second, p50/p95 latency;
    - 200 clients released at once at one exclusive slot, then at a 30-place shared slot: the
      time until all 200 have their answer, how many got 201, how many places are overbooked
      (must be 0), and that nobody got a 5xx;
    - the same server on a bare one-query JSON view (`GET /api/v1/health/`): requests per second;
-4. prints a table with the figures and the ratio, stops gunicorn and drops the database.
+4. prints a table with the figures and the ratio bookings / bare view (goal: at least 40%),
+   stops gunicorn and drops the database.
 
 Celery: when Redis answers on 127.0.0.1:6379 and its database 12 is empty, the server uses it
 as broker and cache, as production does (messages are queued, no worker sends them), and the
@@ -27,6 +30,7 @@ import http.client
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -44,10 +48,13 @@ PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
 REDIS_DB = 12
 
 # Sizes and limits. Every loop is bounded by both a count and a time.
-VENUES = 40  # exclusive courts for the non-conflicting bookings
+VENUES = 100  # exclusive courts for the non-conflicting bookings
 DAYS = (1, 2, 3, 4, 5, 6)  # days ahead, all inside a court's 7-day booking window
 HOURS = range(9, 21)  # the palace is open 09:00–21:00, one-hour slots
-BOOKINGS = 1500  # non-conflicting bookings (each by a different worker: per-person limits)
+BOOKINGS = 1500  # non-conflicting bookings, Python load generator (each by a different worker)
+# With wrk the phases are timed: every distinct slot (VENUES × DAYS × HOURS) gets a worker of its
+# own, more than the phase can use up at a few hundred bookings a second.
+WRK_SECONDS = 10
 BOOKING_CLIENTS = 16
 BOOKING_SECONDS = 60
 RACERS = 200
@@ -57,6 +64,7 @@ HEALTH_REQUESTS = 6000
 HEALTH_CLIENTS = 16
 HEALTH_SECONDS = 30
 WORKERS, THREADS = 2, 4
+BENCH_DIR = Path(__file__).resolve().parent
 
 
 # --- Seeding (runs inside Django, in a child process with the benchmark's environment) -----------
@@ -107,7 +115,8 @@ def seed() -> None:
     race_court = venue("比赛场", "badminton", 4)
     gym = venue("健身房", "gym", SHARED_CAPACITY)
 
-    people = BOOKINGS + 2 * RACERS
+    slots_count = len(DAYS) * len(HOURS) * VENUES
+    people = slots_count + 2 * RACERS
     unusable = make_password(None)  # token users: nobody signs in with a password
     users = User.objects.bulk_create(
         User(phone=f"1570{i:07d}", real_name=f"职工{i}", password=unusable) for i in range(people)
@@ -119,12 +128,12 @@ def seed() -> None:
         return timezone.make_aware(datetime.combine(day, clock(hour))).isoformat()
 
     slots = [(c.pk, at(d, h), at(d, h + 1)) for d in DAYS for h in HOURS for c in courts]
-    assert len(slots) >= BOOKINGS, "not enough distinct slots for the non-conflicting bookings"
+    assert len(slots) == slots_count >= BOOKINGS, "not enough distinct slots for the bookings"
     print(
         json.dumps(
             {
                 "tokens": [t.key for t in tokens],
-                "slots": slots[:BOOKINGS],
+                "slots": slots,
                 "race_court": race_court.pk,
                 "gym": gym.pk,
                 "race_slot": [at(1, 18), at(1, 19)],
@@ -235,7 +244,7 @@ def bench_bookings(seeded: dict) -> dict:
         token, body = job
         return timed(client, "POST", "/api/v1/bookings/", body, token)
 
-    results, elapsed = run_clients(BOOKING_CLIENTS, jobs, book, BOOKING_SECONDS)
+    results, elapsed = run_clients(BOOKING_CLIENTS, jobs[:BOOKINGS], book, BOOKING_SECONDS)
     created = [r for r in results if r["status"] == 201]
     latencies = [r["seconds"] for r in results]
     return {
@@ -246,6 +255,69 @@ def bench_bookings(seeded: dict) -> dict:
         "p50_ms": 1000 * percentile(latencies, 0.50),
         "p95_ms": 1000 * percentile(latencies, 0.95),
         "sample_error": next((r.get("data", b"")[:300] for r in results if r["status"] != 201), b""),
+    }
+
+
+def wrk_binary() -> str | None:
+    """wrk, installed from Debian's packages when missing and we may (as .ci/run installs chromium)."""
+    found = shutil.which("wrk")
+    if found is None and os.geteuid() == 0 and shutil.which("apt-get"):
+        print("installing wrk (apt-get install wrk) …", flush=True)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "wrk"], capture_output=True, timeout=300, check=False
+        )
+        found = shutil.which("wrk")
+    return found
+
+
+def run_wrk(wrk: str, script: str, args: list[str], seconds: int) -> dict:
+    """One wrk run (1 thread, the phase's keep-alive connections); its Lua script's JSON line."""
+    completed = subprocess.run(
+        [wrk, "-t", "1", "-c", str(BOOKING_CLIENTS), "-d", f"{seconds}s", "--timeout", "30s",
+         "-s", str(BENCH_DIR / "wrk" / script), f"http://127.0.0.1:{PORT}/", "--", *args],
+        capture_output=True, text=True, timeout=seconds + 120, check=True,
+    )  # fmt: skip
+    line = next(line for line in completed.stdout.splitlines() if line.startswith("WRKJSON "))
+    return json.loads(line.removeprefix("WRKJSON "))
+
+
+def bench_bookings_wrk(wrk: str, seeded: dict) -> dict:
+    """The non-conflicting bookings from wrk: each request a different slot and worker."""
+    jobs = Path(tempfile.gettempdir()) / f"palace_bench_jobs_{os.getpid()}.tsv"
+    lines = [
+        f"{token}\t{json.dumps({'venue': venue, 'start': start, 'end': end})}"
+        for token, (venue, start, end) in zip(seeded["tokens"], seeded["slots"], strict=False)
+    ]
+    jobs.write_text("\n".join(lines) + "\n")
+    try:
+        result = run_wrk(wrk, "bookings.lua", [str(jobs), "1"], WRK_SECONDS)
+    finally:
+        jobs.unlink(missing_ok=True)
+    statuses = Counter({int(k): v for k, v in result["statuses"].items()})
+    created = statuses[201]
+    if result["jobs_used"] > len(lines):
+        raise SystemExit(f"wrk used {result['jobs_used']} jobs of {len(lines)}: seed more slots")
+    return {
+        "requests": result["requests"],
+        "created": created,
+        "statuses": statuses,
+        "per_second": created / result["duration_s"],
+        "p50_ms": result["p50_ms"],
+        "p95_ms": result["p95_ms"],
+        "sample_error": result["sample"].encode(),
+        "socket_errors": result["socket_errors"],
+    }
+
+
+def bench_health_wrk(wrk: str) -> dict:
+    result = run_wrk(wrk, "get.lua", ["/api/v1/health/"], WRK_SECONDS)
+    ok = int(result["statuses"].get("200", 0))
+    return {
+        "requests": result["requests"],
+        "ok": ok,
+        "per_second": ok / result["duration_s"],
+        "p50_ms": result["p50_ms"],
+        "p95_ms": result["p95_ms"],
     }
 
 
@@ -407,9 +479,22 @@ PORT = 0
 
 
 def main() -> int:
-    global PORT
+    global PORT, WORKERS, THREADS
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.parse_args()
+    parser.add_argument(
+        "--load",
+        choices=["wrk", "python"],
+        default="wrk",
+        help="load generator of the bookings and the bare view (default wrk, installed if missing; "
+        "python: threads of http.client, the generator of earlier runs)",
+    )
+    parser.add_argument("--workers", type=int, default=WORKERS)
+    parser.add_argument("--threads", type=int, default=THREADS)
+    args = parser.parse_args()
+    WORKERS, THREADS = args.workers, args.threads
+    wrk = wrk_binary() if args.load == "wrk" else None
+    if args.load == "wrk" and wrk is None:
+        print("wrk is not available: the Python load generator measures instead", flush=True)
 
     db = f"palace_bench_{os.getpid()}"
     redis_client = redis_for_bench()
@@ -444,14 +529,18 @@ def main() -> int:
         # Warm up: every worker thread opens its database connection before anything is timed.
         run_clients(HEALTH_CLIENTS, range(400), lambda c, _j: timed(c, "GET", "/api/v1/health/"), 30)
 
-        bookings = bench_bookings(seeded)
-        tokens = seeded["tokens"][BOOKINGS:]
+        if wrk:
+            run_wrk(wrk, "get.lua", ["/api/v1/health/"], 2)  # wrk's connections, warm
+            bookings = bench_bookings_wrk(wrk, seeded)
+        else:
+            bookings = bench_bookings(seeded)
+        tokens = seeded["tokens"][len(seeded["slots"]) :]
         start, end = seeded["race_slot"]
         exclusive = bench_race(tokens[:RACERS], seeded["race_court"], start, end)
         exclusive.update(overbooked(db, seeded["race_court"], start, 1))
         shared = bench_race(tokens[RACERS:], seeded["gym"], start, end)
         shared.update(overbooked(db, seeded["gym"], start, SHARED_CAPACITY))
-        health = bench_health()
+        health = bench_health_wrk(wrk) if wrk else bench_health()
     finally:
         stop(server)
         psql("postgres", f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
@@ -466,8 +555,11 @@ def main() -> int:
     print(
         f"Booking benchmark: gunicorn {WORKERS}×{THREADS} gthread, production settings, PostgreSQL "
         f"{psql('postgres', 'SHOW server_version')}, {cpu} CPU(s) shared with the load generator, "
-        f"Celery {'→ Redis' if redis_client is not None else 'eager'}"
+        f"Celery {'→ Redis' if redis_client is not None else 'eager'}; load from "
+        f"{'wrk (1 thread, C)' if wrk else 'Python threads (http.client)'}, {BOOKING_CLIENTS} keep-alive "
+        f"connections{f', {WRK_SECONDS} s a phase' if wrk else ''}; machine load {os.getloadavg()[0]:.1f}"
     )
+    ratio = bookings["per_second"] / max(health["per_second"], 1e-9)
     rows = [
         ("non-conflicting bookings", f"{bookings['per_second']:.0f} bookings/s "
          f"({bookings['created']} of {bookings['requests']} created, {BOOKING_CLIENTS} clients)"),
@@ -483,7 +575,8 @@ def main() -> int:
          f"counter {shared['counter']}, of {SHARED_CAPACITY})"),
         ("bare one-query JSON view", f"{health['per_second']:.0f} requests/s "
          f"(p50 {health['p50_ms']:.1f} ms, p95 {health['p95_ms']:.1f} ms)"),
-        ("ratio health : bookings", f"{health['per_second'] / max(bookings['per_second'], 1e-9):.1f} : 1"),
+        ("bookings / bare view", f"{100 * ratio:.1f}% (health : bookings {1 / max(ratio, 1e-9):.1f} : 1; "
+         "goal at least 40%)"),
     ]  # fmt: skip
     print(table(rows))
     if bookings["created"] != bookings["requests"]:

@@ -39,6 +39,11 @@ def _assignments(user) -> list[StaffAssignment]:
     return cached
 
 
+def remember_no_assignments(user) -> None:
+    """The caller learnt, in a query of its own, that the user holds no post: skip the lookup."""
+    setattr(user, _CACHE_ATTR, [])
+
+
 def forget(user) -> None:
     """Drop the per-object cache after the user's assignments changed."""
     if user is not None and hasattr(user, _CACHE_ATTR):

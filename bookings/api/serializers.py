@@ -49,7 +49,7 @@ class AwareDateTimeField(serializers.DateTimeField):
 
 class BookingCreateSerializer(serializers.Serializer):
     venue = serializers.PrimaryKeyRelatedField(
-        queryset=Venue.objects.listed().select_related("palace"),
+        queryset=Venue.objects.listed().select_related("palace", "booking_rule"),
         help_text=_("A venue of the public directory (GET /api/v1/venues/)"),
     )
     start = AwareDateTimeField(help_text=_("Start of a slot, with offset, e.g. 2026-03-02T19:00:00+08:00"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,13 +26,13 @@ from ..models import Booking, BookingRule
 from ..rules import cancel_deadline, checkin_window, in_member_hours, rule_for, window_last_date
 from .appointment import matter_record
 from .common import CODE_ALPHABET, lock_booking, lock_user, mark_checked_in, new_check_in_code
+from .facts import booking_facts, person_lock
 from .offering import offering_check_in, offering_check_withdrawable, offering_leave_family
 from .places import (
     SlotRange,
     lock_ranges,
     match_slots,
     offer_freed_places,
-    queue_exists,
     range_is_free,
     release_places,
     take_places,
@@ -65,39 +66,58 @@ def _check_window(rule: BookingRule, start: datetime, now: datetime) -> None:
         )
 
 
-def _check_limits(user, rule: BookingRule, start: datetime, now: datetime, *, exclude_pk=None) -> None:
-    """Per-person limits, counted across every palace of the province (`exclude_pk`: the booking
-    being decided, already among the person's rows)."""
-    venue_bookings = Booking.objects.of_venues().exclude(pk=exclude_pk)
-    active = venue_bookings.filter(user=user, status__in=Booking.ACTIVE, end__gt=now)
-    if active.count() >= rule.max_active:
+def _limit_filters(user, start: datetime, now: datetime) -> tuple[Q, dict[str, Q]]:
+    """The person's rows the per-person limits look at, and what each limit counts among them.
+
+    Counted across every palace of the province, venue bookings only (not sign-ups of offerings).
+    """
+    day = timezone.localtime(start).date()
+    monday = day - timedelta(days=day.weekday())
+    sunday_after = monday + timedelta(days=7)
+    counted = (*Booking.ACTIVE, Status.CHECKED_IN)
+    # A day's and a week's bookings still count once checked in, and whether over or not.
+    limits = {
+        "active": Q(status__in=Booking.ACTIVE, end__gt=now),
+        "on_day": Q(status__in=counted, local_date=day),
+        "in_week": Q(status__in=counted, local_date__gte=monday, local_date__lt=sunday_after),
+    }
+    rows = Q(user=user, offering__isnull=True) & (
+        Q(end__gt=now) | Q(local_date__gte=monday, local_date__lt=sunday_after)
+    )
+    return rows, limits
+
+
+def _refuse_over_limits(rule: BookingRule, counts: dict[str, int]) -> None:
+    if counts["active"] >= rule.max_active:
         raise RuleViolation(
             _("You already have %(count)d active bookings, the most allowed here.")
             % {"count": rule.max_active},
             code="limit_reached",
         )
-    day = timezone.localtime(start).date()
-    # A day's bookings still count once checked in (as in the week below), and whether over or not.
-    on_day = venue_bookings.filter(user=user, status__in=(*Booking.ACTIVE, Status.CHECKED_IN), local_date=day)
-    if on_day.count() >= rule.max_per_day:
+    if counts["on_day"] >= rule.max_per_day:
         raise RuleViolation(
             _("You already have %(count)d bookings on that day, the most allowed here.")
             % {"count": rule.max_per_day},
             code="limit_reached",
         )
-    monday = day - timedelta(days=day.weekday())
-    in_week = venue_bookings.filter(
-        user=user,
-        status__in=(*Booking.ACTIVE, Status.CHECKED_IN),
-        local_date__gte=monday,
-        local_date__lt=monday + timedelta(days=7),
-    )
-    if in_week.count() >= rule.max_per_week:
+    if counts["in_week"] >= rule.max_per_week:
         raise RuleViolation(
             _("You already have %(count)d bookings in that week, the most allowed here.")
             % {"count": rule.max_per_week},
             code="limit_reached",
         )
+
+
+def _check_limits(user, rule: BookingRule, start: datetime, now: datetime, *, exclude_pk=None) -> None:
+    """Per-person limits, counted across every palace of the province (`exclude_pk`: the booking
+    being decided, already among the person's rows). One query: conditional counts."""
+    rows, limits = _limit_filters(user, start, now)
+    counts = (
+        Booking.objects.filter(rows)
+        .exclude(pk=exclude_pk)
+        .aggregate(**{name: Count("pk", filter=where) for name, where in limits.items()})
+    )
+    _refuse_over_limits(rule, counts)
 
 
 def booking_create(
@@ -144,29 +164,37 @@ def booking_create(
     staff = is_staff_of(user, venue.palace)
 
     with transaction.atomic():
-        lock_user(user)
-        # Read inside the transaction: a capacity staff changed since the venue was loaded must
-        # not be written back over the slot's counter by take_places.
-        venue.capacity = Venue.objects.values_list("capacity", flat=True).get(pk=venue.pk)
-        if not staff:
+        venue.capacity, suspension_id = person_lock(user_id=user.pk, venue_id=venue.pk, now=now)
+        if not staff and suspension_id is not None:
             refuse_if_suspended(user, now=now)
         rng = match_slots(venue, rule, start, end)
         _check_window(rule, start, now)
         if not staff and not user.is_member and (venue.member_only or in_member_hours(rule, start)):
             raise RuleViolation(_("This is for trade-union members only."), code="members_only")
-        if Booking.objects.filter(
-            user=user, venue=venue, status__in=Booking.OPEN, start__lt=end, end__gt=start
-        ).exists():
+        exclusive = venue.booking_mode in (BookingMode.EXCLUSIVE, BookingMode.REQUEST)
+        facts = booking_facts(user_id=user.pk, venue_id=venue.pk, start=start, end=end, now=now)
+        if facts["already"]:
             raise RuleViolation(_("You already have a booking at this time here."), code="already_booked")
         if not staff:
-            _check_limits(user, rule, start, now)
+            _refuse_over_limits(rule, facts)
+        if exclusive and not is_request:
+            if (facts["queue"] or facts["busy"]) and not waitlist:
+                # A committed booking holds the time (or people wait for it): refused at once,
+                # without queueing for the venue's lock behind everyone else racing for it.
+                raise RuleViolation(_("Someone has just booked this time."), code="slot_taken")
+            lock_ranges(venue)
+            if waitlist:
+                # Where a newcomer joins the queue is decided under the lock.
+                facts = booking_facts(user_id=user.pk, venue_id=venue.pk, start=start, end=end, now=now)
+            # Free when read: a booking committed since then makes the insert fail (PostgreSQL's
+            # exclusion constraint; SQLite serialises writing transactions): `slot_taken`.
 
         booking = Booking(
-            palace_id=venue.palace_id,
+            palace=venue.palace,
             venue=venue,
             user=user,
             mode=venue.booking_mode,
-            exclusive=venue.booking_mode in (BookingMode.EXCLUSIVE, BookingMode.REQUEST),
+            exclusive=exclusive,
             start=start,
             end=end,
             local_date=timezone.localtime(start).date(),
@@ -181,7 +209,7 @@ def booking_create(
             booking.status = Status.PENDING
             booking.save()
         else:
-            booking.status = _claim(venue, rng, booking, waitlist=waitlist)
+            booking.status = _claim(venue, rng, booking, waitlist=waitlist, facts=facts)
         if is_appointment:
             matter_record(booking=booking, text=matter)
         # Places nobody ahead could take (their parties are larger) must not stay empty while
@@ -191,27 +219,35 @@ def booking_create(
         # The outbox knows confirmations (and offers, written by waitlist_offer_freed); a pending request
         # or a place on the waitlist is shown on the page at once.
         if booking.status == Status.CONFIRMED:
-            notifications.notify(user=user, kind="booking_confirmed", booking=booking)
+            notifications.notify(user=user, kind="booking_confirmed", booking=booking, first=True)
     return booking
 
 
-def _claim(venue: Venue, rng: SlotRange, booking: Booking, *, waitlist: bool) -> str:
-    """Confirm the booking if the places are free (saving it), or put it on the waitlist."""
+def _claim(venue: Venue, rng: SlotRange, booking: Booking, *, waitlist: bool, facts: dict[str, int]) -> str:
+    """Confirm the booking if the places are free (saving it), or put it on the waitlist.
+
+    `facts`: `booking_facts`, read after the range lock for a venue booked whole.
+    """
     exclusive = booking.exclusive
-    if exclusive:
-        lock_ranges(venue)
     # Nobody joins ahead of the queue: while people wait for this time, newcomers wait too.
-    free = not queue_exists(venue, rng.start, rng.end)
+    free = not facts["queue"]
     if free and exclusive:
-        free = range_is_free(venue, rng.start, rng.end)
+        free = not facts["busy"]
         if free:
             booking.status = Status.CONFIRMED
+            if not waitlist:
+                # No savepoint (two round trips) when a lost race ends the transaction anyway.
+                try:
+                    booking.save()
+                except IntegrityError:
+                    # A concurrent booking won the range (PostgreSQL's exclusion constraint).
+                    raise RuleViolation(_("Someone has just booked this time."), code="slot_taken") from None
+                return Status.CONFIRMED
             try:
                 with transaction.atomic():
                     booking.save()
                 return Status.CONFIRMED
             except IntegrityError:
-                # A concurrent booking won the range (PostgreSQL's exclusion constraint).
                 booking.pk = None
                 free = False
     elif free:

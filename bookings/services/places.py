@@ -86,12 +86,34 @@ def lock_ranges(venue: Venue) -> None:
     one with "deadlock detected" (a 500), which the racing tests showed. Taken first, this lock
     makes the overlap check before the insert exact, so the insert never waits; the constraint
     stays as the guarantee. FOR NO KEY UPDATE: bookings referring to the venue are not blocked.
+
+    No ordering: the venue's default one joins the palace and the region, and FOR ... UPDATE
+    without OF locks every joined row, which made each booking of a palace wait for the last one
+    (the palace's row held until commit).
     """
-    Venue.objects.select_for_update(no_key=True).filter(pk=venue.pk).values_list("pk", flat=True).first()
+    list(
+        Venue.objects.select_for_update(no_key=True)
+        .filter(pk=venue.pk)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
 
 
 def take_places(venue: Venue, rng: SlotRange, party: int) -> bool:
     """Raise the slot's counter by `party` if the places are there. The database decides."""
+    # The common case in one round trip: the counter exists and has the places. Its capacity is
+    # set to the slot's at the same time (the duty roster or the venue's capacity may have
+    # changed; the condition keeps it from going below what is taken).
+    if SlotCounter.objects.filter(venue=venue, start=rng.start, taken__lte=rng.capacity - party).update(
+        taken=F("taken") + party, capacity=rng.capacity
+    ):
+        return True
+    known = (
+        SlotCounter.objects.filter(venue=venue, start=rng.start).values_list("capacity", flat=True).first()
+    )
+    if known == rng.capacity:
+        # The counter exists with the slot's capacity and had no room: full (a cheap refusal).
+        return False
     counter, _created = SlotCounter.objects.get_or_create(
         venue=venue,
         start=rng.start,

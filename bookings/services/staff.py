@@ -391,7 +391,13 @@ def _service_window(actor, venue: Venue) -> None:
 def _lock_roster(venue: Venue) -> list[DutyShift]:
     # Locking the venue serialises roster changes of one window. NO KEY: bookings inserted
     # meanwhile (their foreign-key check) must not wait for it while holding a slot counter.
-    Venue.objects.select_for_update(no_key=True).filter(pk=venue.pk).values_list("pk", flat=True).first()
+    # No ordering: the venue's default one joins (and so would lock) the palace and the region.
+    list(
+        Venue.objects.select_for_update(no_key=True)
+        .filter(pk=venue.pk)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
     return list(DutyShift.objects.filter(venue=venue))
 
 

@@ -282,7 +282,7 @@ CONTENT_SECURITY_POLICY = {
 # --- REST framework -----------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "venues.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Closed by default: a public endpoint opens itself with `permission_classes = [AllowAny]`.

@@ -1,0 +1,99 @@
+"""How many SQL statements a booking costs over the API (issue 13): a bound, so regressions fail.
+
+A booking used to take 21 statements (the person's lock, the suspension, the capacity, closures,
+opening hours, the rule, the staff posts, the duplicate check, three limit counts, the queue, the
+range lock and overlap check, a savepoint around the insert, the palace for the message, the
+outbox insert and its re-read). docs/performance.md ("Bookings") says where each went.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from bookings.models import Booking, Notification, SlotCounter
+from bookings.rules import rule_for
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2026, 11, 23, 8, 0, tzinfo=SHANGHAI)  # a Monday; the world's palaces open 9–21 daily
+URL = "/api/v1/bookings/"
+
+# Token and user with "holds a post?" (1), the venue with its palace and rule (1), the person's
+# lock with the capacity and the suspension (1), opening hours with closures (1), the counts (1),
+# the range lock (exclusive) or the slot counter (shared) (1), the insert (1), the outbox rows (1).
+BOOKING_STATEMENTS = 8
+
+
+@pytest.fixture(autouse=True)
+def _frozen_now(monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: NOW.astimezone(UTC))
+
+
+def at(days: int, hour: int) -> datetime:
+    return datetime.combine(NOW.date() + timedelta(days=days), time(hour), tzinfo=SHANGHAI)
+
+
+def post(user, venue, start: datetime):
+    client = APIClient()
+    token = Token.objects.get_or_create(user=user)[0]
+    body = {"venue": venue.pk, "start": start.isoformat(), "end": (start + timedelta(hours=1)).isoformat()}
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(URL, body, format="json", HTTP_AUTHORIZATION=f"Token {token.key}")
+    # Savepoints and their release are bookkeeping of the test's own transaction, not round trips
+    # a server makes (there the booking's transaction is the outermost one).
+    statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    return response, statements
+
+
+def test_a_booking_of_a_court_takes_at_most_eight_statements(world):
+    response, statements = post(world.worker, world.venue_a, at(1, 19))
+
+    assert response.status_code == 201, response.content
+    assert len(statements) <= BOOKING_STATEMENTS, "\n".join(statements)
+    assert Booking.objects.get().status == Booking.Status.CONFIRMED
+    assert Notification.objects.filter(kind="booking_confirmed").count() == 1
+
+
+def test_a_booking_of_a_shared_slot_takes_at_most_eight_statements_once_its_counter_exists(world):
+    post(world.worker2, world.venue_b, at(1, 19))  # makes the slot's counter
+
+    response, statements = post(world.worker, world.venue_b, at(1, 19))
+
+    assert response.status_code == 201, response.content
+    assert len(statements) <= BOOKING_STATEMENTS, "\n".join(statements)
+    assert SlotCounter.objects.get(venue=world.venue_b).taken == 2
+
+
+def test_a_refusal_of_a_taken_court_waits_for_no_lock(world):
+    post(world.worker2, world.venue_a, at(1, 19))
+
+    response, statements = post(world.worker, world.venue_a, at(1, 19))
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "slot_taken"
+    range_lock = 'SELECT "venues_venue"."id" AS "pk" FROM "venues_venue" WHERE'  # lock_ranges
+    assert not [sql for sql in statements if sql.startswith(range_lock)]
+    assert len(statements) < BOOKING_STATEMENTS
+
+
+def test_staff_booking_with_a_token_stay_exempt_from_the_limits(world):
+    rule = rule_for(world.venue_a)
+    rule.max_active = 1
+    rule.save()
+
+    first, _ = post(world.staff_a, world.venue_a, at(1, 10))
+    second, _ = post(world.staff_a, world.venue_a, at(1, 14))
+    refused, _ = post(world.worker, world.venue_a, at(2, 10))
+    worker_again, _ = post(world.worker, world.venue_a, at(2, 14))
+
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert refused.status_code == 201
+    assert worker_again.status_code == 409
+    assert worker_again.json()["code"] == "limit_reached"
