@@ -88,9 +88,16 @@ class ReportingRate:
     months: list[date]
     total: ReportingRow
     cities: list[ReportingRow] = field(default_factory=list)
+    # {palace id: its row} (`city` is the palace's city), for tables by palace.
+    palaces: dict[int, ReportingRow] = field(default_factory=dict)
 
 
-def reporting_rate(*, months: Iterable[date], palaces: QuerySet[Palace] | None = None) -> ReportingRate:
+def reporting_rate(
+    *,
+    months: Iterable[date],
+    palaces: QuerySet[Palace] | None = None,
+    palace_list: list[Palace] | None = None,
+) -> ReportingRate:
     """The reporting rate of `months` (one, a quarter, a year…) per city and in total.
 
     Expected: for each month, every palace in service plus any palace that has a ledger of that
@@ -103,6 +110,8 @@ def reporting_rate(*, months: Iterable[date], palaces: QuerySet[Palace] | None =
 
     Returns `ReportingRate(months, total: ReportingRow, cities: [ReportingRow])`, each row with
     `expected`, `reported`, `on_time`, `missing`, `rate` and `on_time_rate` (percent, Decimal).
+    `palace_list`: the palaces of `palaces`, already loaded with `region__parent` (a dashboard
+    has them), so the second query is saved.
     """
     months = sorted(set(months))
     scope = Palace.objects.all() if palaces is None else palaces
@@ -113,11 +122,14 @@ def reporting_rate(*, months: Iterable[date], palaces: QuerySet[Palace] | None =
         .order_by()
     )
     with_ledger = {palace_id for palace_id, *_ in ledgers}
-    palace_rows = list(
-        scope.filter(Q(status=Palace.Status.IN_SERVICE) | Q(pk__in=with_ledger))
-        .select_related("region", "region__parent")
-        .order_by()
-    )
+    if palace_list is not None:
+        palace_rows = [p for p in palace_list if p.status == Palace.Status.IN_SERVICE or p.pk in with_ledger]
+    else:
+        palace_rows = list(
+            scope.filter(Q(status=Palace.Status.IN_SERVICE) | Q(pk__in=with_ledger))
+            .select_related("region", "region__parent")
+            .order_by()
+        )
     cities = {palace.pk: city_of(palace) for palace in palace_rows}
     in_service = {palace.pk for palace in palace_rows if palace.status == Palace.Status.IN_SERVICE}
     by_month: dict[date, dict[int, tuple[str, datetime | None]]] = defaultdict(dict)
@@ -126,6 +138,7 @@ def reporting_rate(*, months: Iterable[date], palaces: QuerySet[Palace] | None =
 
     total = ReportingRow(city=None)
     rows: dict[int, ReportingRow] = {}
+    by_palace: dict[int, ReportingRow] = {}
     for month in months:
         deadline = due_at(month)
         of_month = by_month.get(month, {})
@@ -135,11 +148,17 @@ def reporting_rate(*, months: Iterable[date], palaces: QuerySet[Palace] | None =
             status, first_submitted = of_month.get(palace_id, (None, None))
             reported = status in REPORTED
             on_time = reported and first_submitted is not None and first_submitted < deadline
-            for target in (row, total):
+            own = by_palace.setdefault(palace_id, ReportingRow(city=city))
+            for target in (row, total, own):
                 target.expected += 1
                 target.reported += reported
                 target.on_time += on_time
-    return ReportingRate(months=months, total=total, cities=sorted(rows.values(), key=lambda r: r.city.code))
+    return ReportingRate(
+        months=months,
+        total=total,
+        cities=sorted(rows.values(), key=lambda r: r.city.code),
+        palaces=by_palace,
+    )
 
 
 # --- A palace's months ---------------------------------------------------------------------------------
