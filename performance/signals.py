@@ -15,7 +15,7 @@ from alliance.models import Campaign, HostingApplication, HostingCall, Membershi
 from venues.models import Palace
 
 from .evaluation.models import Evaluation, Scheme
-from .ledgers.data_version import data_version_bump
+from .ledgers.data_version import data_version_bump, network_version_bump
 from .ledgers.models import Ledger, LedgerFigure
 
 # Ledgers and figures too, for writes outside the services (the admin); the services' bulk writes
@@ -33,8 +33,14 @@ WATCHED = (
 )
 
 
+LEDGER_MODELS = (Ledger, LedgerFigure)
+
+
 def _changed(sender, **kwargs) -> None:
-    data_version_bump()
+    if sender in LEDGER_MODELS:
+        data_version_bump()
+    else:  # the network's tables: the dashboards' panels and the coverage map read them too
+        network_version_bump()
 
 
 def connect() -> None:

@@ -27,24 +27,27 @@ from django.utils import timezone, translation
 from palace_portal.db_router import reading_from_replica, use_replica
 from venues import access as venue_access
 
-from ..ledgers.data_version import data_version, data_version_lsn
+from ..ledgers.data_version import data_version, data_version_lsn, network_version
 from ..rankings.periods import Period
 from ..rankings.selectors import TOP
 from ..templatetags.perf_dash import chart_html
 from . import coverage
-from .selectors import Dashboard
+from .selectors import Dashboard, Panels
 
 TTL = 300  # seconds
 T = TypeVar("T")
 
 
-def cached(name: str, compute: Callable[[], T]) -> T:
+def cached(name: str, compute: Callable[[], T], *, network: bool = False) -> T:
     """`compute()`'s result, from the cache when the data version has not moved since it was
-    stored. `name` identifies what is computed (kind, scope, period); it must not contain spaces."""
-    version = data_version()
+    stored. `name` identifies what is computed (kind, scope, period); it must not contain spaces.
+    `network`: what is computed reads only the network's small tables (palaces, alliance,
+    evaluations), so it is keyed by the network version, which ledger writes do not move."""
+    version = network_version() if network else data_version()
     if version is None:  # the cache does not answer: compute, store nothing
         return compute()
-    key = f"performance:dash:{version}:{translation.get_language()}:{timezone.localdate():%Y%m%d}:{name}"
+    space = "net" if network else "dash"
+    key = f"performance:{space}:{version}:{translation.get_language()}:{timezone.localdate():%Y%m%d}:{name}"
     value = cache.get(key)
     if value is None:
         # On a read replica, only once it has replayed the write that made this version: what is
@@ -56,13 +59,17 @@ def cached(name: str, compute: Callable[[], T]) -> T:
     return value
 
 
-def dashboard(name: str, compute: Callable[[], Dashboard]) -> Dashboard:
+def dashboard(
+    name: str, compute: Callable[[Callable[[], Panels]], Dashboard], panels: Callable[[], Panels]
+) -> Dashboard:
     """`cached` for a dashboard, its charts' SVG rendered once with the data it is cached with, its
     ranking cut to the rows the page shows (so `ranking.rows` of the result is not the full
-    ranking: `leaders` and `laggards` are exact)."""
+    ranking: `leaders` and `laggards` are exact). `compute(panels_of)` computes the dashboard with
+    `panels_of()` giving its panels, which are cached under the network version: after a ledger
+    write only the figures are computed again."""
 
     def computed() -> Dashboard:
-        dash = compute()
+        dash = compute(lambda: cached(f"{name}:panels", panels, network=True))
         if dash.ranking is not None:
             # The page shows the leaders and the laggards only ("the full ranking" is a link):
             # keeping just those rows (leaders and laggards read the same from them) makes the
@@ -87,7 +94,7 @@ def coverage_map() -> coverage.CoverageMap:
         svg = render_to_string("performance/dashboards/_coverage_svg.html", {"coverage": found})
         return dataclasses.replace(found, svg=svg)
 
-    return cached("coverage", computed)
+    return cached("coverage", computed, network=True)
 
 
 def period_name(period: Period) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models import Count, DateField, F, Func, Q, QuerySet, Subquery, Sum, Value
 from django.utils import timezone
 
 from activities.models import Activity
@@ -25,18 +25,39 @@ from ..rankings.periods import Period
 
 def alliance_counts(palaces: QuerySet[Palace], period: Period) -> tuple[int, int]:
     """Members at the period's end (today for a period under way) and approved provincial events
-    hosted in the period."""
+    hosted in the period: one query (two counts joined by UNION ALL, each tagged)."""
     end = min(m.last_day(period.last), timezone.localdate())
     members = Membership.objects.filter(
         Q(joined_on__lte=end) & (Q(left_on__isnull=True) | Q(left_on__gt=end)), palace__in=palaces
-    ).count()
+    )
     hosted = HostingApplication.objects.filter(
         status=HostingApplication.Status.APPROVED,
         event_date__gte=period.first,
         event_date__lte=m.last_day(period.last),
         palace__in=palaces,
-    ).count()
-    return members, hosted
+    )
+
+    def tagged(rows, tag: int):
+        return (
+            rows.annotate(tag=Value(tag)).values("tag").annotate(n=Count("pk")).values("tag", "n").order_by()
+        )
+
+    counts = dict(tagged(members, 1).union(tagged(hosted, 2), all=True).values_list("tag", "n"))
+    return counts.get(1, 0), counts.get(2, 0)
+
+
+class _NextMonth(Func):
+    """The first day of the month after a first-of-month date column, in SQL."""
+
+    output_field = DateField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"(({sql}) + INTERVAL '1 month')::date", params
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"date({sql}, '+1 month')", params
 
 
 def largest_online_event(palaces: QuerySet[Palace] | None, period: Period) -> Activity | None:
@@ -49,12 +70,15 @@ def largest_online_event(palaces: QuerySet[Palace] | None, period: Period) -> Ac
     )
     if palaces is not None:
         figures = figures.filter(palace__in=palaces)
-    top = figures.order_by("-official", "month", "palace_id").values("palace_id", "month").first()
-    if top is None:
-        return None
-    first, following = m.month_range(top["month"])
+    top = figures.order_by("-official", "month", "palace_id")
+    # One query: the activity read through the (palace, date) index of the palace-month that the
+    # top figure names (three scalar subqueries of the same ordered figure).
     return (
-        Activity.objects.filter(palace_id=top["palace_id"], date__gte=first, date__lt=following)
+        Activity.objects.filter(
+            palace_id=Subquery(top.values("palace_id")[:1]),
+            date__gte=Subquery(top.values("month")[:1]),
+            date__lt=Subquery(top.annotate(after=_NextMonth("month")).values("after")[:1]),
+        )
         .select_related("palace")
         .order_by("-online_viewers", "date", "pk")
         .first()
@@ -84,12 +108,20 @@ def evaluation_results(palaces: QuerySet[Palace], year: int) -> EvaluationResult
     concluded = Evaluation.objects.filter(
         scheme=scheme, palace__in=palaces, status=Evaluation.Status.CONCLUDED
     )
-    bands = {row["band"]: row["n"] for row in concluded.values("band").annotate(n=Count("pk")).order_by()}
+    # Per band: how many, and the sum and count of their totals (the average over all of them
+    # is then exact without a query of its own).
+    grouped = list(
+        concluded.values("band")
+        .annotate(n=Count("pk"), points=Sum("total"), scored=Count("total"))
+        .order_by()
+    )
+    bands = {row["band"]: row["n"] for row in grouped}
     best = list(
         concluded.select_related("palace").order_by(F("total").desc(nulls_last=True), "palace__name")[:5]
     )
     count = sum(bands.values())
-    average = concluded.aggregate(avg=Avg("total"))["avg"] if count else None
+    scored = sum(row["scored"] for row in grouped)
+    average = sum((row["points"] or Decimal(0) for row in grouped), Decimal(0)) / scored if scored else None
     return EvaluationResults(
         year=year,
         scheme=scheme,

@@ -14,11 +14,12 @@ for its officers (and provincial ones), one palace for its staff, its city and t
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +28,6 @@ from alliance.models import Campaign, HostingCall
 from venues.kinds import Centre
 from venues.models import Palace, Region
 
-from ..ledgers.models import Ledger
 from ..rankings import measures
 from ..rankings import selectors as rankings
 from ..rankings.measures import Measure
@@ -149,25 +149,6 @@ def due_months(period: Period) -> list[date]:
     return [month for month in period.months if workflow.has_ended(month)]
 
 
-def _reporting_by_palace(palace_list: list[Palace], months: list[date]) -> dict[int, tuple[int, int]]:
-    """{palace id: (reported, expected)} over `months`, as `workflow.selectors.reporting_rate`
-    counts them (a palace in service is expected every month, any other palace the months it has a
-    ledger of; reported = submitted or accepted). One query."""
-    rows = (
-        Ledger.objects.filter(palace__in=[p.pk for p in palace_list], month__in=months)
-        .values("palace_id")
-        .annotate(ledgers=Count("pk"), reported=Count("pk", filter=Q(status__in=workflow.REPORTED)))
-        .order_by()
-    )
-    counts = {row["palace_id"]: row for row in rows}
-    out = {}
-    for palace in palace_list:
-        row = counts.get(palace.pk, {"ledgers": 0, "reported": 0})
-        expected = len(months) if palace.status == Palace.Status.IN_SERVICE else row["ledgers"]
-        out[palace.pk] = (row["reported"], expected)
-    return out
-
-
 def _glance(sums: dict, palace_ids, glance_measures: list[Measure], *, has_previous: bool) -> list[Figure]:
     figures = []
     for measure in glance_measures:
@@ -189,6 +170,35 @@ def _glance(sums: dict, palace_ids, glance_measures: list[Measure], *, has_previ
     return figures
 
 
+@dataclass(frozen=True)
+class Panels:
+    """What a dashboard shows beside the ledgers' figures: alliance members and events hosted,
+    campaigns and hosting calls, the year's evaluation. It changes with the network's small
+    tables, not with the ledgers, so `caching` keeps it under its own key: the first view after an
+    aggregation or a workflow step reuses it."""
+
+    members: int
+    events_hosted: int
+    campaigns: list[Campaign]
+    calls: list[HostingCall]
+    evaluation: panels.EvaluationResults
+
+
+def dashboard_panels(*, kind: str, period: Period, palaces: QuerySet[Palace]) -> Panels:
+    """The panels of the dashboard of `kind` over `palaces` for `period`: six queries (five
+    without a published scheme for the year)."""
+    scope = palaces.order_by().values("pk")
+    members, hosted = panels.alliance_counts(scope, period)
+    campaigns, calls = panels.campaigns_and_calls(period, None if kind == "province" else scope)
+    return Panels(
+        members=members,
+        events_hosted=hosted,
+        campaigns=campaigns,
+        calls=calls,
+        evaluation=panels.evaluation_results(palaces, period.year),
+    )
+
+
 def dashboard(
     *,
     kind: str,
@@ -198,10 +208,18 @@ def dashboard(
     user,
     links,
     city: Region | None = None,
+    panels_of: Callable[[], Panels] | None = None,
 ) -> Dashboard:
     """One dashboard over `palaces` (the province's, a city's or one palace's) for `period` (a
     month or a year). `links` builds drill-down URLs: `links("city", region)`, `links("palace",
-    palace)`. A fixed number of queries (about 16) whatever the rows behind the ledgers."""
+    palace)`. `panels_of` gives the panels (`dashboard_panels`, default: computed here; the cache
+    passes its own). Five queries for the figures (the palaces, the figure sums and who kept a
+    ledger, the reporting rate, the largest online event) plus the panels', whatever the rows
+    behind the ledgers, the palaces or the months.
+
+    The ranking's `may_open` is left True for every row: the reader's drill-down rights are
+    decided per reader (`caching.for_reader`), never computed into what is shared.
+    """
     glance_measures = [_measure(code) for code in GLANCE]
     table_measures = [_measure(code) for code in TABLE]
     centres = centre_measures()
@@ -209,39 +227,38 @@ def dashboard(
     palace_ids = [palace.pk for palace in palace_list]
     scope = Palace.objects.filter(pk__in=palace_ids)
 
+    # Every sum the page shows in one grouped query (and one for who kept a ledger when): the
+    # period, the one before and a year earlier per palace, and the year's months, summed over
+    # the palaces in Python (a month without any ledger stays None, as the scope's own would).
+    year = Period.of_year(period.year)
+    monthly = {f"m{month.month}": Period.of_month(month) for month in year.months}
     periods = {"value": period, "year_ago": period.year_ago()}
     if period.previous() is not None:
         periods["previous"] = period.previous()
-    sums = rankings.component_sums(scope, glance_measures + [c for _label, c in centres], periods)
+    all_measures = glance_measures + [c for _label, c in centres] + table_measures
+    sums = rankings.component_sums(scope, all_measures, {**periods, **monthly, "year": year})
     has_previous = "previous" in periods
     glance = _glance(sums, palace_ids, glance_measures, has_previous=has_previous)
     centre_figures = _centre_figures(sums, palace_ids, has_previous=has_previous)
 
     # By month: the twelve months of the year (the period's year).
-    year = Period.of_year(period.year)
-    monthly = {f"m{month.month}": Period.of_month(month) for month in year.months}
-    month_sums = rankings.component_sums(scope, table_measures, {**monthly, "year": year}, by_palace=False)
     by_month = [
         UnitRow(
             label=monthly[key].label,
-            values=[
-                rankings.measure_value(measure, month_sums, [rankings.ALL], key) for measure in table_measures
-            ],
+            values=[rankings.measure_value(measure, sums, palace_ids, key) for measure in table_measures],
             decimals=[measure.decimals for measure in table_measures],
         )
         for key in monthly
     ]
     year_total = UnitRow(
         label=year.label,
-        values=[
-            rankings.measure_value(measure, month_sums, [rankings.ALL], "year") for measure in table_measures
-        ],
+        values=[rankings.measure_value(measure, sums, palace_ids, "year") for measure in table_measures],
         decimals=[measure.decimals for measure in table_measures],
     )
     month_chart = column_chart(
         [
-            (str(int(key[1:])), rankings.measure_value(table_measures[0], month_sums, [rankings.ALL], key))
-            for key in monthly
+            (str(int(key[1:])), value)
+            for key, value in ((key, row.values[0]) for key, row in zip(monthly, by_month, strict=True))
         ],
         title=_("%(metric)s by month, %(period)s") % {"metric": table_measures[0].name, "period": year.label},
         description=_("Columns: one a month, January to December."),
@@ -249,9 +266,8 @@ def dashboard(
 
     # By unit: cities for the province, palaces for a city or a palace's own line.
     months_due = due_months(period)
-    rate = workflow.reporting_rate(months=months_due, palaces=scope)
+    rate = workflow.reporting_rate(months=months_due, palaces=scope, palace_rows=palace_list)
     rate_by_city = {row.city.pk: row.rate for row in rate.cities}
-    report_by_palace = _reporting_by_palace(palace_list, months_due) if kind != "province" else {}
     groups: list[tuple[str, list[int], str, Palace | None]] = []
     if kind == "province":
         by_city: dict[int, list[Palace]] = {}
@@ -270,12 +286,14 @@ def dashboard(
         for palace in palace_list:
             groups.append((palace.name, [palace.pk], links("palace", palace), palace))
         unit_heading = _("Palace")
+    by_palace = {palace.pk: palace for palace in palace_list}
     by_unit = []
     for label, ids, link, one_palace in groups:
         if one_palace is None:  # a city of the province
-            unit_rate = rate_by_city.get(_city_of(next(p for p in palace_list if p.pk == ids[0])).pk)
+            unit_rate = rate_by_city.get(_city_of(by_palace[ids[0]]).pk)
         else:
-            unit_rate = _percent(*report_by_palace.get(one_palace.pk, (0, 0)))
+            own = rate.palaces.get(one_palace.pk)
+            unit_rate = own.rate if own is not None else None
         by_unit.append(
             UnitRow(
                 label=label,
@@ -310,8 +328,7 @@ def dashboard(
         else None
     )
 
-    members, hosted = panels.alliance_counts(scope, period)
-    campaigns, calls = panels.campaigns_and_calls(period, None if kind == "province" else scope)
+    side = panels_of() if panels_of is not None else dashboard_panels(kind=kind, period=period, palaces=scope)
     ranking = None
     if kind != "palace":
         ranked_by = _measure(RANKED_BY)  # one of GLANCE: its sums are already here
@@ -325,6 +342,10 @@ def dashboard(
                 for pid in palace_ids
                 if (pid, None) in sums
             },
+            # The scope's palaces are loaded: the ranking's own three queries are saved. Its
+            # palaces are those of `palaces_to_rank` (the scope without planned palaces).
+            palace_list=[p for p in palace_list if p.status != Palace.Status.PLANNED],
+            visible=set(palace_ids),
         )
     return Dashboard(
         kind=kind,
@@ -341,13 +362,13 @@ def dashboard(
         unit_heading=unit_heading,
         table_headings=[measure.name for measure in table_measures],
         reporting=rate.total,
-        members=members,
-        events_hosted=hosted,
+        members=side.members,
+        events_hosted=side.events_hosted,
         largest_online=panels.largest_online_event(None if kind == "province" else scope, period),
-        campaigns=campaigns,
-        calls=calls,
+        campaigns=side.campaigns,
+        calls=side.calls,
         ranking=ranking,
-        evaluation=panels.evaluation_results(scope, period.year),
+        evaluation=side.evaluation,
     )
 
 
@@ -357,4 +378,13 @@ def default_period(today: date | None = None) -> Period:
     return Period.of_year(today.year if today.month > 1 else today.year - 1)
 
 
-__all__ = ["MONTH", "YEAR", "Dashboard", "dashboard", "default_period", "due_months"]
+__all__ = [
+    "MONTH",
+    "YEAR",
+    "Dashboard",
+    "Panels",
+    "dashboard",
+    "dashboard_panels",
+    "default_period",
+    "due_months",
+]

@@ -100,14 +100,16 @@ def province(request):
     period, error = _period(request)
     dash = caching.dashboard(
         f"province:{caching.period_name(period)}",
-        lambda: selectors.dashboard(
+        lambda panels_of: selectors.dashboard(
             kind="province",
             period=period,
             palaces=Palace.objects.all(),
             title=_("Province dashboard"),
             user=request.user,
             links=_links,
+            panels_of=panels_of,
         ),
+        lambda: selectors.dashboard_panels(kind="province", period=period, palaces=Palace.objects.all()),
     )
     dash = caching.for_reader(dash, request.user)
     return render(
@@ -132,7 +134,7 @@ def city(request, city_id: int):
     period, error = _period(request)
     dash = caching.dashboard(
         f"city-{region.pk}:{caching.period_name(period)}",
-        lambda: selectors.dashboard(
+        lambda panels_of: selectors.dashboard(
             kind="city",
             period=period,
             palaces=Palace.objects.in_city(region),
@@ -140,6 +142,10 @@ def city(request, city_id: int):
             user=request.user,
             links=_links,
             city=region,
+            panels_of=panels_of,
+        ),
+        lambda: selectors.dashboard_panels(
+            kind="city", period=period, palaces=Palace.objects.in_city(region)
         ),
     )
     dash = caching.for_reader(dash, request.user)
@@ -167,13 +173,17 @@ def palace(request, palace_id: int):
     period, error = _period(request)
     dash = caching.dashboard(
         f"palace-{target.pk}:{caching.period_name(period)}",
-        lambda: selectors.dashboard(
+        lambda panels_of: selectors.dashboard(
             kind="palace",
             period=period,
             palaces=Palace.objects.filter(pk=target.pk),
             title=_("%(palace)s dashboard") % {"palace": target.name},
             user=request.user,
             links=_links,
+            panels_of=panels_of,
+        ),
+        lambda: selectors.dashboard_panels(
+            kind="palace", period=period, palaces=Palace.objects.filter(pk=target.pk)
         ),
     )
     city_region = target.region if target.region.level == Region.Level.CITY else target.region.parent

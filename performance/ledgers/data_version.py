@@ -27,24 +27,47 @@ from palace_portal.db_router import primary_lsn
 
 KEY = "performance:ledger-data-version"
 LSN_KEY = "performance:ledger-data-lsn"
+# A second token for the network's small tables only (palaces, memberships, hosting, campaigns,
+# evaluations): what the dashboards' panels and the coverage map read. Writers of those bump both
+# tokens; the aggregation and the workflow bump `KEY` only, so the first dashboard view after
+# them recomputes the figures and reuses the panels.
+NETWORK_KEY = "performance:network-data-version"
+
+
+def _current(key: str) -> str | None:
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, uuid.uuid4().hex, timeout=None)
+        version = cache.get(key)
+    return version
 
 
 def data_version() -> str | None:
     """The current token; a new one if the cache has none; None when the cache does not answer."""
-    version = cache.get(KEY)
-    if version is None:
-        cache.add(KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(KEY)
-    return version
+    return _current(KEY)
 
 
-def _bump() -> None:
+def network_version() -> str | None:
+    """The network token (see `NETWORK_KEY`), as `data_version`."""
+    return _current(NETWORK_KEY)
+
+
+def _record_lsn() -> None:
     # With a read replica, the primary's log position of this write first: a reader that sees the
     # new token also sees the position a replica must have replayed before computing under it.
     lsn = primary_lsn()
     if lsn:
         cache.set(LSN_KEY, lsn, timeout=None)
+
+
+def _bump() -> None:
+    _record_lsn()
     cache.set(KEY, uuid.uuid4().hex, timeout=None)
+
+
+def _bump_both() -> None:
+    _record_lsn()
+    cache.set_many({KEY: uuid.uuid4().hex, NETWORK_KEY: uuid.uuid4().hex}, timeout=None)
 
 
 def data_version_lsn() -> str | None:
@@ -57,3 +80,9 @@ def data_version_bump() -> None:
     miss the cache and read the committed data. A rolled-back write changes nothing, so bumps
     nothing. Who may call: any service or signal receiver that wrote dashboard data."""
     transaction.on_commit(_bump)
+
+
+def network_version_bump() -> None:
+    """`data_version_bump` for writes of the network's small tables: both tokens change on commit.
+    Who may call: the signal receivers of `performance.signals`."""
+    transaction.on_commit(_bump_both)

@@ -229,6 +229,8 @@ def ranking(
     level: str | None = None,
     per: str = "",
     values: dict[int, dict[str, Decimal | None]] | None = None,
+    palace_list: list[Palace] | None = None,
+    visible: set[int] | None = None,
 ) -> Ranking:
     """The palaces of the scope ranked on `measure` for `period`, best first; ties share a rank
     (1, 2, 2, 4). Higher is better for every metric ranked (the catalogue's metrics are all "more
@@ -237,7 +239,10 @@ def ranking(
     `per` divides by active venues or floor area, only for measures the catalogue marks as fair
     to divide (`Measure.per_unit_fair`; the caller validates). `values` ({palace id: {"value",
     "previous", "year_ago": value}}) lets a caller that already summed the figures (a dashboard)
-    save the two queries of the sums. Six queries whatever the data.
+    save the two queries of the sums. Six queries whatever the data; none but the sums' when the
+    caller also passes `palace_list` (every palace of the scope, `region__parent` loaded: the
+    dashboard's) and `visible` (the ids whose ledger the reader may open, or a superset the
+    caller re-decides per reader, as the cached dashboards do).
     """
     palaces = palaces_to_rank(city=city, level=level)
     periods = {"value": period, "year_ago": period.year_ago()}
@@ -254,11 +259,15 @@ def ranking(
             divisor = divisors.get(palace_id)
             for key, value in by_key.items():
                 by_key[key] = value / divisor if value is not None and divisor else None
-    visible = set(access.palaces_visible_to(user).filter(pk__in=list(values)).values_list("pk", flat=True))
-    by_id = {
-        palace.pk: palace
-        for palace in Palace.objects.filter(pk__in=list(values)).select_related("region", "region__parent")
-    }
+    if visible is None:
+        visible = set(
+            access.palaces_visible_to(user).filter(pk__in=list(values)).values_list("pk", flat=True)
+        )
+    if palace_list is None:
+        found = Palace.objects.filter(pk__in=list(values)).select_related("region", "region__parent")
+    else:
+        found = [palace for palace in palace_list if palace.pk in values]
+    by_id = {palace.pk: palace for palace in found}
     ranked = sorted(
         ((palace_id, by_key) for palace_id, by_key in values.items() if by_key["value"] is not None),
         key=lambda item: (-item[1]["value"], by_id[item[0]].region.code, by_id[item[0]].name),
@@ -281,11 +290,13 @@ def ranking(
                 may_open=palace_id in visible,
             )
         )
-    unranked = (
-        palaces.filter(status=Palace.Status.IN_SERVICE)
-        .exclude(pk__in=[row.palace.pk for row in rows])
-        .count()
-    )
+    ranked_ids = {row.palace.pk for row in rows}
+    if palace_list is None:
+        unranked = palaces.filter(status=Palace.Status.IN_SERVICE).exclude(pk__in=ranked_ids).count()
+    else:
+        unranked = sum(
+            1 for p in palace_list if p.status == Palace.Status.IN_SERVICE and p.pk not in ranked_ids
+        )
     return Ranking(measure=measure, period=period, per=per, rows=rows, unranked=unranked)
 
 

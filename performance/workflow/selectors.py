@@ -88,6 +88,8 @@ class ReportingRate:
     months: list[date]
     total: ReportingRow
     cities: list[ReportingRow] = field(default_factory=list)
+    # {palace id: its row} (`city` is the palace's city), for tables by palace.
+    palaces: dict[int, ReportingRow] = field(default_factory=dict)
 
 
 def reporting_rate(
@@ -137,6 +139,7 @@ def reporting_rate(
 
     total = ReportingRow(city=None)
     rows: dict[int, ReportingRow] = {}
+    by_palace: dict[int, ReportingRow] = {}
     for month in months:
         deadline = due_at(month)
         of_month = by_month.get(month, {})
@@ -146,11 +149,17 @@ def reporting_rate(
             status, first_submitted = of_month.get(palace_id, (None, None))
             reported = status in REPORTED
             on_time = reported and first_submitted is not None and first_submitted < deadline
-            for target in (row, total):
+            own = by_palace.setdefault(palace_id, ReportingRow(city=city))
+            for target in (row, total, own):
                 target.expected += 1
                 target.reported += reported
                 target.on_time += on_time
-    return ReportingRate(months=months, total=total, cities=sorted(rows.values(), key=lambda r: r.city.code))
+    return ReportingRate(
+        months=months,
+        total=total,
+        cities=sorted(rows.values(), key=lambda r: r.city.code),
+        palaces=by_palace,
+    )
 
 
 # --- A palace's months ---------------------------------------------------------------------------------
