@@ -108,11 +108,10 @@ def take_places(venue: Venue, rng: SlotRange, party: int) -> bool:
         taken=F("taken") + party, capacity=rng.capacity
     ):
         return True
-    known = (
-        SlotCounter.objects.filter(venue=venue, start=rng.start).values_list("capacity", flat=True).first()
-    )
-    if known == rng.capacity:
-        # The counter exists with the slot's capacity and had no room: full (a cheap refusal).
+    known = SlotCounter.objects.filter(venue=venue, start=rng.start).values_list("capacity", "taken").first()
+    if known is not None and known[0] == rng.capacity and known[1] + party > known[0]:
+        # The counter exists with the slot's capacity and has no room: full (a cheap refusal).
+        # Not merely "it exists": a racer may have created it after the update above found none.
         return False
     counter, _created = SlotCounter.objects.get_or_create(
         venue=venue,

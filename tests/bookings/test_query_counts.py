@@ -20,6 +20,7 @@ from rest_framework.test import APIClient
 
 from bookings.models import Booking, Notification, SlotCounter
 from bookings.rules import rule_for
+from tests.factories import VenueFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=SHANGHAI)  # a Monday; the world's palaces open 9–21 daily
@@ -97,3 +98,31 @@ def test_staff_booking_with_a_token_stay_exempt_from_the_limits(world):
     assert refused.status_code == 201
     assert worker_again.status_code == 409
     assert worker_again.json()["code"] == "limit_reached"
+
+
+def test_a_counter_created_by_a_racer_between_the_two_reads_is_not_taken_for_full(world):
+    # The race that lost two places of thirty: this booking's conditional update finds no counter
+    # yet, another racer creates it (with room) before the next read. Room is room: the place is
+    # taken, not refused as full.
+    from unittest import mock
+
+    from bookings.services import places
+
+    gym = VenueFactory(palace=world.palace_a, name="健身房", kind="gym", capacity=30)
+    start = at(1, 18)
+    rng = places.SlotRange(start=start, end=start + timedelta(hours=1), capacity=30, slots=1)
+    real_update = places.SlotCounter.objects.filter(pk=0).update.__func__
+    calls = []
+
+    def update_then_a_racer_creates_it(queryset, **values):
+        calls.append(values)
+        if len(calls) == 1:  # this booking's first try: no counter yet; a racer makes one meanwhile
+            SlotCounter.objects.create(
+                venue=gym, palace=world.palace_a, start=start, end=rng.end, capacity=30, taken=1
+            )
+            return 0
+        return real_update(queryset, **values)
+
+    with mock.patch.object(type(SlotCounter.objects.all()), "update", update_then_a_racer_creates_it):
+        assert places.take_places(gym, rng, 1) is True
+    assert SlotCounter.objects.get(venue=gym, start=start).taken == 2

@@ -20,6 +20,7 @@ from datetime import date
 import psycopg2
 import pytest
 from celery import Celery
+from celery.result import allow_join_result
 from django.db import connection
 
 from activities.models import Activity
@@ -69,11 +70,17 @@ def test_a_worker_killed_mid_aggregation_leaves_the_clean_figures_and_a_rerun_ma
         def run(queue: str):
             return client.send_task(TASK, args=[month], queue=queue)
 
+        def result(queue: str):
+            # The worker runs in its own process: waiting here cannot deadlock it. An earlier test's
+            # in-process worker may have left Celery believing this process is one.
+            with allow_join_result():
+                return run(queue).get(timeout=60)
+
         with (
             celery_worker(env, tmp_path / "steady.log", queue="faults-steady"),
             celery_worker(env, tmp_path / "doomed.log", queue="faults-doomed") as doomed,
         ):
-            clean = run("faults-steady").get(timeout=60)
+            clean = result("faults-steady")
             assert clean["ledgers"] >= 2
             before = _stored()
             assert before[1], "the clean run stored no figures"
@@ -126,10 +133,10 @@ def test_a_worker_killed_mid_aggregation_leaves_the_clean_figures_and_a_rerun_ma
             assert _stored() == before
 
             started = time.monotonic()
-            rerun = run("faults-steady").get(timeout=60)
+            rerun = result("faults-steady")
             rerun_seconds = time.monotonic() - started
             after = _stored()
-            again = run("faults-steady").get(timeout=60)
+            again = result("faults-steady")
 
     print(f"\nKilled mid-aggregation (backend {backend}); re-run took {rerun_seconds:.2f} s")
     assert rerun["ledgers"] == clean["ledgers"]
