@@ -11,7 +11,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dateparse import parse_time
 
@@ -28,8 +29,18 @@ def palace_list(*, include_unlisted: bool = False) -> QuerySet[Palace]:
     Planned and closed palaces are hidden from the public directory unless asked for (their
     status filter asks for them explicitly).
     """
+    # The count is a subquery, computed for the page's rows only: joined and grouped, it made the
+    # database count the venues of every palace before keeping one page (35 ms at ten times the
+    # province), and the list's count grouped them all again.
+    active_venues = (
+        Venue.objects.filter(palace=OuterRef("pk"), is_active=True)
+        .order_by()
+        .values("palace")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     qs = Palace.objects.select_related("region", "region__parent").annotate(
-        venue_count=Count("venues", filter=Q(venues__is_active=True), distinct=True)
+        venue_count=Coalesce(Subquery(active_venues, output_field=IntegerField()), 0)
     )
     if not include_unlisted:
         qs = qs.listed()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +17,7 @@ from activities.offerings.pages import (
     listed_palaces,
     listing_or_404,
     mine_by_offering,
+    page_by_ids,
     places_of,
     sign_up_page,
     signup_context,
@@ -47,8 +47,8 @@ def event_list(request):
     if request.GET:
         events = form.apply(events)
     events = selectors.events_with_counts(events).order_by("starts_at", "pk")
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    items = list(page.object_list)
+    page = page_by_ids(events, PAGE_SIZE, request.GET.get("page"))
+    items = page.object_list
     mine = mine_by_offering(request.user, [e.offering_id for e in items if e.offering_id])
     cards = [
         {

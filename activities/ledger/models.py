@@ -40,6 +40,15 @@ class PartnerKind(models.TextChoices):
     NONE = "none", _("none")
 
 
+def _label(choices: type[models.TextChoices], value: str) -> str:
+    """A choice's label by the enum (`get_FOO_display` rebuilds a dict of every choice, translating
+    each label, on each call: two columns of a ledger page's rows spent 10 ms there)."""
+    try:
+        return choices(value).label
+    except ValueError:
+        return value
+
+
 class Activity(models.Model):
     Kind = ActivityKind
     PartnerKind = PartnerKind
@@ -128,3 +137,11 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def kind_label(self) -> str:
+        return _label(self.Kind, self.kind)
+
+    @property
+    def centre_label(self) -> str:
+        return _label(Centre, self.centre)

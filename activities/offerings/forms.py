@@ -24,16 +24,26 @@ class CityField(forms.ModelChoiceField):
 
 
 def palace_field(form: forms.Form, palaces: QuerySet[Palace]) -> forms.ModelChoiceField:
-    """The palaces that have something to list, plus the one asked for if it is listed (a link
-    from a palace's page keeps working when that palace has nothing at the moment)."""
+    """The palaces of the chosen city that have something to list, plus the one asked for if it
+    is listed (a link from a palace's page keeps working when that palace has nothing at the
+    moment). Until a city is chosen only the one asked for is offered: the province's thousand
+    palaces in one list would be most of the page's weight and rendering time, and the filters
+    submit themselves when the city changes."""
     raw = form.data.get("palace", "") if form.is_bound else ""
+    city = form.data.get("city", "") if form.is_bound else ""
+    if city:
+        palaces = palaces.filter(Q(region__code=city) | Q(region__parent__code=city))
+        empty_label = _("All palaces")
+    else:
+        palaces = palaces.none()
+        empty_label = _("All palaces (choose a city to pick one)")
     if raw.isdigit() and len(raw) < 19:
         palaces = Palace.objects.listed().filter(Q(pk__in=palaces.values("pk")) | Q(pk=int(raw)))
     return forms.ModelChoiceField(
         queryset=palaces.order_by("region__code", "name"),
         required=False,
         label=_("Palace"),
-        empty_label=_("All palaces"),
+        empty_label=empty_label,
     )
 
 

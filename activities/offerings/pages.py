@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -93,6 +94,18 @@ def when(start: datetime) -> str:
 
 def login_url(next_url: str) -> str:
     return reverse("users:login") + "?" + urlencode({"next": next_url})
+
+
+def page_by_ids(rows: QuerySet, per_page: int, number) -> Page:
+    """A page of `rows` (ordered) whose ids are chosen first, then read with their joins and
+    counts (one query more): sorting every row with its joined tables before keeping a page made
+    the events' list join 1,500 coming events to their palaces and venues at ten times the
+    province."""
+    page = Paginator(rows.values_list("pk", flat=True), per_page).get_page(number)
+    ids = list(page.object_list)
+    found = rows.in_bulk(ids)
+    page.object_list = [found[pk] for pk in ids if pk in found]
+    return page
 
 
 def listed_palaces():

@@ -4,7 +4,9 @@ which may not import `activities`).
 What is coming up near the visitor: published events still to come and courses taking sign-ups
 now, the signed-in person's own palace first, then its city, then the rest of the province. "Own
 palace": where they hold a staff post, else where they last booked or signed up. Three queries at
-most, whatever the number of events and courses.
+most, whatever the number of events and courses. The few rows are chosen in a subquery without
+the palace and venue they are shown with (joining every venue before sorting made the events'
+query 25 ms at ten times the province).
 """
 
 from __future__ import annotations
@@ -56,6 +58,13 @@ def _nearness(palace: Palace | None):
     )
 
 
+def _first(rows, n: int, *related: str) -> list:
+    """The first `n` of `rows` (ordered), read with `related` in the same query: the rows are
+    chosen without the joins, which the database would otherwise make for every candidate row
+    before sorting."""
+    return list(rows.filter(pk__in=rows.values("pk")[:n]).select_related(*related))
+
+
 @register.inclusion_tag("activities/_upcoming.html", takes_context=True)
 def upcoming_near(context):
     request = context.get("request")
@@ -65,13 +74,11 @@ def upcoming_near(context):
     events = (
         Event.objects.filter(state=Event.State.PUBLISHED, ends_at__gt=now)
         .annotate(nearness=nearness)
-        .select_related("palace", "venue")
         .order_by("nearness", "starts_at", "pk")
     )
     courses = (
         Course.objects.filter(open_now("offering__", now), state=Course.State.PUBLISHED)
         .annotate(nearness=nearness)
-        .select_related("palace", "venue", "offering")
         .order_by("nearness", "offering__closes_at", "pk")
     )
     return {
@@ -79,6 +86,6 @@ def upcoming_near(context):
         "near_city": (palace.region if palace.level == Palace.Level.CITY else palace.region.parent)
         if palace
         else None,
-        "events": list(events[:UPCOMING_EVENTS]),
-        "courses": list(courses[:UPCOMING_COURSES]),
+        "events": _first(events, UPCOMING_EVENTS, "palace", "venue"),
+        "courses": _first(courses, UPCOMING_COURSES, "palace", "venue", "offering"),
     }

@@ -106,8 +106,12 @@ class BookingViewSet(PalaceScopedApiMixin, viewsets.GenericViewSet):
         if getattr(self, "swagger_fake_view", False):
             return Booking.objects.none()
         user = self.request.user
-        # Own bookings, and every booking of the palaces the user acts on (none for a worker).
-        visible = Q(user=user) | Q(palace__in=self.palaces())
+        # Own bookings, and every booking of the palaces the user acts on (none for a worker). The
+        # palaces' ids are read first: with a subquery in the OR, PostgreSQL filtered every booking
+        # of the day in the province (50 ms at ten times the province); with the ids it reads the
+        # user's and the palaces' day from their indexes (under 1 ms warm).
+        palace_ids = list(self.palaces().values_list("pk", flat=True))  # a worker's none: no query
+        visible = Q(user=user) | Q(palace_id__in=palace_ids)
         # Sign-ups of courses and events are enrolments, with their own endpoints.
         qs = Booking.objects.of_venues().filter(visible).select_related("venue", "user")
         if self.action != "list":

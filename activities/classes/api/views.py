@@ -53,6 +53,7 @@ from activities.offerings.api.common import (
     SIGN_UP_REFUSALS,
     EnrolmentStatusField,
     ListFiltersOnlyMixin,
+    PageByIdsMixin,
     api_error,
     open_now,
 )
@@ -271,7 +272,7 @@ class CourseFilter(django_filters.FilterSet):
         responses={200: CourseDetailSerializer, 404: api_error("`not_found`: no such published course.")},
     ),
 )
-class CourseViewSet(ListFiltersOnlyMixin, viewsets.ReadOnlyModelViewSet):
+class CourseViewSet(ListFiltersOnlyMixin, PageByIdsMixin, viewsets.ReadOnlyModelViewSet):
     """The catalogue of courses (public) and enrolling (signed in)."""
 
     filterset_class = CourseFilter

@@ -30,6 +30,7 @@ from activities.offerings.api.common import (
     SIGN_UP_REFUSALS,
     EnrolmentStatusField,
     ListFiltersOnlyMixin,
+    PageByIdsMixin,
     api_error,
 )
 from bookings.models import Booking
@@ -202,7 +203,7 @@ EventFilter.base_filters = {
         responses={200: EventDetailSerializer, 404: api_error("`not_found`: no such published event.")},
     ),
 )
-class EventViewSet(ListFiltersOnlyMixin, viewsets.ReadOnlyModelViewSet):
+class EventViewSet(ListFiltersOnlyMixin, PageByIdsMixin, viewsets.ReadOnlyModelViewSet):
     """Events (public) and registering for those with registration (signed in)."""
 
     filterset_class = EventFilter

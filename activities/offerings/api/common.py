@@ -110,3 +110,23 @@ class ListFiltersOnlyMixin:
         if self.action != "list":
             return queryset
         return super().filter_queryset(queryset)
+
+
+class PageByIdsMixin:
+    """A list paged through its ids first, then the page's rows loaded with their joins and counts.
+
+    Sorting the whole list with every joined table and counting subquery in the row made the
+    database join all of it before keeping one page: at ten times the province the courses' list
+    joined 9,800 courses to their palaces, regions, terms and venues (about 60 ms) for twenty
+    rows. The ids need only the tables the filters and the order read; one more query loads the
+    page."""
+
+    def paginate_queryset(self, queryset):
+        if self.paginator is None:
+            return None
+        ids = self.paginator.paginate_queryset(queryset.values_list("pk", flat=True), self.request, view=self)
+        if ids is None:
+            return None
+        ids = list(ids)
+        rows = queryset.in_bulk(ids)
+        return [rows[pk] for pk in ids if pk in rows]
