@@ -42,6 +42,8 @@ SIGNUPS_PER_PALACE = 120
 RATINGS_PER_PALACE = 40
 RUNS = 5
 MONTH = (2026, 3)
+# --scale-db: the month measured in a database of bench/scale.py (passed to the measuring process).
+MONTH_ENV = "AGGBENCH_MONTH"
 STATUSES = ["confirmed", "checked_in", "checked_in", "checked_in", "no_show", "cancelled"]
 UNUSABLE = "!"  # Django's mark of an unusable password: nobody signs in as these workers
 
@@ -335,9 +337,10 @@ def measure() -> None:
     from performance.ledgers.selectors import province_totals
     from performance.ledgers.services import ledger_aggregate_month
 
-    month = date(*MONTH, 1)
+    year, number = (int(part) for part in os.environ.get(MONTH_ENV, f"{MONTH[0]}-{MONTH[1]}").split("-"))
+    month = date(year, number, 1)
     first, after = month_range(month)
-    now = timezone.make_aware(datetime.combine(date(*MONTH, 28), time_of_day(12)))
+    now = timezone.make_aware(datetime.combine(date(year, number, 28), time_of_day(12)))
     sql = HAND_SQL.replace("{activity_columns}", _activity_columns())  # trusted text, no input
 
     def aggregate():
@@ -425,6 +428,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--factor", type=int, default=FACTOR, help="the province × N (default %(default)s)")
     parser.add_argument("--keep", action="store_true", help="keep the database (its name is printed)")
     parser.add_argument("--reuse", metavar="DB", help="measure an already seeded (kept) database")
+    parser.add_argument(
+        "--scale-db",
+        metavar="DB",
+        help="measure a database built by bench/scale.py (e.g. palace_scale_x10) instead of seeding one",
+    )
+    parser.add_argument("--month", default="2026-11", help="with --scale-db: the month measured (YYYY-MM)")
     parser.add_argument("--seed", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -435,17 +444,19 @@ def main(argv: list[str] | None = None) -> int:
         measure()
         return 0
 
-    db = args.reuse or f"palace_aggbench_{os.getpid()}"
+    db = args.scale_db or args.reuse or f"palace_aggbench_{os.getpid()}"
     env = {
         **os.environ,
+        MONTH_ENV: args.month if args.scale_db else f"{MONTH[0]}-{MONTH[1]}",
         "DATABASE_URL": f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/{db}",
         "DJANGO_SETTINGS_MODULE": "palace_portal.settings.base",
         "CELERY_BROKER_URL": "",
     }
-    if not args.reuse:
+    if not (args.reuse or args.scale_db):
         psql("postgres", f"CREATE DATABASE {db}")
     try:
-        print(f"database {db}: migrating and seeding a province ×{args.factor} …", flush=True)
+        what = "migrating" if args.scale_db else f"migrating and seeding a province ×{args.factor}"
+        print(f"database {db}: {what} …", flush=True)
         subprocess.run(
             [PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"],
             cwd=BASE_DIR,
@@ -454,7 +465,15 @@ def main(argv: list[str] | None = None) -> int:
             timeout=300,
         )
         started = time.perf_counter()
-        if args.reuse:
+        if args.scale_db:
+            # Counts of the whole database (a year of rows), for the heading.
+            seeded = {
+                "seconds": 0,
+                "palaces": int(psql(db, "SELECT count(*) FROM venues_palace")),
+                "venues": int(psql(db, "SELECT count(*) FROM venues_venue")),
+                "bookings in the year": int(psql(db, "SELECT count(*) FROM bookings_booking")),
+            }
+        elif args.reuse:
             seeded = json.loads(psql(db, "SELECT value FROM aggbench_seeded"))
         else:
             seeded = json.loads(
@@ -472,7 +491,7 @@ def main(argv: list[str] | None = None) -> int:
             record = json.dumps(seeded)
             table = "CREATE TABLE aggbench_seeded (value text); INSERT INTO aggbench_seeded VALUES"
             psql(db, f"{table} ('{record}')")
-        print(f"seeded in {seeded['seconds']} s; measuring ({RUNS} runs each, best kept) …", flush=True)
+        print(f"measuring ({RUNS} runs each, best kept; seeded in {seeded['seconds']} s) …", flush=True)
         figures = json.loads(
             subprocess.run(
                 [PYTHON, __file__, "--measure"],
@@ -484,7 +503,7 @@ def main(argv: list[str] | None = None) -> int:
             ).stdout
         )
     finally:
-        if args.keep or args.reuse:
+        if args.keep or args.reuse or args.scale_db:
             print(f"database {db} kept (drop it with: DROP DATABASE {db})")
         else:
             psql("postgres", f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
@@ -493,10 +512,14 @@ def main(argv: list[str] | None = None) -> int:
     ratio = figures["aggregation_s"] / figures["hand_sql_s"]
     first_ratio = figures["first_s"] / figures["hand_sql_s"]
     print()
+    if args.scale_db:
+        source = f"{db} (bench/scale.py), month {args.month}; rows of the database"
+    else:
+        factor = seeded.get("factor", "?")
+        source = f"province ×{factor}, seeded in {seeded['seconds']} s; two months of raw rows"
     print(
         f"Ledger aggregation benchmark: PostgreSQL {version // 10000}.{version % 100}, "
-        f"{os.cpu_count()} CPU(s); province ×{seeded.get('factor', '?')}, seeded in {seeded['seconds']} s; "
-        f"{seeded['palaces']:,} palaces, {seeded['venues']:,} venues; two months of raw rows "
+        f"{os.cpu_count()} CPU(s); {seeded['palaces']:,} palaces, {seeded['venues']:,} venues; {source} "
         f"({', '.join(f'{n:,} {k}' for k, n in seeded.items() if k not in NOT_ROWS)})"
     )
     rows = [
