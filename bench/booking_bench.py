@@ -145,27 +145,22 @@ def seed() -> None:
 # --- Measuring (plain HTTP over loopback) ---------------------------------------------------------
 
 
-class Client:
-    """One keep-alive HTTP connection to the server."""
+class Connection:
+    """One keep-alive HTTP connection to the server on loopback, reopened once if the server
+    closed it while idle (the pages benchmark uses it too)."""
 
-    def __init__(self, port: int, token: str | None = None):
-        self.port, self.token = port, token
+    def __init__(self, port: int, timeout: float = RACE_SECONDS):
+        self.port, self.timeout = port, timeout
         self.conn: http.client.HTTPConnection | None = None
 
-    def request(self, method: str, path: str, body: dict | None = None, token: str | None = None):
-        headers = {"Accept": "application/json", "Accept-Language": "en", "Host": "127.0.0.1"}
-        token = token or self.token
-        if token:
-            headers["Authorization"] = f"Token {token}"
-        payload = None
-        if body is not None:
-            payload = json.dumps(body)
-            headers["Content-Type"] = "application/json"
+    def exchange(self, method: str, path: str, headers: dict, body: str | None = None):
+        """(response, its body) for one request; `Host` is set."""
+        headers = {"Host": "127.0.0.1", **headers}
         for attempt in (1, 2):
             if self.conn is None:
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=RACE_SECONDS)
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
             try:
-                self.conn.request(method, path, body=payload, headers=headers)
+                self.conn.request(method, path, body=body, headers=headers)
                 response = self.conn.getresponse()
                 data = response.read()
             except (ConnectionError, http.client.RemoteDisconnected, http.client.BadStatusLine):
@@ -176,13 +171,33 @@ class Client:
                 continue
             if response.getheader("Connection", "").lower() == "close":
                 self.close()
-            return response.status, data
+            return response, data
         raise AssertionError("unreachable")
 
     def close(self):
         if self.conn is not None:
             self.conn.close()
             self.conn = None
+
+
+class Client(Connection):
+    """The API as a worker: JSON in and out, token auth."""
+
+    def __init__(self, port: int, token: str | None = None):
+        super().__init__(port)
+        self.token = token
+
+    def request(self, method: str, path: str, body: dict | None = None, token: str | None = None):
+        headers = {"Accept": "application/json", "Accept-Language": "en"}
+        token = token or self.token
+        if token:
+            headers["Authorization"] = f"Token {token}"
+        payload = None
+        if body is not None:
+            payload = json.dumps(body)
+            headers["Content-Type"] = "application/json"
+        response, data = self.exchange(method, path, headers, payload)
+        return response.status, data
 
 
 def run_clients(count: int, jobs: list, work, seconds: float) -> tuple[list, float]:

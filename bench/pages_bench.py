@@ -27,7 +27,6 @@ measured would not be the page meant). Missed targets are reported, not failed.
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import re
@@ -153,36 +152,14 @@ def count_queries(spec: dict) -> dict:
 # --- Over HTTP ---------------------------------------------------------------------------------------
 
 
-class Client:
+class Client(booking_bench.Connection):
     """One keep-alive HTTP connection; a session cookie or a token, as the endpoint needs."""
 
     def __init__(self, port: int):
-        self.port = port
-        self.conn: http.client.HTTPConnection | None = None
+        super().__init__(port, timeout=60)
 
     def request(self, method: str, path: str, headers: dict, body: str | None = None):
-        headers = {"Host": "127.0.0.1", "Accept-Language": "zh-hans", **headers}
-        for attempt in (1, 2):
-            if self.conn is None:
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-            try:
-                self.conn.request(method, path, body=body, headers=headers)
-                response = self.conn.getresponse()
-                data = response.read()
-            except (ConnectionError, http.client.RemoteDisconnected, http.client.BadStatusLine):
-                self.close()
-                if attempt == 2:
-                    raise
-                continue
-            if response.getheader("Connection", "").lower() == "close":
-                self.close()
-            return response, data
-        raise AssertionError("unreachable")
-
-    def close(self):
-        if self.conn is not None:
-            self.conn.close()
-            self.conn = None
+        return self.exchange(method, path, {"Accept-Language": "zh-hans", **headers}, body)
 
 
 def sign_in(port: int, phone: str, password: str) -> str:

@@ -4,27 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from activities.offerings.selectors import ENROLLED, AttendanceRecord, Status
+from activities.offerings.selectors import ENROLLED, AttendanceRecord, Status, count_per_offering
 from bookings.models import Booking, Occurrence
 
 from .models import Course
 from .services.sections import Demand
-
-
-def _count_per_offering(rows: QuerySet) -> Coalesce:
-    """How many of `rows` belong to the outer course's offering, as a correlated subquery."""
-    counted = (
-        rows.filter(offering_id=OuterRef("offering_id"))
-        .order_by()
-        .values("offering_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def courses_with_counts(qs: QuerySet[Course]) -> QuerySet[Course]:
@@ -35,11 +22,11 @@ def courses_with_counts(qs: QuerySet[Course]) -> QuerySet[Course]:
     catalogue take seconds once a network had a few hundred courses.
     """
     return qs.select_related("offering", "term", "venue", "palace", "palace__region").annotate(
-        enrolled=_count_per_offering(Booking.objects.filter(status__in=ENROLLED)),
-        applied=_count_per_offering(Booking.objects.filter(status=Status.PENDING)),
-        waitlisted=_count_per_offering(Booking.objects.filter(status=Status.WAITLISTED)),
-        offered=_count_per_offering(Booking.objects.filter(status=Status.OFFERED)),
-        session_count=_count_per_offering(Occurrence.objects.filter(cancelled=False)),
+        enrolled=count_per_offering(Booking.objects.filter(status__in=ENROLLED)),
+        applied=count_per_offering(Booking.objects.filter(status=Status.PENDING)),
+        waitlisted=count_per_offering(Booking.objects.filter(status=Status.WAITLISTED)),
+        offered=count_per_offering(Booking.objects.filter(status=Status.OFFERED)),
+        session_count=count_per_offering(Occurrence.objects.filter(cancelled=False)),
     )
 
 

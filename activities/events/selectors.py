@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, QuerySet
 
-from activities.offerings.selectors import ENROLLED, Status
+from activities.offerings.selectors import ENROLLED, Status, count_per_offering
 from bookings.models import Booking
 
 from .models import Event
-
-
-def _count_per_offering(rows: QuerySet) -> Coalesce:
-    """How many of `rows` belong to the outer event's offering, as a correlated subquery."""
-    counted = (
-        rows.filter(offering_id=OuterRef("offering_id"))
-        .order_by()
-        .values("offering_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def events_with_counts(qs: QuerySet[Event]) -> QuerySet[Event]:
@@ -28,8 +15,8 @@ def events_with_counts(qs: QuerySet[Event]) -> QuerySet[Event]:
     the rows kept: joined to the sign-ups and grouped, the list counted the sign-ups of every
     coming event before keeping one page (100 ms at ten times the province)."""
     return qs.select_related("offering", "venue", "palace", "palace__region").annotate(
-        registered=_count_per_offering(Booking.objects.filter(status__in=ENROLLED)),
-        waitlisted=_count_per_offering(Booking.objects.filter(status=Status.WAITLISTED)),
+        registered=count_per_offering(Booking.objects.filter(status__in=ENROLLED)),
+        waitlisted=count_per_offering(Booking.objects.filter(status=Status.WAITLISTED)),
     )
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -144,3 +145,16 @@ def signup_refusal(user, offering: Offering, *, now: datetime) -> str:
         }
     refusal = signup_limit_refusal(user, offering)
     return str(refusal.message) if refusal is not None else ""
+
+
+def count_per_offering(rows: QuerySet) -> Coalesce:
+    """How many of `rows` (sign-ups) belong to the outer course's or event's offering, as a
+    correlated subquery: counted for the rows a list keeps, not for every offering."""
+    counted = (
+        rows.filter(offering_id=OuterRef("offering_id"))
+        .order_by()
+        .values("offering_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)

@@ -36,7 +36,7 @@ def wait_for(check, *, timeout: float, what: str, log: Path | None = None, inter
             if check():
                 return
         except OSError:
-            pass
+            pass  # not listening yet: try again until the deadline
         if time.monotonic() > deadline:
             raise AssertionError(f"{what} did not come up\n" + (log.read_text()[-3000:] if log else ""))
         time.sleep(interval)
@@ -55,7 +55,7 @@ def _stop(process: subprocess.Popen, *, group: bool = True) -> None:
             process.terminate()
         process.wait(timeout=15)
     except (subprocess.TimeoutExpired, ProcessLookupError):
-        pass
+        pass  # gone already, or deaf to SIGTERM: killed below
     if process.poll() is None:
         with suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL) if group else process.kill()
@@ -258,6 +258,19 @@ def database_url(db: dict) -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+def _spawn(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+    """Our own interpreter running `command` in its own process group, its output to `log`."""
+    with log.open("w") as out:
+        return subprocess.Popen(  # noqa: S603 - our own interpreter, our own arguments
+            command,
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
 @contextmanager
 def gunicorn(env: dict[str, str], log: Path, *, workers: int = 1, threads: int = 4):
     """A gunicorn on a loopback port with `env`; yields (port, process)."""
@@ -267,15 +280,7 @@ def gunicorn(env: dict[str, str], log: Path, *, workers: int = 1, threads: int =
         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", "gthread",
         "--threads", str(threads), "--timeout", "60", "--log-level", "warning",
     ]  # fmt: skip
-    with log.open("w") as out:
-        process = subprocess.Popen(  # noqa: S603 - our own interpreter and server
-            command,
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    process = _spawn(command, env, log)
     try:
 
         def up():
@@ -301,15 +306,7 @@ def celery_worker(env: dict[str, str], log: Path, *, queue: str | None = None, p
         "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel", "INFO",
         "--hostname", f"faults-{os.getpid()}-{time.monotonic_ns()}@localhost",
     ]  # fmt: skip
-    with log.open("w") as out:
-        process = subprocess.Popen(  # noqa: S603 - our own interpreter and Celery
-            command,
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    process = _spawn(command, env, log)
     try:
         wait_for(
             lambda: "ready" in log.read_text(), timeout=60, what="the Celery worker", log=log, interval=0.2
