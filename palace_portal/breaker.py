@@ -1,4 +1,4 @@
-"""A circuit breaker for Redis: after a failure, skip it for a few seconds instead of waiting again.
+"""Circuit breakers: after a failure, skip a server for a few seconds instead of waiting again.
 
 Redis holds the cache and carries Celery's messages; neither may make a request wait. A Redis that
 refuses connections costs nothing (the refusal is immediate), but one that hangs (a stopped
@@ -14,7 +14,9 @@ fall back to the database while Redis is skipped (`palace_portal.ratelimit`).
 
 Used by:
 - the cache: `BreakerConnection` is the connection class of django-redis' pool (settings CACHES);
-- Celery publishes: `bookings.outbox.outbox_enqueue` asks `redis_breaker(broker URL)` first.
+- Celery publishes: `bookings.outbox.outbox_enqueue` asks `redis_breaker(broker URL)` first;
+- the read replica (`palace_portal.db_router`): a replica that failed is not asked again for the
+  same few seconds, and its readers go to the primary meanwhile.
 """
 
 from __future__ import annotations
@@ -35,8 +37,17 @@ DEFAULT_OPEN_FOR = 5.0
 class CircuitBreaker:
     """Closed (calls go through), open (calls are refused at once), or probing (one thread tries)."""
 
-    def __init__(self, name: str, *, open_for: float | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        *,
+        open_for: float | None = None,
+        kind: str = "redis",
+        setting: str = "REDIS_BREAKER_SECONDS",
+    ) -> None:
         self.name = name
+        self.kind = kind  # what the log lines call the server
+        self.setting = setting  # the setting that may change `open_for`
         self._open_for = open_for
         self._open_until = 0.0  # 0: closed
         self._prober: int | None = None
@@ -48,14 +59,14 @@ class CircuitBreaker:
             return self._open_for
         from django.conf import settings
 
-        return float(getattr(settings, "REDIS_BREAKER_SECONDS", DEFAULT_OPEN_FOR))
+        return float(getattr(settings, self.setting, DEFAULT_OPEN_FOR))
 
     @property
     def is_open(self) -> bool:
         return self._open_until != 0.0
 
     def allow(self) -> bool:
-        """May this thread call Redis now? False while it is marked down (except for the prober)."""
+        """May this thread call the server now? False while it is marked down (except for the prober)."""
         open_until = self._open_until
         if open_until == 0.0:
             return True
@@ -74,7 +85,7 @@ class CircuitBreaker:
             with self._lock:
                 self._open_until = 0.0
                 self._prober = None
-            logger.warning("redis %s answers again", self.name)
+            logger.warning("%s %s answers again", self.kind, self.name)
 
     def failure(self) -> None:
         with self._lock:
@@ -82,7 +93,7 @@ class CircuitBreaker:
             self._open_until = time.monotonic() + self.open_for
             self._prober = None
         if not was_open:
-            logger.warning("redis %s does not answer: skipped for %.0f s", self.name, self.open_for)
+            logger.warning("%s %s does not answer: skipped for %.0f s", self.kind, self.name, self.open_for)
 
     def reset(self) -> None:
         with self._lock:

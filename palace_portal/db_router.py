@@ -23,7 +23,11 @@ that from showing:
   timer: it waits exactly as long as the lag.
 - callers that cache what they read (the dashboards, keyed by the ledger data version) pass the
   LSN of the write that changed the version (`min_lsn`), so nothing older is cached under it.
-A replica that does not answer is treated like one that is behind: reads go to the primary.
+A replica that does not answer is treated like one that is behind: reads go to the primary. It is
+then not asked again for `REPLICA_BREAKER_SECONDS` (5 s) in this process (`palace_portal.breaker`):
+a replica whose host vanished costs one connect timeout per process and period, not one per
+request. A position that is not an LSN (a tampered cookie) reads from the primary without asking
+the replica, and never counts against it.
 
 Without `DATABASE_REPLICA_URL` there is only `default`, `use_replica()` does nothing, and no
 query is added anywhere.
@@ -33,12 +37,15 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from collections.abc import Callable
 from contextlib import ContextDecorator
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.db import DatabaseError, connections
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
+
+from .breaker import CircuitBreaker
 
 REPLICA = "replica"
 PRIMARY = "default"
@@ -48,6 +55,12 @@ PIN_COOKIE = "portal_wal"
 PRIMARY_ONLY_APPS = frozenset({"sessions", "axes"})
 
 logger = logging.getLogger(__name__)
+
+# A WAL position as pg_current_wal_lsn()::text writes it.
+LSN = re.compile(r"[0-9A-F]{1,8}/[0-9A-F]{1,8}")
+# What the process knows of the replica's health: "it did not answer a moment ago" (never state
+# that must hold across processes; each process learns it for itself).
+replica_breaker = CircuitBreaker(REPLICA, kind="read replica", setting="REPLICA_BREAKER_SECONDS")
 
 _reads_on_replica: ContextVar[bool] = ContextVar("reads_on_replica", default=False)
 
@@ -71,9 +84,14 @@ def primary_lsn() -> str | None:
 
 def replica_has_replayed(lsn: str | None) -> bool:
     """True if the replica answers and has replayed the primary's log up to `lsn` (None: only that
-    it answers and is in recovery). False if it does not answer. One small query on the replica."""
+    it answers and is in recovery). False if it does not answer, was marked down a moment ago, or
+    `lsn` is not a WAL position. One small query on the replica (none in the last two cases)."""
     if not _pg(REPLICA):
         return True
+    if lsn and not LSN.fullmatch(lsn):
+        return False
+    if not replica_breaker.allow():
+        return False
     try:
         with connections[REPLICA].cursor() as cursor:
             # pg_last_wal_replay_lsn() is NULL on a primary: a "replica" that is not one is never
@@ -82,11 +100,18 @@ def replica_has_replayed(lsn: str | None) -> bool:
                 cursor.execute("SELECT coalesce(pg_last_wal_replay_lsn() >= %s::pg_lsn, false)", [lsn])
             else:
                 cursor.execute("SELECT pg_is_in_recovery()")
-            return bool(cursor.fetchone()[0])
-    except (DatabaseError, ValueError):
-        logger.warning("read replica unavailable or given a bad position; reading from the primary")
+            caught_up = bool(cursor.fetchone()[0])
+    except (OperationalError, InterfaceError) as error:
+        logger.warning("read replica unavailable (%s); reading from the primary", type(error).__name__)
+        connections[REPLICA].close()
+        replica_breaker.failure()
+        return False
+    except DatabaseError as error:
+        logger.warning("read replica refused a position (%s); reading the primary", type(error).__name__)
         connections[REPLICA].close()
         return False
+    replica_breaker.success()
+    return caught_up
 
 
 class use_replica(ContextDecorator):

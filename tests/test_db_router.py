@@ -198,3 +198,93 @@ def test_a_successful_write_pins_the_person_to_its_wal_position(
     assert (cookie.value if cookie else None) == ("0/3000060" if pinned else None)
     if pinned:
         assert cookie["httponly"] is True
+
+
+class _Cursor:
+    """A replica connection's cursor that fails or answers as the test says, counting its queries."""
+
+    def __init__(self, state):
+        self.state = state
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def execute(self, sql, params=None):
+        self.state["queries"] += 1
+        if self.state["error"] is not None:
+            raise self.state["error"]
+
+    def fetchone(self):
+        return (True,)
+
+
+@pytest.fixture
+def replica_connection(monkeypatch):
+    """`connections["replica"]` replaced by a stand-in whose queries fail while `error` is set."""
+    from django.db import OperationalError
+
+    state = {"queries": 0, "error": OperationalError("could not connect"), "closed": 0}
+
+    class Connection:
+        vendor = "postgresql"
+
+        def cursor(self):
+            return _Cursor(state)
+
+        def close(self):
+            state["closed"] += 1
+
+    class Handler(dict):
+        def __getitem__(self, alias):
+            return Connection() if alias == REPLICA else connections[alias]
+
+    monkeypatch.setattr(db_router, "connections", Handler())
+    clock = [1000.0]
+    from palace_portal import breaker as breakers
+
+    monkeypatch.setattr(breakers.time, "monotonic", lambda: clock[0])
+    db_router.replica_breaker.reset()
+    yield state, clock
+    db_router.replica_breaker.reset()
+
+
+def test_a_replica_that_failed_is_not_asked_again_until_the_period_is_over(replica_connection, settings):
+    settings.REPLICA_BREAKER_SECONDS = 5
+    state, clock = replica_connection
+    assert db_router.replica_has_replayed("0/16B3748") is False
+    assert state["queries"] == 1
+    assert state["closed"] == 1
+    # Marked down: the readers go to the primary without waiting on the replica again.
+    for _ in range(3):
+        assert db_router.replica_has_replayed("0/16B3748") is False
+    assert state["queries"] == 1
+    # When the period is over one caller probes it; back, it is used again.
+    clock[0] += 5.1
+    state["error"] = None
+    assert db_router.replica_has_replayed("0/16B3748") is True
+    assert db_router.replica_has_replayed(None) is True
+    assert state["queries"] == 3
+
+
+def test_a_position_that_is_not_an_lsn_reads_from_the_primary_without_blaming_the_replica(replica_connection):
+    state, _clock = replica_connection
+    state["error"] = None
+    for forged in ("x", "0/16B3748'; SELECT 1", "1/2/3", "0/" + "F" * 9):
+        assert db_router.replica_has_replayed(forged) is False
+    assert state["queries"] == 0
+    assert not db_router.replica_breaker.is_open
+    assert db_router.replica_has_replayed("A/1") is True
+
+
+def test_a_query_error_that_is_not_the_replicas_fault_does_not_mark_it_down(replica_connection):
+    from django.db import DataError
+
+    state, _clock = replica_connection
+    state["error"] = DataError("invalid input syntax for type pg_lsn")
+    assert db_router.replica_has_replayed("0/1") is False
+    assert not db_router.replica_breaker.is_open
+    state["error"] = None
+    assert db_router.replica_has_replayed("0/1") is True

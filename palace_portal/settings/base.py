@@ -122,12 +122,25 @@ else:
 # dashboards and exports go there (palace_portal.db_router); writes, and every read inside a
 # service's transaction, stay on the primary. Without it there is just `default`.
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+# The longest a read on the replica may run (an export of a year included), and how long a replica
+# that failed is skipped by a process (palace_portal.breaker).
+REPLICA_STATEMENT_TIMEOUT_MS = int(os.environ.get("REPLICA_STATEMENT_TIMEOUT_MS", "60000"))
+REPLICA_BREAKER_SECONDS = float(os.environ.get("REPLICA_BREAKER_SECONDS", "5"))
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL)
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"].get("CONN_MAX_AGE", 0)
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     # A replica that does not answer sends its readers to the primary: give up on it quickly.
-    DATABASES["replica"]["OPTIONS"] = {"connect_timeout": 2}
+    # A host that vanishes mid-query is noticed by TCP keepalives (about 16 s) rather than never;
+    # a query stuck on the replica (e.g. waiting behind its replay) is cancelled by the server.
+    DATABASES["replica"]["OPTIONS"] = {
+        "connect_timeout": 2,
+        "keepalives": 1,
+        "keepalives_idle": 10,
+        "keepalives_interval": 2,
+        "keepalives_count": 3,
+        "options": f"-c statement_timeout={REPLICA_STATEMENT_TIMEOUT_MS}",
+    }
     # The test run reads the replica through the default test database (no copy to build).
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["palace_portal.db_router.ReplicaRouter"]
