@@ -8,9 +8,6 @@ re-validates and writes them in one transaction.
 
 from __future__ import annotations
 
-import json
-import secrets
-
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,13 +18,12 @@ from activities.ledger import importing, services
 from activities.ledger.models import ActivityKind, PartnerKind
 from activities.ledger.views import _NUMBER_FORMATS, _WIDTHS, _columns, _head
 from palace_portal.errors import InvalidInput
+from palace_portal.sheet_upload import pending_keep, pending_take
 from palace_portal.spreadsheets import sheet_title, write_table, xlsx_response
 from venues.kinds import Centre
 from venues.pages import palace_or_404, staff_page
 
-_SESSION_PREFIX = "activities_import:"
-# Serialised size a pending import may take in the session.
-SESSION_LIMIT = 2 * 1024 * 1024
+_KIND = "activities"  # of the pending import in the session
 
 
 @staff_page
@@ -45,15 +41,10 @@ def import_upload(request, palace_id: int):
         bad = [r for r in results if not r.ok]
         token = ""
         if not bad:
-            payload = json.dumps({"palace": palace.pk, "rows": raw_rows})
-            if len(payload) > SESSION_LIMIT:
+            token = pending_keep(request.session, _KIND, palace.pk, raw_rows)
+            if token is None:
                 context["error"] = _("The file holds too much text to import at once; split it.")
                 return render(request, "activities/import_upload.html", context, status=400)
-            # Only the latest pending import is kept.
-            for key in [k for k in request.session.keys() if k.startswith(_SESSION_PREFIX)]:  # noqa: SIM118
-                del request.session[key]
-            token = secrets.token_urlsafe(16)
-            request.session[_SESSION_PREFIX + token] = payload
         return render(
             request,
             "activities/import_preview.html",
@@ -66,13 +57,11 @@ def import_upload(request, palace_id: int):
 @require_POST
 def import_commit(request, palace_id: int):
     palace = palace_or_404(request, palace_id, scope="manage")
-    key = _SESSION_PREFIX + request.POST.get("token", "")
-    payload = request.session.get(key)
-    data = json.loads(payload) if payload else None
-    if not data or data.get("palace") != palace.pk:
+    raw_rows = pending_take(request.session, _KIND, palace.pk, request.POST.get("token", ""))
+    if raw_rows is None:
         messages.error(request, _("This import has expired; upload the file again."))
         return redirect("activities:import", palace.pk)
-    results = importing.clean_rows(palace=palace, raw_rows=data["rows"])
+    results = importing.clean_rows(palace=palace, raw_rows=raw_rows)
     try:
         if any(not r.ok for r in results):
             raise InvalidInput(_("Nothing was imported: some rows are not valid."))
@@ -80,10 +69,8 @@ def import_commit(request, palace_id: int):
             actor=request.user, palace=palace, rows=[r.values for r in results]
         )
     except InvalidInput as error:
-        del request.session[key]
         messages.error(request, error.message)
         return redirect("activities:import", palace.pk)
-    del request.session[key]
     messages.success(request, _("Imported %(count)d activities.") % {"count": count})
     return redirect("activities:ledger", palace.pk)
 

@@ -2,35 +2,28 @@
 
 The columns are the export's (`COLUMNS`); headers are accepted in Chinese or English, and kinds,
 centres and partner kinds as their code or their label in either language. `parse_upload` turns an
-uploaded file into raw rows (strings); `clean_rows` turns raw rows into per-row results. Nothing here
-writes: `services.activities_import` does, all or nothing.
+uploaded file into raw rows (strings; the bounded reading is `palace_portal.sheet_upload`'s);
+`clean_rows` turns raw rows into per-row results. Nothing here writes:
+`services.activities_import` does, all or nothing.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import zipfile
-from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from activities.ledger.models import ActivityKind, PartnerKind
 from activities.series.models import Series
 from palace_portal.errors import InvalidInput
-from palace_portal.spreadsheets import FORMULA_START
+from palace_portal.sheet_upload import RowResult, read_upload
+from palace_portal.sheet_upload import labels as _labels
+from palace_portal.sheet_upload import norm as _norm
+from palace_portal.sheet_upload import parse_date as _parse_date
 from venues.kinds import Centre
 from venues.models import Palace, SatellitePoint, Venue
 
 MAX_ROWS = 5000
-MAX_BYTES = 5 * 1024 * 1024
-# An .xlsx is a zip: 5 MB of it can unpack to gigabytes. 5,000 rows of a ledger unpack to a few MB.
-MAX_UNPACKED_BYTES = 25 * 1024 * 1024
-# No field of an activity is longer than 200 characters; a longer cell is not a ledger row.
-MAX_CELL_CHARS = 1000
 
 # (field, header) in the order of the export and of the import template.
 COLUMNS = [
@@ -50,194 +43,12 @@ COLUMNS = [
 FIELDS = [name for name, _label in COLUMNS]
 # Columns a file may add after the template's: the series, named as the palace names it.
 OPTIONAL_COLUMNS = [("series", _("Series"))]
-_LANGUAGES = ("en", "zh-hans")
-
-
-def _norm(text: Any) -> str:
-    return "".join(str(text or "").split()).casefold()
-
-
-def _labels(pairs) -> dict[str, str]:
-    """Map every accepted spelling (code, English or Chinese label) to the code or field."""
-    lookup: dict[str, str] = {}
-    for code, label in pairs:
-        lookup[_norm(code)] = code
-        for language in _LANGUAGES:
-            with translation.override(language):
-                lookup[_norm(label)] = code
-    return lookup
-
-
-def _header_lookup() -> dict[str, str]:
-    return _labels([*COLUMNS, *OPTIONAL_COLUMNS])
-
-
-@dataclass
-class RowResult:
-    number: int  # the row's number in the spreadsheet (the header is row 1)
-    raw: dict[str, str]
-    values: dict[str, Any] = field(default_factory=dict)
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.date()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = str(value)
-    # The exports write "=..." as "'=..." (formula-safe): read such a cell back as it was typed.
-    if text.startswith("'") and text[1:2] and text[1] in FORMULA_START:
-        text = text[1:]
-    return text.strip()
-
-
-def _numbered(rows) -> list[tuple[int, list[str]]]:
-    """Non-blank rows with their number in the file; stops one past the limit (header + MAX_ROWS)
-    and at the first cell longer than MAX_CELL_CHARS (InvalidInput), before reading on."""
-    kept = []
-    for number, row in enumerate(rows, start=1):
-        if any(len(cell) > MAX_CELL_CHARS for cell in row):
-            raise InvalidInput(
-                _("Row %(row)d has a cell longer than %(max)d characters. Nothing was imported.")
-                % {"row": number, "max": MAX_CELL_CHARS},
-                code="cell_too_long",
-            )
-        if any(row):
-            kept.append((number, row))
-            if len(kept) > MAX_ROWS + 1:
-                break
-    return kept
-
-
-def _check_unpacked_size(data: bytes) -> None:
-    """Refuse a zip that would unpack to more than MAX_UNPACKED_BYTES, before openpyxl reads it.
-
-    The sizes are the archive's own; Python's zipfile stops reading a member at its stated size,
-    so a member cannot unpack to more than it says."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise InvalidInput(
-            _("The file is not a spreadsheet (.xlsx or .csv)."), code="not_spreadsheet"
-        ) from error
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise InvalidInput(
-            _("The spreadsheet unpacks to more than %(max)d MB; nothing was imported.")
-            % {"max": MAX_UNPACKED_BYTES // (1024 * 1024)},
-            code="too_large",
-        )
-
-
-def _read_xlsx(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    _check_unpacked_size(data)
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds on a broken file
-        raise InvalidInput(
-            _("The file is not a spreadsheet (.xlsx or .csv)."), code="not_spreadsheet"
-        ) from error
-    try:
-        sheet = workbook.worksheets[0]
-        return _numbered([_cell(v) for v in row] for row in sheet.iter_rows(values_only=True))
-    except InvalidInput:
-        raise
-    except Exception as error:  # a sheet broken past its header reads fine, then fails here
-        raise InvalidInput(
-            _("The file is not a spreadsheet (.xlsx or .csv)."), code="not_spreadsheet"
-        ) from error
-    finally:
-        workbook.close()
-
-
-def _read_csv(data: bytes) -> list[list[str]]:
-    if b"\x00" in data[:4096]:
-        raise InvalidInput(_("The file is not a spreadsheet (.xlsx or .csv)."), code="not_spreadsheet")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise InvalidInput(_("The CSV file must be saved as UTF-8 or GB18030."), code="bad_encoding")
-    try:
-        return _numbered([_cell(cell) for cell in row] for row in csv.reader(io.StringIO(text)))
-    except csv.Error as error:  # a field over csv.field_size_limit(), a stray NUL, …
-        raise InvalidInput(
-            _("The CSV file cannot be read: a cell is too long or the file is damaged."),
-            code="bad_csv",
-        ) from error
 
 
 def parse_upload(upload) -> list[dict[str, str]]:
     """Read an uploaded .xlsx or .csv into raw rows keyed by field (and "row", its number in the
-    file; blank rows are skipped); raise InvalidInput on a bad file."""
-    if upload is None:
-        raise InvalidInput(_("Choose a file to import."), code="no_file")
-    if upload.size > MAX_BYTES:
-        raise InvalidInput(_("The file is larger than 5 MB."), code="too_large")
-    data = upload.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise InvalidInput(_("The file is larger than 5 MB."), code="too_large")
-    name = (upload.name or "").lower()
-    if data[:2] == b"PK" or name.endswith(".xlsx"):
-        rows = _read_xlsx(data)
-    elif name.endswith(".csv") or name.endswith(".txt"):
-        rows = _read_csv(data)
-    else:
-        raise InvalidInput(_("The file is not a spreadsheet (.xlsx or .csv)."), code="not_spreadsheet")
-    if not rows:
-        raise InvalidInput(_("The file is empty."), code="empty")
-    lookup = _header_lookup()
-    header = [lookup.get(_norm(cell)) for cell in rows[0][1]]
-    missing = [str(label) for name, label in COLUMNS if name not in header]
-    if missing:
-        raise InvalidInput(
-            _("The header row does not match the template. Missing columns: %(columns)s")
-            % {"columns": ", ".join(missing)},
-            code="bad_headers",
-        )
-    body = rows[1:]
-    if not body:
-        raise InvalidInput(_("The file has no rows below the header."), code="empty")
-    if len(body) > MAX_ROWS:
-        raise InvalidInput(
-            _("The file has more than %(max)d rows; split it into smaller files.") % {"max": MAX_ROWS},
-            code="too_many_rows",
-        )
-    result = []
-    for number, row in body:
-        raw = dict.fromkeys([*FIELDS, *(name for name, _label in OPTIONAL_COLUMNS)], "")
-        raw["row"] = str(number)
-        for index, name in enumerate(header):
-            if name is not None and index < len(row):
-                raw[name] = row[index]
-        result.append(raw)
-    return result
-
-
-def _parse_date(text: str) -> date | None:
-    text = text.strip()
-    if " " in text:
-        text = text.split(" ", 1)[0]
-    parts = text.replace("/", "-").replace(".", "-").split("-")
-    try:
-        year, month, day = (int(p) for p in parts)
-        return date(year, month, day)
-    except (TypeError, ValueError):
-        return None
+    file; blank rows are skipped); raise InvalidInput on a bad file (palace_portal.sheet_upload)."""
+    return read_upload(upload, columns=COLUMNS, optional_columns=OPTIONAL_COLUMNS, max_rows=MAX_ROWS)
 
 
 def clean_rows(*, palace: Palace, raw_rows: list[dict[str, str]]) -> list[RowResult]:

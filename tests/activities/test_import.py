@@ -12,6 +12,7 @@ from openpyxl import Workbook, load_workbook
 
 from activities.ledger import importing, services
 from activities.models import Activity
+from palace_portal import sheet_upload
 from palace_portal.errors import InvalidInput
 
 HEADER_EN = [
@@ -152,7 +153,7 @@ def test_venue_of_another_palace_is_not_found(world):
         (lambda: _csv([_row()] * (importing.MAX_ROWS + 1)), "too_many_rows"),
         (lambda: SimpleUploadedFile("photo.xlsx", b"PK\x03\x04garbage"), "not_spreadsheet"),
         (lambda: SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n\x00\x00"), "not_spreadsheet"),
-        (lambda: SimpleUploadedFile("big.csv", b"a" * (importing.MAX_BYTES + 1)), "too_large"),
+        (lambda: SimpleUploadedFile("big.csv", b"a" * (sheet_upload.MAX_BYTES + 1)), "too_large"),
     ],
 )
 def test_bad_files_get_a_clear_error(world, upload, code):

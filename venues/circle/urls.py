@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "circle"
 
@@ -12,4 +12,9 @@ urlpatterns = [
     path("staff/<int:palace_id>/new/", views.point_create, name="point_create"),
     path("staff/<int:palace_id>/<int:pk>/edit/", views.point_edit, name="point_edit"),
     path("staff/<int:palace_id>/<int:pk>/delete/", views.point_delete, name="point_delete"),
+    path("staff/<int:palace_id>/import/", import_views.points_import, name="points_import"),
+    path(
+        "staff/<int:palace_id>/import/commit/", import_views.points_import_commit, name="points_import_commit"
+    ),
+    path("staff/<int:palace_id>/export.xlsx", import_views.points_export, name="points_export"),
 ]
