@@ -1,6 +1,6 @@
 """Read-replica benchmark: replication lag under a write burst, dashboards read on the replica.
 
-    .venv/bin/python bench/replica_bench.py        (about three minutes; not part of `make bench`)
+    .venv/bin/python bench/replica_bench.py        (about three minutes; the last of `make bench`)
 
 Needs root, `runuser` and PostgreSQL 15's binaries in /usr/lib/postgresql/15/bin (PG_BIN). It never
 touches the shared server on 5432: it builds a private pair in a temporary folder and removes it.
@@ -225,9 +225,22 @@ def measure(primary_port: int, replica_port: int) -> None:
 # --- The parent: the pair's lifecycle ---------------------------------------------------------------
 
 
+def why_not() -> str:
+    """Why the benchmark cannot run on this machine ("" if it can)."""
+    if os.geteuid() != 0:
+        return "it needs root (to run the private PostgreSQL pair as the postgres user)"
+    if not (PG_BIN / "initdb").exists():
+        return f"PostgreSQL's binaries are not in {PG_BIN} (set PG_BIN)"
+    return ""
+
+
+def can_run() -> bool:
+    return not why_not()
+
+
 def main() -> int:
-    if os.geteuid() != 0 or not (PG_BIN / "initdb").exists():
-        print(f"needs root and PostgreSQL's binaries in {PG_BIN}", file=sys.stderr)
+    if reason := why_not():
+        print(reason, file=sys.stderr)
         return 2
     folder = Path(tempfile.mkdtemp(prefix="palace-replica-bench-"))
     shutil.chown(folder, "postgres", "postgres")
