@@ -162,7 +162,10 @@ def clean_rows(*, palace: Palace, raw_rows: list[dict[str, str]]) -> list[RowRes
             try:
                 week[weekday] = parse_intervals(raw.get(field, ""))
             except ValidationError as error:
-                errors.extend(f"{label}: {message}" for message in error.messages)
+                errors.extend(
+                    gettext("%(day)s: %(message)s") % {"day": label, "message": message}
+                    for message in error.messages
+                )
         values["week"] = week
         if not errors:
             result.values.update(values)
