@@ -228,6 +228,9 @@ ROUTES: dict[str, Route] = {
     "venues:circle:point_create": R(STAFF_MANAGE, "FORM", palace_id=A),
     "venues:circle:point_edit": R(STAFF_MANAGE, "FORM", palace_id=A, pk="service_point"),
     "venues:circle:point_delete": R(STAFF_MANAGE, "POST", palace_id=A, pk="service_point"),
+    "venues:circle:points_import": R(STAFF_MANAGE, "FORM", palace_id=A),
+    "venues:circle:points_import_commit": R(STAFF_MANAGE, "POST", palace_id=A),
+    "venues:circle:points_export": R(STAFF_VIEW, palace_id=A),
     "venues_api:service-point-list": R(PUBLIC),
     "venues_api:service-point-detail": R(PUBLIC, pk="service_point"),
     # --- Bookings: the worker's side ---------------------------------------------------------------

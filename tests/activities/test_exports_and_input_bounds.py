@@ -16,8 +16,8 @@ from django.test import Client
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
-from activities.ledger import importing
 from activities.models import Activity
+from palace_portal import sheet_upload
 from tests.factories import UserFactory
 
 from .voice_support import answer_directly, member, questions, survey
@@ -183,7 +183,7 @@ def test_an_xlsx_that_unpacks_too_big_is_refused_before_openpyxl_reads_it(world,
     # cuts a cell at 32,767 characters when it writes, so the big cell is written by hand.)
     upload = _bomb(2 * 1024 * 1024)
     assert upload.size < 64 * 1024
-    monkeypatch.setattr(importing, "MAX_UNPACKED_BYTES", 1024 * 1024)
+    monkeypatch.setattr(sheet_upload, "MAX_UNPACKED_BYTES", 1024 * 1024)
 
     def _must_not_read(*args, **kwargs):
         raise AssertionError("openpyxl was asked to read a file over the limit")
