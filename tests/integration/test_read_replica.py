@@ -39,9 +39,9 @@ def _run(*command, **options) -> subprocess.CompletedProcess:
     return subprocess.run([str(part) for part in command], **options)  # noqa: S603 - our own arguments
 
 
-def _as_postgres(program: str, *arguments) -> subprocess.CompletedProcess:
+def _as_postgres(program: str, *arguments, **options) -> subprocess.CompletedProcess:
     """A PostgreSQL program as the postgres user (the server refuses to run as root)."""
-    return _run(RUNUSER, "-u", "postgres", "--", PG_BIN / program, *arguments)
+    return _run(RUNUSER, "-u", "postgres", "--", PG_BIN / program, *arguments, **options)
 
 
 def _psql(port: int, *arguments, **options) -> subprocess.CompletedProcess:
@@ -59,7 +59,8 @@ def _start(data: Path, port: int, folder: Path) -> None:
 
 @pytest.fixture
 def streaming_pair(postgres, django_db_setup):
-    """(primary port, replica port) of a private primary and its streaming replica, with the schema."""
+    """(primary port, replica port, replica's folder) of a private primary and its streaming
+    replica, with the schema."""
     if not (PG_BIN / "initdb").exists() or not Path(RUNUSER).exists() or os.geteuid() != 0:
         unavailable(f"needs root, runuser and PostgreSQL's binaries in {PG_BIN}")
     source = connection.settings_dict  # this run's test database: its schema is copied
@@ -81,10 +82,11 @@ def streaming_pair(postgres, django_db_setup):
                      "-R", "-X", "stream", "-c", "fast", "--no-sync")  # fmt: skip
         _start(replica, replica_port, folder)
         started.append(replica)
-        yield primary_port, replica_port
+        yield primary_port, replica_port, replica
     finally:
         for data in reversed(started):
-            _as_postgres("pg_ctl", "-D", data, "-m", "immediate", "stop")
+            # The scenario may have stopped the replica already.
+            _as_postgres("pg_ctl", "-D", data, "-m", "immediate", "stop", check=False)
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -169,13 +171,29 @@ with replica.cursor() as cursor:
 caught_up()
 out["count_resumed_other_reader"], on_replica, _ = traced(lambda: in_service_count(officer))
 out["resumed_replica_queries"] = len(on_replica)
+
+# The replica goes away: its readers are answered from the primary, and once it has failed it is
+# not asked again for the breaker's period (no connect attempt per request).
+import os, subprocess
+from palace_portal.db_router import replica_breaker
+subprocess.run(os.environ["STOP_REPLICA"].split("\t"), check=True, capture_output=True)
+replica.close()
+out["down_count"] = in_service_count(officer)
+out["down_breaker_open"] = replica_breaker.is_open
+attempts = []
+real_connect = replica.connect
+replica.connect = lambda: attempts.append(1) or real_connect()
+with CaptureQueriesContext(primary) as on_primary:  # (capturing the replica would connect to it)
+    out["down_again_count"] = in_service_count(officer)
+out["down_again_connect_attempts"] = len(attempts)
+out["down_again_primary_palace_reads"] = sum("venues_palace" in q["sql"] for q in on_primary.captured_queries)
 print("RESULT " + json.dumps(out))
 """
 
 
 @pytest.mark.django_db  # for this run's test database, whose schema the pair gets
 def test_dashboards_and_exports_read_from_a_streaming_replica(streaming_pair):
-    primary_port, replica_port = streaming_pair
+    primary_port, replica_port, replica_data = streaming_pair
     env = {
         key: value
         for key, value in os.environ.items()
@@ -185,6 +203,24 @@ def test_dashboards_and_exports_read_from_a_streaming_replica(streaming_pair):
         "DJANGO_SETTINGS_MODULE": "palace_portal.settings.test",
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:{primary_port}/{DB}",
         "DATABASE_REPLICA_URL": f"postgres://postgres@127.0.0.1:{replica_port}/{DB}",
+        "REPLICA_BREAKER_SECONDS": "60",  # longer than the scenario: a second attempt would be seen
+        "STOP_REPLICA": "\t".join(
+            map(
+                str,
+                [
+                    RUNUSER,
+                    "-u",
+                    "postgres",
+                    "--",
+                    PG_BIN / "pg_ctl",
+                    "-D",
+                    replica_data,
+                    "-m",
+                    "immediate",
+                    "stop",
+                ],
+            )
+        ),
     }
     result = subprocess.run(  # noqa: S603 - our own interpreter and code
         [sys.executable, "-c", SCENARIO],
@@ -216,3 +252,10 @@ def test_dashboards_and_exports_read_from_a_streaming_replica(streaming_pair):
     # Replay resumed and caught up: the replica again, with the new palace.
     assert seen["count_resumed_other_reader"] == 2
     assert seen["resumed_replica_queries"] > 0
+    # The replica stopped: the page is answered from the primary; the replica, marked down, is
+    # not even connected to on the next request.
+    assert seen["down_count"] == 2
+    assert seen["down_breaker_open"] is True
+    assert seen["down_again_count"] == 2
+    assert seen["down_again_connect_attempts"] == 0
+    assert seen["down_again_primary_palace_reads"] > 0
