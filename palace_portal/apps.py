@@ -11,9 +11,10 @@ class PortalAdminConfig(AdminConfig):
     def ready(self):
         super().ready()
         # Every model is loaded by now (ready() runs after all models are imported).
-        from palace_portal import choices
+        from palace_portal import choices, serializer_fields
 
         choices.install()
+        serializer_fields.install()
 
 
 class PortalAxesConfig(AxesAppConfig):
