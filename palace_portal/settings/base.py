@@ -95,6 +95,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "venues.context_processors.portal",
             ],
+            # `{% memo %}`: the page frame's menus rendered once per role set and language.
+            "libraries": {"memo": "palace_portal.templatetags.memo"},
         },
     },
 ]
