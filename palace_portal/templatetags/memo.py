@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from django import template
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.translation import get_language
 
@@ -55,3 +57,10 @@ def memo(parser, token):
 
 def clear() -> None:
     _FRAGMENTS.clear()
+
+
+@receiver(setting_changed)
+def _settings_changed(**kwargs) -> None:
+    # Tests change settings (the URLconf, the province's name, static storage…) while the process
+    # runs; a deployment restarts its processes instead.
+    clear()

@@ -65,3 +65,12 @@ def test_a_value_that_cannot_be_hashed_renders_each_time():
     template = Template("{% load memo %}{% memo items %}{{ items|length }}{% endmemo %}")
     assert template.render(Context({"items": [1, 2]})) == "2"
     assert template.render(Context({"items": [1, 2, 3]})) == "3"
+
+
+def test_a_changed_setting_empties_the_memo():
+    from django.template import Context, Template
+
+    Template("{% load memo %}{% memo %}x{% endmemo %}").render(Context())
+    assert memo._FRAGMENTS
+    with override_settings(PORTAL_PROVINCE_NAME="安徽省"):
+        assert not memo._FRAGMENTS
