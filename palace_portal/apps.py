@@ -8,6 +8,14 @@ class PortalAdminConfig(AdminConfig):
 
     default_site = "venues.admin_site.PortalAdminSite"
 
+    def ready(self):
+        super().ready()
+        # Every model is loaded by now (ready() runs after all models are imported).
+        from palace_portal import choices, serializer_fields
+
+        choices.install()
+        serializer_fields.install()
+
 
 class PortalAxesConfig(AxesAppConfig):
     """django-axes under a name the back office can translate (axes gives its app none: "Axes")."""

@@ -95,6 +95,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "venues.context_processors.portal",
             ],
+            # `{% memo %}`: the page frame's menus rendered once per role set and language.
+            "libraries": {"memo": "palace_portal.templatetags.memo"},
         },
     },
 ]
@@ -261,7 +263,9 @@ SESSION_COOKIE_HTTPONLY = True
 # and kept through a Redis outage (a cache-only session store would sign everyone out then, and a
 # cached_db one could serve a session ended while Redis was unreachable). A session costs one
 # primary-key read per signed-in request; docs/scaling.md. Expired ones are cleared nightly.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Django's database store, whose read is one plain statement instead of an ORM query (same table,
+# same rows: palace_portal/session_store.py).
+SESSION_ENGINE = "palace_portal.session_store"
 # Behind HTTPS in production. `make run` serves the production behaviour (DEBUG off, the portal's
 # error pages) over plain http on a laptop, and says so with DJANGO_HTTPS=false.
 HTTPS = env_bool("DJANGO_HTTPS", True)
