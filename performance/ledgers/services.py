@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +23,7 @@ from venues.models import Palace
 
 from . import counting, counting_innovation, counting_services, hours, writing
 from .data_version import data_version_bump
-from .metrics import CODES, MANUAL_CODES, METRICS
+from .metrics import MANUAL_CODES, METRICS
 from .models import AggregationLock, Ledger, LedgerFigure
 from .selectors import finish
 
@@ -59,6 +59,24 @@ def _palaces_to_compute(
     ids = set(known["in_service"]) | set(known["ledgers"].get(month, ()))
     ids |= {pk for (m, pk) in tally.rows if m == month} | {pk for (m, pk) in tally.figures if m == month}
     return sorted(ids)
+
+
+# PostgreSQL settings for the rest of the aggregation's transaction (`SET LOCAL`: gone at its commit
+# or rollback, so no other work on the connection sees them). Measured on bench/scale.py's ×10
+# (docs/performance.md, "Aggregation under 1 s"):
+# - jit off: the grouped reads cost enough for PostgreSQL to compile them to machine code, which
+#   took longer than the reads themselves (~200 ms for the attendance read alone);
+# - work_mem: the grouping of a month's bookings (~22,000 groups of five sums) fits in memory
+#   instead of spilling to disk at the default 4 MB.
+SESSION_SETTINGS = {"jit": "off", "work_mem": "32MB"}
+
+
+def _tune_session() -> None:
+    if connection.vendor != "postgresql":
+        return
+    calls = ", ".join(["set_config(%s, %s, true)"] * len(SESSION_SETTINGS))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {calls}", [part for item in SESSION_SETTINGS.items() for part in item])
 
 
 def _check(month: date) -> date:
@@ -114,6 +132,7 @@ def ledger_aggregate_months(
     named = None if palace_ids is None else sorted(set(palace_ids))
     months = list(months_between(first, last))
     with transaction.atomic():
+        _tune_session()
         # Cached dashboards are keyed by the data version: a new one once these figures commit.
         data_version_bump()
         locks = _lock_months(months)
@@ -226,12 +245,13 @@ def _write_figures(
     upserts, computed = [], set()
     written: dict[date, int] = defaultdict(int)
     for ledger in ledgers:
+        # Only the codes counted (non-zero) and the derived ones: a code absent from `counted` is 0
+        # and stores no row, so the ~100 catalogue codes need not be walked for every ledger.
         counted = tally.figures.get((ledger.month, ledger.palace_id), {})
-        raw = {code: counted.get(code, ZERO) for code in _STORED}
-        values = raw | finish(raw, _DERIVED)
+        values = {code: counted[code] for code in _STORED if code in counted} | finish(counted, _DERIVED)
         locked = ZERO if ledger.pk in accepted else None
-        for code in CODES:
-            value = values[code].quantize(_PLACES)
+        for code, unrounded in values.items():
+            value = unrounded.quantize(_PLACES)
             if not value:
                 continue
             computed.add((ledger.pk, code))
