@@ -232,17 +232,14 @@ def _write_figures(
     scope = LedgerFigure.objects.filter(month__gte=tally.first, month__lte=tally.last)
     if named is not None:
         scope = scope.filter(palace_id__in=named)
-    existing = {
-        (ledger_id, metric): (pk, value)
-        for pk, ledger_id, metric, value in scope.values_list("pk", "ledger_id", "metric", "value")
-    }
+    existing = writing.figures_existing(scope.values_list("pk", "ledger_id", "metric", "value"))
     accepted = set(
         Ledger.objects.filter(
             month__gte=tally.first, month__lte=tally.last, status=Ledger.Status.ACCEPTED
         ).values_list("pk", flat=True)
     )
 
-    upserts, computed = [], set()
+    upserts = []
     written: dict[date, int] = defaultdict(int)
     for ledger in ledgers:
         # Only the codes counted (non-zero) and the derived ones: a code absent from `counted` is 0
@@ -254,15 +251,12 @@ def _write_figures(
             value = unrounded.quantize(_PLACES)
             if not value:
                 continue
-            computed.add((ledger.pk, code))
             written[ledger.month] += 1
-            old = existing.get((ledger.pk, code))
+            old = existing.pop((ledger.pk, code), None)  # what is left in `existing` is now 0
             if old is None or old[1] != value:
                 upserts.append((ledger.pk, ledger.palace_id, ledger.month, code, value, locked))
     gone, by_pk = [], {ledger.pk: ledger for ledger in ledgers}
     for (ledger_id, code), (pk, value) in existing.items():
-        if (ledger_id, code) in computed:
-            continue
         if ledger_id not in accepted:
             gone.append(pk)
         elif value and ledger_id in by_pk:  # keep the row and its snapshot; the latest value is 0
