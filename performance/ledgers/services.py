@@ -232,14 +232,16 @@ def _write_figures(
     scope = LedgerFigure.objects.filter(month__gte=tally.first, month__lte=tally.last)
     if named is not None:
         scope = scope.filter(palace_id__in=named)
-    existing = writing.figures_existing(scope.values_list("pk", "ledger_id", "metric", "value"))
+    existing = writing.figures_existing(
+        scope.values_list("pk", "ledger_id", "metric", "value"), ledger_ids=[ledger.pk for ledger in ledgers]
+    )
     accepted = set(
         Ledger.objects.filter(
             month__gte=tally.first, month__lte=tally.last, status=Ledger.Status.ACCEPTED
         ).values_list("pk", flat=True)
     )
 
-    upserts = []
+    inserts, updates = [], []
     written: dict[date, int] = defaultdict(int)
     for ledger in ledgers:
         # Only the codes counted (non-zero) and the derived ones: a code absent from `counted` is 0
@@ -253,17 +255,19 @@ def _write_figures(
                 continue
             written[ledger.month] += 1
             old = existing.pop((ledger.pk, code), None)  # what is left in `existing` is now 0
-            if old is None or old[1] != value:
-                upserts.append((ledger.pk, ledger.palace_id, ledger.month, code, value, locked))
+            if old is None:
+                inserts.append((ledger.pk, ledger.palace_id, ledger.month, code, value, locked))
+            elif old[1] != value:
+                updates.append((old[0], value))
     gone, by_pk = [], {ledger.pk: ledger for ledger in ledgers}
-    for (ledger_id, code), (pk, value) in existing.items():
+    for (ledger_id, _code), (pk, value) in existing.items():
         if ledger_id not in accepted:
             gone.append(pk)
         elif value and ledger_id in by_pk:  # keep the row and its snapshot; the latest value is 0
-            ledger = by_pk[ledger_id]
-            upserts.append((ledger_id, ledger.palace_id, ledger.month, code, ZERO, None))
+            updates.append((pk, ZERO))
     writing.figures_delete(ids=gone)
-    writing.figures_insert(rows=upserts)
+    writing.figures_update(rows=updates)
+    writing.figures_insert(rows=inserts)
     return written
 
 
