@@ -1,10 +1,13 @@
 """The raw-row side of the aggregation: grouped SQL counts of one month, per palace.
 
-Each function reads one source with one grouped query over the index range (palace, local date)
-of that month and adds its figures to a `Tally` (`{palace id: {metric code: Decimal}}`) along with
+Each function reads one source with one grouped query over the month's index range and adds its
+figures to a `Tally` (`{palace id: {metric code: Decimal}}`) along with
 how many raw rows it read per palace. Python only walks the grouped rows (a few per palace and
-group), never the raw rows. Called by `services.ledger_aggregate_month` only, inside its
-transaction and lock.
+group), never the raw rows. The big sources (bookings, attendance, activities, ratings) are read
+through covering (local date) indexes, index-only scans of the month (every count is
+`row_count()`, never `COUNT(id)`), and bookings and attendance are grouped by what their row holds
+before their groups are joined to the small tables (`_grouped_then_joined`). Called by
+`services.ledger_aggregate_month` only, inside its transaction and lock.
 
 Which rows count where (the catalogue's `source` says the same to people):
 - activities by their `date`; sessions, attendance and ratings by the local date of the session

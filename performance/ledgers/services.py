@@ -62,12 +62,13 @@ def _palaces_to_compute(
 
 
 # PostgreSQL settings for the rest of the aggregation's transaction (`SET LOCAL`: gone at its commit
-# or rollback, so no other work on the connection sees them). Measured on bench/scale.py's ×10
-# (docs/performance.md, "Aggregation under 1 s"):
+# or rollback; when a caller's transaction holds the aggregation, e.g. the perf-workflow's after a
+# manual line, its remaining statements run with them too, which only affects how they are
+# planned). Measured on bench/scale.py's ×10 (docs/performance.md, "Aggregation under 1 s"):
 # - jit off: the grouped reads cost enough for PostgreSQL to compile them to machine code, which
 #   took longer than the reads themselves (~200 ms for the attendance read alone);
-# - work_mem: the grouping of a month's bookings (~22,000 groups of five sums) fits in memory
-#   instead of spilling to disk at the default 4 MB.
+# - work_mem: the groupings of a month's bookings and attendance (tens of thousands of groups) fit
+#   in memory instead of spilling to disk at the default 4 MB.
 SESSION_SETTINGS = {"jit": "off", "work_mem": "32MB"}
 
 
