@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("activities", "0009_chinese_names_of_new_fields"),
-        ("bookings", "0004_aggfast_day_covering"),
+        ("bookings", "0003_chinese_admin_names"),
         ("venues", "0004_palace_venue_pictures_directions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
