@@ -133,7 +133,26 @@ class Activity(models.Model):
                 name="activity_figures_not_negative",
             ),
         ]
-        indexes = [models.Index(fields=["palace", "date"])]
+        indexes = [
+            models.Index(fields=["palace", "date"]),
+            # The monthly ledger aggregation reads a month of the whole province by this index alone
+            # (an index-only scan of the month's range: the table's rows are in no date order), see
+            # performance.ledgers.counting and docs/performance.md "Aggregation under 1 s".
+            models.Index(
+                fields=["date"],
+                include=[
+                    "palace",
+                    "centre",
+                    "kind",
+                    "partner_kind",
+                    "participants",
+                    "online_viewers",
+                    "likes",
+                    "satellite_point",
+                ],
+                name="activity_day_covering",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -7,19 +7,19 @@ person is named in a figure.
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Q, Sum
 
 from activities.legal.models import LegalCase, Outcome
 from activities.teams.models import JoinRequest, TeamMember, VolunteerHours
 
-from .counting import Tally, _count_by_moment, _month, month_of_day
+from .counting import Tally, _count_by_moment, _month, month_of_day, row_count
 
 
 def _grouped(tally: Tally, queryset, day_field: str, **columns):
     return (
         tally.scoped(queryset.filter(**tally.by_day(day_field)))
         .values("palace_id", m=month_of_day(day_field))
-        .annotate(n=Count("pk"), **columns)
+        .annotate(n=row_count(), **columns)
         .order_by()
     )
 
@@ -29,7 +29,7 @@ def count_legal_cases(tally: Tally) -> None:
         key = (_month(row["m"]), row["palace_id"])
         tally.read(key, row["n"])
         tally.add(key, "legal_cases_opened", row["n"])
-    outcomes = {f"o_{o.value}": Count("pk", filter=Q(outcome=o.value)) for o in Outcome}
+    outcomes = {f"o_{o.value}": row_count(filter=Q(outcome=o.value)) for o in Outcome}
     for row in _grouped(tally, LegalCase.objects.filter(closed_on__isnull=False), "closed_on", **outcomes):
         key = (_month(row["m"]), row["palace_id"])
         tally.read(key, row["n"])

@@ -14,6 +14,8 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.db.models import Count
+
 from venues.models import Closure, OpeningHours, Venue
 
 from .counting import HOUR, Tally
@@ -25,13 +27,21 @@ def _interval_hours(opens, closes) -> Decimal:
     return Decimal(delta.seconds) / HOUR
 
 
-def venues_of(tally: Tally) -> dict[int, Venue]:
-    """Every venue of the palaces (inactive ones too: their past bookings still count)."""
-    venues = tally.scoped(Venue.objects.all()).only("pk", "palace_id", "centre", "capacity", "is_active")
-    return {venue.pk: venue for venue in venues}
+def venues_of(tally: Tally) -> dict[tuple[int, str], int]:
+    """How many active venues each palace has per centre (inactive venues count no open hours):
+    a grouped count, a few thousand rows, instead of every venue (18,230 at ×10)."""
+    rows = (
+        tally.scoped(Venue.objects.filter(is_active=True))
+        .values("palace_id", "centre")
+        .annotate(n=Count("*"))
+        .order_by()
+        .values_list("palace_id", "centre", "n")
+    )
+    return {(palace_id, centre): n for palace_id, centre, n in rows}
 
 
-def count_open_hours(tally: Tally, venues: dict[int, Venue]) -> None:
+def count_open_hours(tally: Tally, venues: dict[tuple[int, str], int]) -> None:
+    """`venues`: `venues_of(tally)`."""
     first, after = tally.days
     every_day = [first + timedelta(days=n) for n in range((after - first).days)]
 
@@ -42,12 +52,21 @@ def count_open_hours(tally: Tally, venues: dict[int, Venue]) -> None:
         per_weekday[palace_id][weekday] += _interval_hours(opens, closes)
 
     palace_closed: dict[int, set[date]] = defaultdict(set)
-    venue_closed: dict[int, set[date]] = defaultdict(set)
+    venue_closed: dict[tuple[int, int, str], set[date]] = defaultdict(set)  # (venue, palace, centre)
     closures = tally.scoped(Closure.objects.filter(start_date__lt=after, end_date__gte=first))
-    for palace_id, venue_id, start, end in closures.values_list(
-        "palace_id", "venue_id", "start_date", "end_date"
+    for palace_id, venue_id, venue_palace, centre, active, start, end in closures.values_list(
+        "palace_id",
+        "venue_id",
+        "venue__palace_id",
+        "venue__centre",
+        "venue__is_active",
+        "start_date",
+        "end_date",
     ):
-        day, shut = max(start, first), venue_closed[venue_id] if venue_id else palace_closed[palace_id]
+        if venue_id and not active:
+            continue  # an inactive venue counts no open hours anyway
+        shut = venue_closed[(venue_id, venue_palace, centre)] if venue_id else palace_closed[palace_id]
+        day = max(start, first)
         while day <= end and day < after:
             shut.add(day)
             day += timedelta(days=1)
@@ -62,15 +81,30 @@ def count_open_hours(tally: Tally, venues: dict[int, Venue]) -> None:
         for day, hours in days.items():
             month_total[(day.replace(day=1), palace_id)] += hours
 
+    # Active venues are open as long as their palace, counted per palace and centre (a
+    # multiplication instead of one addition per venue); a venue with closure days of its own
+    # loses those days' hours, and is counted alone.
+    alike = dict(venues)
     months = tally.months
-    for venue in venues.values():
-        if not venue.is_active or venue.palace_id not in open_days:
+    for (_venue_id, palace_id, centre), shut in venue_closed.items():
+        if (palace_id, centre) not in alike:
+            continue  # not a venue of the palaces computed
+        alike[(palace_id, centre)] -= 1
+        if palace_id not in open_days:
             continue
         lost: dict[date, Decimal] = defaultdict(Decimal)
-        for day in venue_closed.get(venue.pk, ()):
-            lost[day.replace(day=1)] += open_days[venue.palace_id].get(day, Decimal(0))
+        for day in shut:
+            lost[day.replace(day=1)] += open_days[palace_id].get(day, Decimal(0))
         for month in months:
-            key = (month, venue.palace_id)
+            key = (month, palace_id)
             hours = month_total.get(key, Decimal(0)) - lost.get(month, Decimal(0))
             tally.add(key, "open_hours", hours)
-            tally.add(key, f"open_hours_{venue.centre}", hours)
+            tally.add(key, f"open_hours_{centre}", hours)
+    for (palace_id, centre), count in alike.items():
+        if palace_id not in open_days or not count:
+            continue
+        for month in months:
+            key = (month, palace_id)
+            hours = month_total.get(key, Decimal(0)) * count
+            tally.add(key, "open_hours", hours)
+            tally.add(key, f"open_hours_{centre}", hours)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +23,7 @@ from venues.models import Palace
 
 from . import counting, counting_innovation, counting_services, hours, writing
 from .data_version import data_version_bump
-from .metrics import CODES, MANUAL_CODES, METRICS
+from .metrics import MANUAL_CODES, METRICS
 from .models import AggregationLock, Ledger, LedgerFigure
 from .selectors import finish
 
@@ -59,6 +59,25 @@ def _palaces_to_compute(
     ids = set(known["in_service"]) | set(known["ledgers"].get(month, ()))
     ids |= {pk for (m, pk) in tally.rows if m == month} | {pk for (m, pk) in tally.figures if m == month}
     return sorted(ids)
+
+
+# PostgreSQL settings for the rest of the aggregation's transaction (`SET LOCAL`: gone at its commit
+# or rollback; when a caller's transaction holds the aggregation, e.g. the perf-workflow's after a
+# manual line, its remaining statements run with them too, which only affects how they are
+# planned). Measured on bench/scale.py's ×10 (docs/performance.md, "Aggregation under 1 s"):
+# - jit off: the grouped reads cost enough for PostgreSQL to compile them to machine code, which
+#   took longer than the reads themselves (~200 ms for the attendance read alone);
+# - work_mem: the groupings of a month's bookings and attendance (tens of thousands of groups) fit
+#   in memory instead of spilling to disk at the default 4 MB.
+SESSION_SETTINGS = {"jit": "off", "work_mem": "32MB"}
+
+
+def _tune_session() -> None:
+    if connection.vendor != "postgresql":
+        return
+    calls = ", ".join(["set_config(%s, %s, true)"] * len(SESSION_SETTINGS))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {calls}", [part for item in SESSION_SETTINGS.items() for part in item])
 
 
 def _check(month: date) -> date:
@@ -114,6 +133,7 @@ def ledger_aggregate_months(
     named = None if palace_ids is None else sorted(set(palace_ids))
     months = list(months_between(first, last))
     with transaction.atomic():
+        _tune_session()
         # Cached dashboards are keyed by the data version: a new one once these figures commit.
         data_version_bump()
         locks = _lock_months(months)
@@ -213,43 +233,42 @@ def _write_figures(
     scope = LedgerFigure.objects.filter(month__gte=tally.first, month__lte=tally.last)
     if named is not None:
         scope = scope.filter(palace_id__in=named)
-    existing = {
-        (ledger_id, metric): (pk, value)
-        for pk, ledger_id, metric, value in scope.values_list("pk", "ledger_id", "metric", "value")
-    }
+    existing = writing.figures_existing(
+        scope.values_list("pk", "ledger_id", "metric", "value"), ledger_ids=[ledger.pk for ledger in ledgers]
+    )
     accepted = set(
         Ledger.objects.filter(
             month__gte=tally.first, month__lte=tally.last, status=Ledger.Status.ACCEPTED
         ).values_list("pk", flat=True)
     )
 
-    upserts, computed = [], set()
+    inserts, updates = [], []
     written: dict[date, int] = defaultdict(int)
     for ledger in ledgers:
+        # Only the codes counted (non-zero) and the derived ones: a code absent from `counted` is 0
+        # and stores no row, so the ~100 catalogue codes need not be walked for every ledger.
         counted = tally.figures.get((ledger.month, ledger.palace_id), {})
-        raw = {code: counted.get(code, ZERO) for code in _STORED}
-        values = raw | finish(raw, _DERIVED)
+        values = {code: counted[code] for code in _STORED if code in counted} | finish(counted, _DERIVED)
         locked = ZERO if ledger.pk in accepted else None
-        for code in CODES:
-            value = values[code].quantize(_PLACES)
+        for code, unrounded in values.items():
+            value = unrounded.quantize(_PLACES)
             if not value:
                 continue
-            computed.add((ledger.pk, code))
             written[ledger.month] += 1
-            old = existing.get((ledger.pk, code))
-            if old is None or old[1] != value:
-                upserts.append((ledger.pk, ledger.palace_id, ledger.month, code, value, locked))
+            old = existing.pop((ledger.pk, code), None)  # what is left in `existing` is now 0
+            if old is None:
+                inserts.append((ledger.pk, ledger.palace_id, ledger.month, code, value, locked))
+            elif old[1] != value:
+                updates.append((old[0], value))
     gone, by_pk = [], {ledger.pk: ledger for ledger in ledgers}
-    for (ledger_id, code), (pk, value) in existing.items():
-        if (ledger_id, code) in computed:
-            continue
+    for (ledger_id, _code), (pk, value) in existing.items():
         if ledger_id not in accepted:
             gone.append(pk)
         elif value and ledger_id in by_pk:  # keep the row and its snapshot; the latest value is 0
-            ledger = by_pk[ledger_id]
-            upserts.append((ledger_id, ledger.palace_id, ledger.month, code, ZERO, None))
+            updates.append((pk, ZERO))
     writing.figures_delete(ids=gone)
-    writing.figures_insert(rows=upserts)
+    writing.figures_update(rows=updates)
+    writing.figures_insert(rows=inserts)
     return written
 
 
