@@ -68,6 +68,10 @@ def main() -> int:
     parser.add_argument("--keep-db", default="")
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument(
+        "--cpu", action="store_true", help="with --profile: profile CPU time (process_time), not wall time"
+    )
+    parser.add_argument("--dump", default="", help="with --profile: write cProfile's stats to this file")
+    parser.add_argument(
         "--redis-db",
         type=int,
         default=None,
@@ -123,7 +127,9 @@ def main() -> int:
             book(job)
         jobs = jobs[20:]
         timer = SqlTimer()
-        profiler = cProfile.Profile() if args.profile else None
+        profiler = None
+        if args.profile:
+            profiler = cProfile.Profile(time.process_time) if args.cpu else cProfile.Profile()
         with connection.execute_wrapper(timer):
             if profiler:
                 profiler.enable()
@@ -153,6 +159,8 @@ def main() -> int:
         )
         print(f"in-process ratio booking : health time  {elapsed / h_elapsed:.1f} : 1")
         if profiler:
+            if args.dump:
+                profiler.dump_stats(args.dump)
             stats = pstats.Stats(profiler)
             stats.sort_stats("cumulative").print_stats(args.top)
             stats.sort_stats("tottime").print_stats(args.top)

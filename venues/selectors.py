@@ -269,15 +269,15 @@ def venue_slots(
         return []
     palace_id = venue.palace_id
     if closures is None:
-        closing = (
-            Closure.objects.filter(palace_id=palace_id)
-            .covering(day)
-            .filter(Q(venue__isnull=True) | Q(venue=venue))
-        )
         if hours is None:
             hours, closed = _day_hours(venue, day)
         else:
-            closed = closing.exists()
+            closed = (
+                Closure.objects.filter(palace_id=palace_id)
+                .covering(day)
+                .filter(Q(venue__isnull=True) | Q(venue=venue))
+                .exists()
+            )
     else:
         closed = _closure_on(closures, day, venue.pk) is not None
     if closed:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from palace_portal.errors import InvalidInput, NotFound, RuleViolation
+from palace_portal.rows import insert as insert_rows
 from venues import access
 from venues.kinds import BookingMode
 from venues.models import Palace, Venue
@@ -238,7 +239,7 @@ def _claim(venue: Venue, rng: SlotRange, booking: Booking, *, waitlist: bool, fa
             if not waitlist:
                 # No savepoint (two round trips) when a lost race ends the transaction anyway.
                 try:
-                    booking.save()
+                    insert_rows(booking)
                 except IntegrityError:
                     # A concurrent booking won the range (PostgreSQL's exclusion constraint).
                     raise RuleViolation(_("Someone has just booked this time."), code="slot_taken") from None
@@ -254,7 +255,7 @@ def _claim(venue: Venue, rng: SlotRange, booking: Booking, *, waitlist: bool, fa
         free = take_places(venue, rng, booking.party_size)
         if free:
             booking.status = Status.CONFIRMED
-            booking.save()
+            insert_rows(booking)
             return Status.CONFIRMED
     if not waitlist:
         if exclusive:
