@@ -34,7 +34,7 @@ from django.utils.translation import gettext_noop
 from palace_portal.rows import insert as insert_rows
 
 from .models import Booking, Notification
-from .outbox import NotificationError, outbox_enqueue
+from .outbox import NotificationError, outbox_enqueue_soon
 
 __all__ = [
     "KINDS",
@@ -363,5 +363,5 @@ def notify(
         saved = list(Notification.objects.filter(dedupe_key__in=keys).order_by("pk"))
     pending = [row.pk for row in saved if row.status == Status.PENDING]
     if pending:
-        transaction.on_commit(partial(outbox_enqueue, pending))
+        transaction.on_commit(partial(outbox_enqueue_soon, pending))
     return saved

@@ -395,6 +395,7 @@ CELERY_TASK_DEFAULT_QUEUE = "celery"
 PORTAL_CELERY_QUEUES = (CELERY_TASK_DEFAULT_QUEUE, "notifications", "aggregation")
 CELERY_TASK_ROUTES = {
     "bookings.tasks.deliver_notification": {"queue": "notifications"},
+    "bookings.tasks.deliver_notifications": {"queue": "notifications"},
     "bookings.tasks.sweep_notifications": {"queue": "notifications"},
     "bookings.tasks.send_reminders": {"queue": "notifications"},
     "performance.tasks.*": {"queue": "aggregation"},
