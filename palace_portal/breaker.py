@@ -14,8 +14,7 @@ fall back to the database while Redis is skipped (`palace_portal.ratelimit`).
 
 Used by:
 - the cache: `BreakerConnection` is the connection class of django-redis' pool (settings CACHES);
-- Celery publishes: `bookings.outbox.outbox_enqueue` and `outbox_publish_batch` ask
-  `redis_breaker(broker URL)` first.
+- Celery publishes: `bookings.outbox.outbox_enqueue` asks `redis_breaker(broker URL)` first.
 """
 
 from __future__ import annotations

@@ -224,7 +224,7 @@ def booking_create(
     return booking
 
 
-def _claim(venue: Venue, rng: SlotRange, booking: Booking, *, waitlist: bool, facts: dict[str, int]) -> str:
+def _claim(venue: Venue, rng: SlotRange, booking: Booking, *, waitlist: bool, facts: dict) -> str:
     """Confirm the booking if the places are free (saving it), or put it on the waitlist.
 
     `facts`: `booking_facts`, read after the range lock for a venue booked whole.
@@ -252,7 +252,12 @@ def _claim(venue: Venue, rng: SlotRange, booking: Booking, *, waitlist: bool, fa
                 booking.pk = None
                 free = False
     elif free:
-        free = take_places(venue, rng, booking.party_size)
+        # A counter with the slot's capacity and no room for the party: full, without queueing for
+        # its row (take_places' own cheap refusal, read with the facts instead of after an UPDATE).
+        seen_full = facts["counter_capacity"] == rng.capacity and (
+            facts["counter_taken"] + booking.party_size > rng.capacity
+        )
+        free = not seen_full and take_places(venue, rng, booking.party_size)
         if free:
             booking.status = Status.CONFIRMED
             insert_rows(booking)

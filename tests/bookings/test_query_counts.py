@@ -79,8 +79,24 @@ def test_a_refusal_of_a_taken_court_waits_for_no_lock(world):
 
     assert response.status_code == 409
     assert response.json()["code"] == "slot_taken"
-    range_lock = 'SELECT "venues_venue"."id" AS "pk" FROM "venues_venue" WHERE'  # lock_ranges
+    range_lock = ("SELECT id FROM venues_venue WHERE", 'SELECT "venues_venue"."id" AS "pk"')  # lock_ranges
     assert not [sql for sql in statements if sql.startswith(range_lock)]
+    assert len(statements) < BOOKING_STATEMENTS
+
+
+def test_a_refusal_of_a_full_shared_slot_leaves_its_counter_alone(world):
+    rule = rule_for(world.venue_b)
+    rule.max_party = 1
+    rule.save()
+    world.venue_b.capacity = 1
+    world.venue_b.save()
+    post(world.worker2, world.venue_b, at(1, 19))  # makes the slot's counter, and fills it
+
+    response, statements = post(world.worker, world.venue_b, at(1, 19))
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "slot_full"
+    assert not [sql for sql in statements if sql.lstrip().startswith("UPDATE")]
     assert len(statements) < BOOKING_STATEMENTS
 
 
