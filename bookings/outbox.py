@@ -133,7 +133,7 @@ def outbox_enqueue_soon(notification_ids: list[int]) -> None:
     (see the module's docstring), at once otherwise. Called after the commit of `notify`."""
     if not notification_ids:
         return
-    if _broker_is_redis() and getattr(settings, "OUTBOX_BATCH_PUBLISH", True):
+    if _broker_is_redis() and settings.OUTBOX_BATCH_PUBLISH:
         _publisher.add(notification_ids)
     else:
         outbox_enqueue(notification_ids)
