@@ -221,7 +221,8 @@ class BookingViewSet(PalaceScopedApiMixin, viewsets.GenericViewSet):
         # which answers with its errors.
         data = booking_input_fast(request.data)
         if data is not None:
-            data["venue"] = listed_venue(data["venue"])
+            # With the day's opening hours: one round trip less in the booking's transaction.
+            data["venue"] = listed_venue(data["venue"], day=timezone.localtime(data["start"]).date())
         if data is None or data["venue"] is None:
             serializer = BookingCreateSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)

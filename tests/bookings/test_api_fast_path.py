@@ -167,3 +167,29 @@ def test_rows_insert_writes_what_save_and_bulk_create_write(world):
     assert [n.pk for n in notes] == list(
         Notification.objects.filter(kind="x").order_by("pk").values_list("pk", flat=True)
     )
+
+
+def test_the_listed_venue_with_a_day_carries_that_days_hours_and_closures(world):
+    from datetime import time
+
+    from tests.factories import OpeningHoursFactory
+    from venues import selectors
+    from venues.models import Closure
+
+    day = at(1, 10).date()
+    venue = world.venue_a
+    OpeningHoursFactory(palace=world.palace_a, weekday=day.weekday(), opens=time(6), closes=time(8))
+    other = at(2, 10).date()
+    Closure.objects.create(palace=world.palace_a, venue=venue, start_date=other, end_date=other, reason="x")
+    for when in (day, other, at(3, 10).date()):
+        fast = listed_venue(venue.pk, day=when)
+        fresh = Venue.objects.get(pk=venue.pk)
+        expected_hours, expected_closed = selectors._day_hours(fresh, when)
+        hours, closed = selectors._day_hours(fast, when)
+        assert closed == expected_closed
+        key = sorted((h.opens, h.closes, h.weekday, h.palace_id) for h in hours)
+        assert key == sorted((h.opens, h.closes, h.weekday, h.palace_id) for h in expected_hours)
+    assert selectors._day_hours(listed_venue(venue.pk, day=other), other)[1] is True
+    # Another day than the one read with the venue is read as before.
+    fast = listed_venue(venue.pk, day=day)
+    assert selectors._day_hours(fast, other)[1] is True
