@@ -31,6 +31,7 @@ after `stale_after` (10 minutes).
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import threading
@@ -164,11 +165,13 @@ def outbox_publish_batch(notification_ids: list[int]) -> int:
 
 class _Publisher:
     """The process's publisher thread: gathers the ids handed over by requests and publishes them
-    in batches (`outbox_publish_batch`). Started on first use; a forked child starts its own."""
+    in batches (`outbox_publish_batch`). Started on first use; a forked child starts its own; what
+    is still gathered when the process exits normally is published then (the sweep covers the rest)."""
 
     def __init__(self) -> None:
         self._reset()
         os.register_at_fork(after_in_child=self._reset)
+        atexit.register(self.flush)
 
     def _reset(self) -> None:
         self._lock = threading.Lock()
@@ -184,15 +187,18 @@ class _Publisher:
                 self._thread.start()
         self._wake.set()
 
+    def flush(self) -> None:
+        with self._lock:
+            self._wake.clear()
+            ids, self._ids = self._ids, []
+        for start in range(0, len(ids), PUBLISH_BATCH):
+            outbox_publish_batch(ids[start : start + PUBLISH_BATCH])
+
     def _run(self) -> None:
         while True:
             self._wake.wait()
             time.sleep(PUBLISH_WINDOW)  # the ids of the requests finishing meanwhile join the batch
-            with self._lock:
-                self._wake.clear()
-                ids, self._ids = self._ids, []
-            for start in range(0, len(ids), PUBLISH_BATCH):
-                outbox_publish_batch(ids[start : start + PUBLISH_BATCH])
+            self.flush()
 
 
 _publisher = _Publisher()

@@ -154,6 +154,17 @@ def test_ids_handed_over_together_are_published_in_one_message(published, settin
     assert len(published) < 5  # gathered: fewer messages than the hand-overs
 
 
+def test_what_is_gathered_is_published_by_a_flush(published, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/15"
+    publisher = outbox._publisher
+    with publisher._lock:  # gathered, the thread not woken yet (as at the process's exit)
+        publisher._ids.extend([7, 8])
+
+    publisher.flush()
+
+    assert published == [[7, 8]]
+
+
 def test_a_broker_down_leaves_the_batch_to_the_sweep(world, make_booking, monkeypatch, settings, caplog):
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/15"
     breaker = redis_breaker(settings.CELERY_BROKER_URL)
