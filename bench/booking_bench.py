@@ -546,8 +546,12 @@ def main() -> int:
 
         if wrk:
             run_wrk(wrk, "get.lua", ["/api/v1/health/"], 2)  # wrk's connections, warm
+            # The bare view before the bookings as well as after them: the phase after thousands of
+            # inserts may share the machine with PostgreSQL's autovacuum and checkpoints.
+            health_before = bench_health_wrk(wrk)
             bookings = bench_bookings_wrk(wrk, seeded)
         else:
+            health_before = None
             bookings = bench_bookings(seeded)
         tokens = seeded["tokens"][len(seeded["slots"]) :]
         start, end = seeded["race_slot"]
@@ -574,7 +578,13 @@ def main() -> int:
         f"{'wrk (1 thread, C)' if wrk else 'Python threads (http.client)'}, {BOOKING_CLIENTS} keep-alive "
         f"connections{f', {WRK_SECONDS} s a phase' if wrk else ''}; machine load {os.getloadavg()[0]:.1f}"
     )
+    # Against the faster of the bare view's phases: the conservative ratio.
+    if health_before is not None and health_before["per_second"] > health["per_second"]:
+        health, health_after = health_before, health
+    else:
+        health_after = None
     ratio = bookings["per_second"] / max(health["per_second"], 1e-9)
+    other = health_after or health_before
     rows = [
         ("non-conflicting bookings", f"{bookings['per_second']:.0f} bookings/s "
          f"({bookings['created']} of {bookings['requests']} created, {BOOKING_CLIENTS} clients)"),
@@ -589,7 +599,9 @@ def main() -> int:
         ("  overbooked places", f"{shared['overbooked']} (held {shared['held']}, "
          f"counter {shared['counter']}, of {SHARED_CAPACITY})"),
         ("bare one-query JSON view", f"{health['per_second']:.0f} requests/s "
-         f"(p50 {health['p50_ms']:.1f} ms, p95 {health['p95_ms']:.1f} ms)"),
+         f"(p50 {health['p50_ms']:.1f} ms, p95 {health['p95_ms']:.1f} ms)"
+         + (f"; {'after' if health_after else 'before'} the bookings {other['per_second']:.0f}/s"
+            if other else "")),
         ("bookings / bare view", f"{100 * ratio:.1f}% (health : bookings {1 / max(ratio, 1e-9):.1f} : 1; "
          "goal at least 40%)"),
     ]  # fmt: skip

@@ -1,10 +1,15 @@
 """The notification outbox's delivery: queue, claim, send, sweep, and the Celery tasks that run them.
 
 `bookings.notifications.notify` writes the rows (one per channel, in the caller's transaction) and
-hands their ids to `outbox_enqueue` after the commit. From there:
-1. `outbox_enqueue` publishes one `deliver_notification` task per row. A broker that is down is
-   logged and ignored: the web request never waits on it (the settings make a publish give up
-   within about a second) and the rows stay `pending`.
+hands their ids to `outbox_enqueue_soon` after the commit. From there:
+1. With a real broker, `outbox_enqueue_soon` leaves the ids to the process's publisher thread,
+   which publishes every few milliseconds ONE `deliver_notifications` task for all the ids
+   gathered from every request in the meantime (a publish costs about a millisecond of Python
+   whatever it carries; under load one serves several bookings, and no request waits on Redis).
+   Without a broker (eager tasks: tests, a laptop), and for the sweep, `outbox_enqueue` publishes
+   one `deliver_notification` task per row at once. A broker that is down is logged and ignored:
+   the rows stay `pending`. Ids not yet published when a process dies are rows still `pending`,
+   which the sweep queues again: delivery stays at least once.
 2. `notification_deliver` claims a row with a conditional UPDATE (pending → sending), sends it and
    marks it `sent`. Two workers, a retry and the sweep can never send the same row at the same time.
 3. `notifications_sweep` (beat, every minute) re-queues what was left behind: pending rows whose
@@ -26,7 +31,10 @@ after `stale_after` (10 minutes).
 
 from __future__ import annotations
 
+import atexit
 import logging
+import os
+import threading
 import time
 from datetime import datetime, timedelta
 
@@ -55,6 +63,10 @@ REQUEUE_AFTER = timedelta(minutes=1)
 RETRY_BACKOFF = {n: timedelta(minutes=2 ** (n - 1)) for n in range(1, MAX_ATTEMPTS)}
 # Rows re-queued by one sweep at most (the oldest first); the next sweep takes the rest.
 SWEEP_BATCH = 500
+# How long the publisher thread gathers ids before publishing them in one message (seconds).
+PUBLISH_WINDOW = 0.005
+# Ids one message carries at most.
+PUBLISH_BATCH = 100
 
 # Celery options of every bookings task: a database that is briefly unreachable is worth a few
 # retries; anything else is a bug to see.
@@ -115,6 +127,81 @@ def outbox_enqueue(notification_ids: list[int]) -> int:
     if breaker is not None and queued:
         breaker.success()
     return queued
+
+
+def outbox_enqueue_soon(notification_ids: list[int]) -> None:
+    """Queue the delivery of these rows: by the publisher thread in batches with a real broker
+    (see the module's docstring), at once otherwise. Called after the commit of `notify`."""
+    if not notification_ids:
+        return
+    if _broker_is_redis() and settings.OUTBOX_BATCH_PUBLISH:
+        _publisher.add(notification_ids)
+    else:
+        outbox_enqueue(notification_ids)
+
+
+def outbox_publish_batch(notification_ids: list[int]) -> int:
+    """Publish one `deliver_notifications` task for these ids; how many ids it carried (0 when the
+    broker is down or marked down: the rows stay pending for the sweep). Never raises."""
+    breaker = redis_breaker(settings.CELERY_BROKER_URL)
+    if not breaker.allow():
+        logger.warning(
+            "notifications: the broker is marked down; %s message(s) left to the sweep", len(notification_ids)
+        )
+        return 0
+    try:
+        deliver_notifications.delay(notification_ids)
+    except Exception as error:  # any broker failure (kombu, redis, socket) means the same here
+        breaker.failure()
+        logger.warning(
+            "notifications: could not queue %s message(s) (%s); the sweep will send them",
+            len(notification_ids),
+            type(error).__name__,
+        )
+        return 0
+    breaker.success()
+    return len(notification_ids)
+
+
+class _Publisher:
+    """The process's publisher thread: gathers the ids handed over by requests and publishes them
+    in batches (`outbox_publish_batch`). Started on first use; a forked child starts its own; what
+    is still gathered when the process exits normally is published then (the sweep covers the rest)."""
+
+    def __init__(self) -> None:
+        self._reset()
+        os.register_at_fork(after_in_child=self._reset)
+        atexit.register(self.flush)
+
+    def _reset(self) -> None:
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._ids: list[int] = []
+        self._thread: threading.Thread | None = None
+
+    def add(self, notification_ids: list[int]) -> None:
+        with self._lock:
+            self._ids.extend(notification_ids)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="outbox-publisher", daemon=True)
+                self._thread.start()
+        self._wake.set()
+
+    def flush(self) -> None:
+        with self._lock:
+            self._wake.clear()
+            ids, self._ids = self._ids, []
+        for start in range(0, len(ids), PUBLISH_BATCH):
+            outbox_publish_batch(ids[start : start + PUBLISH_BATCH])
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait()
+            time.sleep(PUBLISH_WINDOW)  # the ids of the requests finishing meanwhile join the batch
+            self.flush()
+
+
+_publisher = _Publisher()
 
 
 def _broker_is_redis() -> bool:
@@ -249,6 +336,16 @@ def deliver_notification(notification_id: int) -> bool:
     else, or the send failed (the row records the failure and the sweep schedules the retry).
     """
     return notification_deliver(notification_id=notification_id)
+
+
+@shared_task(name="bookings.tasks.deliver_notifications", ignore_result=True, **TASK_RETRY)
+def deliver_notifications(notification_ids: list[int]) -> int:
+    """Send the outbox rows of one batch (queued by the web processes' publisher threads).
+
+    Returns how many this run sent. A retry after a database error sends only what is still
+    pending: each row is claimed as by `deliver_notification`.
+    """
+    return sum(notification_deliver(notification_id=notification_id) for notification_id in notification_ids)
 
 
 @shared_task(name="bookings.tasks.sweep_notifications", **TASK_RETRY)

@@ -9,9 +9,16 @@ under their old names here; importing them below registers them when Celery disc
 
 from celery import shared_task
 
-from .outbox import TASK_RETRY, deliver_notification, sweep_notifications
+from .outbox import TASK_RETRY, deliver_notification, deliver_notifications, sweep_notifications
 
-__all__ = ["deliver_notification", "expire_offers", "mark_no_shows", "send_reminders", "sweep_notifications"]
+__all__ = [
+    "deliver_notification",
+    "deliver_notifications",
+    "expire_offers",
+    "mark_no_shows",
+    "send_reminders",
+    "sweep_notifications",
+]
 
 
 @shared_task(name="bookings.tasks.expire_offers", **TASK_RETRY)

@@ -11,6 +11,7 @@ from palace_portal.celery import app
 
 EXPECTED = {
     "bookings.tasks.deliver_notification": "notifications",
+    "bookings.tasks.deliver_notifications": "notifications",
     "bookings.tasks.sweep_notifications": "notifications",
     "bookings.tasks.send_reminders": "notifications",
     "performance.tasks.aggregate_month": "aggregation",

@@ -214,29 +214,28 @@ def venue_slot_capacity(venue: Venue) -> int:
     return venue.capacity if venue.booking_mode == BookingMode.SHARED else 1
 
 
-_DAY_HOURS_SQL = """
-    SELECT h.opens, h.closes, EXISTS (
+# Whether a closure of the palace (or of the venue) covers %(day)s; `{palace}` and `{venue}` are
+# the SQL expressions of the two ids (parameters here, a join's columns in `bookings.selectors`).
+CLOSED_ON_DAY_SQL = """EXISTS (
         SELECT 1 FROM venues_closure c
-        WHERE c.palace_id = %(palace)s AND c.start_date <= %(day)s AND c.end_date >= %(day)s
-          AND (c.venue_id IS NULL OR c.venue_id = %(venue)s)
-    )
+        WHERE c.palace_id = {palace} AND c.start_date <= %(day)s AND c.end_date >= %(day)s
+          AND (c.venue_id IS NULL OR c.venue_id = {venue})
+    )"""
+
+_DAY_HOURS_SQL = f"""
+    SELECT h.opens, h.closes, {CLOSED_ON_DAY_SQL.format(palace="%(palace)s", venue="%(venue)s")}
     FROM venues_openinghours h WHERE h.palace_id = %(palace)s AND h.weekday = %(weekday)s
-"""
+"""  # noqa: S608 - only our constant is interpolated
 
 
-def _day_hours(venue: Venue, day: date) -> tuple[list[OpeningHours], bool]:
-    """The palace's opening intervals on `day`, and whether a closure covers the day, in one round
-    trip of SQL written once: every booking asks it, and the ORM took longer to build the query
-    (with its closure subquery) than the database took to answer. No interval: closed anyway."""
-    params = {
-        "palace": venue.palace_id,
-        "venue": venue.pk,
-        "day": connection.ops.adapt_datefield_value(day),
-        "weekday": day.weekday(),
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(_DAY_HOURS_SQL, params)
-        rows = cursor.fetchall()
+def day_hours_remember(venue: Venue, day: date, rows) -> None:
+    """Keep on the venue object what `_day_hours` would read for `day`: `rows` of (opens, closes,
+    closed), as read with the venue by a caller that asked for them in its own statement (the
+    booking API: `bookings.selectors.listed_venue`). No row: no opening interval that day."""
+    venue._day_hours = (day, *_hours_from_rows(venue, day, rows))
+
+
+def _hours_from_rows(venue: Venue, day: date, rows) -> tuple[list[OpeningHours], bool]:
     hours = [
         OpeningHours(
             palace_id=venue.palace_id,
@@ -248,6 +247,26 @@ def _day_hours(venue: Venue, day: date) -> tuple[list[OpeningHours], bool]:
         for opens, closes, _closed in rows
     ]
     return hours, any(closed for _opens, _closes, closed in rows)
+
+
+def _day_hours(venue: Venue, day: date) -> tuple[list[OpeningHours], bool]:
+    """The palace's opening intervals on `day`, and whether a closure covers the day, in one round
+    trip of SQL written once: every booking asks it, and the ORM took longer to build the query
+    (with its closure subquery) than the database took to answer. No interval: closed anyway.
+    Nothing at all when the caller already read them with the venue (`day_hours_remember`)."""
+    remembered = getattr(venue, "_day_hours", None)
+    if remembered is not None and remembered[0] == day:
+        return remembered[1], remembered[2]
+    params = {
+        "palace": venue.palace_id,
+        "venue": venue.pk,
+        "day": connection.ops.adapt_datefield_value(day),
+        "weekday": day.weekday(),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_DAY_HOURS_SQL, params)
+        rows = cursor.fetchall()
+    return _hours_from_rows(venue, day, rows)
 
 
 def venue_slots(
@@ -269,15 +288,15 @@ def venue_slots(
         return []
     palace_id = venue.palace_id
     if closures is None:
-        closing = (
-            Closure.objects.filter(palace_id=palace_id)
-            .covering(day)
-            .filter(Q(venue__isnull=True) | Q(venue=venue))
-        )
         if hours is None:
             hours, closed = _day_hours(venue, day)
         else:
-            closed = closing.exists()
+            closed = (
+                Closure.objects.filter(palace_id=palace_id)
+                .covering(day)
+                .filter(Q(venue__isnull=True) | Q(venue=venue))
+                .exists()
+            )
     else:
         closed = _closure_on(closures, day, venue.pk) is not None
     if closed:

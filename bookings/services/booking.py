@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from palace_portal.errors import InvalidInput, NotFound, RuleViolation
+from palace_portal.rows import insert as insert_rows
 from venues import access
 from venues.kinds import BookingMode
 from venues.models import Palace, Venue
@@ -223,7 +224,7 @@ def booking_create(
     return booking
 
 
-def _claim(venue: Venue, rng: SlotRange, booking: Booking, *, waitlist: bool, facts: dict[str, int]) -> str:
+def _claim(venue: Venue, rng: SlotRange, booking: Booking, *, waitlist: bool, facts: dict) -> str:
     """Confirm the booking if the places are free (saving it), or put it on the waitlist.
 
     `facts`: `booking_facts`, read after the range lock for a venue booked whole.
@@ -238,7 +239,7 @@ def _claim(venue: Venue, rng: SlotRange, booking: Booking, *, waitlist: bool, fa
             if not waitlist:
                 # No savepoint (two round trips) when a lost race ends the transaction anyway.
                 try:
-                    booking.save()
+                    insert_rows(booking)
                 except IntegrityError:
                     # A concurrent booking won the range (PostgreSQL's exclusion constraint).
                     raise RuleViolation(_("Someone has just booked this time."), code="slot_taken") from None
@@ -251,10 +252,15 @@ def _claim(venue: Venue, rng: SlotRange, booking: Booking, *, waitlist: bool, fa
                 booking.pk = None
                 free = False
     elif free:
-        free = take_places(venue, rng, booking.party_size)
+        # A counter with the slot's capacity and no room for the party: full, without queueing for
+        # its row (take_places' own cheap refusal, read with the facts instead of after an UPDATE).
+        seen_full = facts["counter_capacity"] == rng.capacity and (
+            facts["counter_taken"] + booking.party_size > rng.capacity
+        )
+        free = not seen_full and take_places(venue, rng, booking.party_size)
         if free:
             booking.status = Status.CONFIRMED
-            booking.save()
+            insert_rows(booking)
             return Status.CONFIRMED
     if not waitlist:
         if exclusive:

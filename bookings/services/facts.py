@@ -38,7 +38,9 @@ def booking_facts(
     `active`, `on_day`, `in_week`: the per-person limits (venue bookings only, every palace);
     `queue`: people waiting for an overlapping time here; `busy`: bookings holding an overlapping
     range of a venue booked whole. Asked after the venue's range lock (exclusive venues), so
-    `busy` is exact there.
+    `busy` is exact there. `counter_taken`, `counter_capacity`: the slot's counter starting at
+    `start` (shared venues; None when there is none yet), so that a full slot is refused without
+    queueing for the counter's row behind the bookings that fill it.
     """
     day = timezone.localtime(start).date()
     monday = day - timedelta(days=day.weekday())
@@ -72,14 +74,17 @@ def booking_facts(
           COUNT(*) FILTER (WHERE {mine} AND status IN ({counted}) AND local_date = %(day)s),
           COUNT(*) FILTER (WHERE {mine} AND status IN ({counted}) AND {week}),
           COUNT(*) FILTER (WHERE status = %(waitlisted)s AND {here}),
-          COUNT(*) FILTER (WHERE exclusive AND status IN ({holding}) AND {here})
+          COUNT(*) FILTER (WHERE exclusive AND status IN ({holding}) AND {here}),
+          (SELECT taken FROM bookings_slotcounter WHERE venue_id = %(venue)s AND "start" = %(start)s),
+          (SELECT capacity FROM bookings_slotcounter WHERE venue_id = %(venue)s AND "start" = %(start)s)
         FROM bookings_booking
         WHERE (user_id = %(user)s AND ("end" > %(now)s OR {week})) OR ({here})
     """  # noqa: S608 - only placeholders are interpolated
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-    return dict(zip(("already", "active", "on_day", "in_week", "queue", "busy"), row, strict=True))
+    names = ("already", "active", "on_day", "in_week", "queue", "busy", "counter_taken", "counter_capacity")
+    return dict(zip(names, row, strict=True))
 
 
 def person_lock(*, user_id: int, venue_id: int, now: datetime) -> tuple[int, int | None]:

@@ -393,6 +393,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # left behind. socket_connect_timeout bounds a broker that drops packets instead of refusing.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = False
+# A web process publishes the outbox's deliveries from one thread, several rows to a message
+# (bookings.outbox.outbox_enqueue_soon); off: one task per row, published after each commit.
+OUTBOX_BATCH_PUBLISH = os.environ.get("OUTBOX_BATCH_PUBLISH", "1") == "1"
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 1,
     "interval_start": 0,
@@ -412,6 +415,7 @@ CELERY_TASK_DEFAULT_QUEUE = "celery"
 PORTAL_CELERY_QUEUES = (CELERY_TASK_DEFAULT_QUEUE, "notifications", "aggregation")
 CELERY_TASK_ROUTES = {
     "bookings.tasks.deliver_notification": {"queue": "notifications"},
+    "bookings.tasks.deliver_notifications": {"queue": "notifications"},
     "bookings.tasks.sweep_notifications": {"queue": "notifications"},
     "bookings.tasks.send_reminders": {"queue": "notifications"},
     "performance.tasks.*": {"queue": "aggregation"},

@@ -26,10 +26,11 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=SHANGHAI)  # a Monday; the world's palaces open 9–21 daily
 URL = "/api/v1/bookings/"
 
-# Token and user with "holds a post?" (1), the venue with its palace and rule (1), the person's
-# lock with the capacity and the suspension (1), opening hours with closures (1), the counts (1),
-# the range lock (exclusive) or the slot counter (shared) (1), the insert (1), the outbox rows (1).
-BOOKING_STATEMENTS = 8
+# Token and user with "holds a post?" (1), the venue with its palace, rule and the day's opening
+# hours and closures (1), the person's lock with the capacity and the suspension (1), the counts
+# (1), the range lock (exclusive) or the slot counter (shared) (1), the insert (1), the outbox
+# rows (1).
+BOOKING_STATEMENTS = 7
 
 
 @pytest.fixture(autouse=True)
@@ -53,7 +54,7 @@ def post(user, venue, start: datetime):
     return response, statements
 
 
-def test_a_booking_of_a_court_takes_at_most_eight_statements(world):
+def test_a_booking_of_a_court_takes_at_most_seven_statements(world):
     response, statements = post(world.worker, world.venue_a, at(1, 19))
 
     assert response.status_code == 201, response.content
@@ -62,7 +63,7 @@ def test_a_booking_of_a_court_takes_at_most_eight_statements(world):
     assert Notification.objects.filter(kind="booking_confirmed").count() == 1
 
 
-def test_a_booking_of_a_shared_slot_takes_at_most_eight_statements_once_its_counter_exists(world):
+def test_a_booking_of_a_shared_slot_takes_at_most_seven_statements_once_its_counter_exists(world):
     post(world.worker2, world.venue_b, at(1, 19))  # makes the slot's counter
 
     response, statements = post(world.worker, world.venue_b, at(1, 19))
@@ -79,8 +80,24 @@ def test_a_refusal_of_a_taken_court_waits_for_no_lock(world):
 
     assert response.status_code == 409
     assert response.json()["code"] == "slot_taken"
-    range_lock = 'SELECT "venues_venue"."id" AS "pk" FROM "venues_venue" WHERE'  # lock_ranges
+    range_lock = ("SELECT id FROM venues_venue WHERE", 'SELECT "venues_venue"."id" AS "pk"')  # lock_ranges
     assert not [sql for sql in statements if sql.startswith(range_lock)]
+    assert len(statements) < BOOKING_STATEMENTS
+
+
+def test_a_refusal_of_a_full_shared_slot_leaves_its_counter_alone(world):
+    rule = rule_for(world.venue_b)
+    rule.max_party = 1
+    rule.save()
+    world.venue_b.capacity = 1
+    world.venue_b.save()
+    post(world.worker2, world.venue_b, at(1, 19))  # makes the slot's counter, and fills it
+
+    response, statements = post(world.worker, world.venue_b, at(1, 19))
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "slot_full"
+    assert not [sql for sql in statements if sql.lstrip().startswith("UPDATE")]
     assert len(statements) < BOOKING_STATEMENTS
 
 
