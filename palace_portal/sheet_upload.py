@@ -256,6 +256,20 @@ def pending_keep(session, kind: str, owner: int, rows: list[dict[str, str]]) -> 
     return token
 
 
+def pending_values(session, kind: str, owner: int, token: str, clean) -> list[dict[str, Any]]:
+    """The checked values of the rows kept under `token` (taken from the session), for the
+    service that writes them: `clean(raw_rows)` checks them again (what they name may have changed
+    since the preview). InvalidInput if there are none (expired, imported already) or any row is no
+    longer valid: nothing is to be written."""
+    raw_rows = pending_take(session, kind, owner, token)
+    if raw_rows is None:
+        raise InvalidInput(_("This import has expired; upload the file again."), code="expired")
+    results = clean(raw_rows)
+    if any(not result.ok for result in results):
+        raise InvalidInput(_("Nothing was imported: some rows are not valid."))
+    return [result.values for result in results]
+
+
 def pending_take(session, kind: str, owner: int, token: str) -> list[dict[str, str]] | None:
     """The rows kept under `token` for `owner`, removed from the session; None if there are none
     (expired, imported already, or kept for another owner)."""

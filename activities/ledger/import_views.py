@@ -18,7 +18,7 @@ from activities.ledger import importing, services
 from activities.ledger.models import ActivityKind, PartnerKind
 from activities.ledger.views import _NUMBER_FORMATS, _WIDTHS, _columns, _head
 from palace_portal.errors import InvalidInput
-from palace_portal.sheet_upload import pending_keep, pending_take
+from palace_portal.sheet_upload import pending_keep, pending_values
 from palace_portal.spreadsheets import sheet_title, write_table, xlsx_response
 from venues.kinds import Centre
 from venues.pages import palace_or_404, staff_page
@@ -57,17 +57,15 @@ def import_upload(request, palace_id: int):
 @require_POST
 def import_commit(request, palace_id: int):
     palace = palace_or_404(request, palace_id, scope="manage")
-    raw_rows = pending_take(request.session, _KIND, palace.pk, request.POST.get("token", ""))
-    if raw_rows is None:
-        messages.error(request, _("This import has expired; upload the file again."))
-        return redirect("activities:import", palace.pk)
-    results = importing.clean_rows(palace=palace, raw_rows=raw_rows)
     try:
-        if any(not r.ok for r in results):
-            raise InvalidInput(_("Nothing was imported: some rows are not valid."))
-        count = services.activities_import(
-            actor=request.user, palace=palace, rows=[r.values for r in results]
+        rows = pending_values(
+            request.session,
+            _KIND,
+            palace.pk,
+            request.POST.get("token", ""),
+            lambda raw_rows: importing.clean_rows(palace=palace, raw_rows=raw_rows),
         )
+        count = services.activities_import(actor=request.user, palace=palace, rows=rows)
     except InvalidInput as error:
         messages.error(request, error.message)
         return redirect("activities:import", palace.pk)

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Region
-from .models import PointKind, PointService, SatellitePoint
+from .models import POINT_DETAILS, PointKind, PointService, SatellitePoint
 
 _ID = {"min_value": 1, "max_value": 2**63 - 1, "required": False}
 NEAR_PATTERN = r"^(-?[0-9]{1,3}(\.[0-9]{1,10})?,-?[0-9]{1,3}(\.[0-9]{1,10})?)?$"
@@ -115,18 +115,7 @@ class ServicePointForm(forms.ModelForm):
 
     class Meta:
         model = SatellitePoint
-        fields = [
-            "name",
-            "kind",
-            "region",
-            "address",
-            "phone",
-            "latitude",
-            "longitude",
-            "services",
-            "open_all_hours",
-            "is_active",
-        ]
+        fields = ["name", *POINT_DETAILS]
 
     def __init__(self, *args, palace, **kwargs):
         super().__init__(*args, **kwargs)

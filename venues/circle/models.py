@@ -54,6 +54,20 @@ class ServicePointQuerySet(models.QuerySet):
         return self.filter(Q(region=city) | Q(region__parent=city))
 
 
+# What staff say of a point besides its name, in the order of the point form and the spreadsheet.
+POINT_DETAILS = (
+    "kind",
+    "region",
+    "address",
+    "phone",
+    "latitude",
+    "longitude",
+    "services",
+    "open_all_hours",
+    "is_active",
+)
+
+
 class SatellitePoint(models.Model):
     """A union service point: a satellite point of 一宫多点 or any other point of the service circle."""
 

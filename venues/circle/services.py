@@ -12,20 +12,8 @@ from palace_portal.errors import InvalidInput, NotFound
 from .. import access
 from ..models import Palace
 from ..page_cache import palace_page_changed
-from .models import SatellitePoint, ServicePointHours
+from .models import POINT_DETAILS, SatellitePoint, ServicePointHours
 
-# The fields an import writes (venues.circle.importing): the point form's.
-IMPORTED_FIELDS = (
-    "kind",
-    "region",
-    "address",
-    "phone",
-    "latitude",
-    "longitude",
-    "services",
-    "open_all_hours",
-    "is_active",
-)
 
 
 def _assert_manages(actor, palace: Palace) -> None:
@@ -88,7 +76,7 @@ def service_points_import(*, actor, palace: Palace, rows: list[dict]) -> tuple[i
     added, updated = [], []
     for row in rows:
         point = existing.get(row["name"]) or SatellitePoint(palace=palace, name=row["name"])
-        for field in IMPORTED_FIELDS:
+        for field in POINT_DETAILS:
             setattr(point, field, row[field])
         (updated if point.pk else added).append(point)
     try:
@@ -97,7 +85,7 @@ def service_points_import(*, actor, palace: Palace, rows: list[dict]) -> tuple[i
     except IntegrityError as error:
         # A point of one of these names was added meanwhile (another import, the form).
         raise InvalidInput(_("This palace already has a service point of that name.")) from error
-    SatellitePoint.objects.bulk_update(updated, IMPORTED_FIELDS, batch_size=500)
+    SatellitePoint.objects.bulk_update(updated, POINT_DETAILS, batch_size=500)
     points = [*added, *updated]
     ServicePointHours.objects.filter(point__in=[p.pk for p in updated]).delete()
     ServicePointHours.objects.bulk_create(
