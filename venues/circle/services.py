@@ -15,7 +15,6 @@ from ..page_cache import palace_page_changed
 from .models import POINT_DETAILS, SatellitePoint, ServicePointHours
 
 
-
 def _assert_manages(actor, palace: Palace) -> None:
     if not access.may_manage_palace(actor, palace):
         raise NotFound()
