@@ -236,23 +236,36 @@ def dashboard(
     if period.previous() is not None:
         periods["previous"] = period.previous()
     all_measures = glance_measures + [c for _label, c in centres] + table_measures
-    sums = rankings.component_sums(scope, all_measures, {**periods, **monthly, "year": year})
+    ranked_by = _measure(RANKED_BY)  # one of GLANCE
+    every_period = {**periods, **monthly, "year": year}
+    if kind == "palace":
+        # One palace: its own figures (a few hundred rows), the scope's sums are the palace's.
+        sums = rankings.component_sums(scope, all_measures, every_period)
+        totals, total_ids = sums, palace_ids
+    else:
+        # The province's or a city's totals from the city-month rollup (one query, a few
+        # thousand rows at ×10), per city too; per palace only what the page shows per palace
+        # (the ranking's measure; a city's table by palace), a year from the palace-year rollup.
+        totals = rankings.city_component_sums(city if kind == "city" else None, all_measures, every_period)
+        total_ids = [rankings.ALL]
+        per_palace = [ranked_by] if kind == "province" else [*table_measures, ranked_by]
+        sums = rankings.component_sums(scope if kind == "city" else None, per_palace, periods)
     has_previous = "previous" in periods
-    glance = _glance(sums, palace_ids, glance_measures, has_previous=has_previous)
-    centre_figures = _centre_figures(sums, palace_ids, has_previous=has_previous)
+    glance = _glance(totals, total_ids, glance_measures, has_previous=has_previous)
+    centre_figures = _centre_figures(totals, total_ids, has_previous=has_previous)
 
     # By month: the twelve months of the year (the period's year).
     by_month = [
         UnitRow(
             label=monthly[key].label,
-            values=[rankings.measure_value(measure, sums, palace_ids, key) for measure in table_measures],
+            values=[rankings.measure_value(measure, totals, total_ids, key) for measure in table_measures],
             decimals=[measure.decimals for measure in table_measures],
         )
         for key in monthly
     ]
     year_total = UnitRow(
         label=year.label,
-        values=[rankings.measure_value(measure, sums, palace_ids, "year") for measure in table_measures],
+        values=[rankings.measure_value(measure, totals, total_ids, "year") for measure in table_measures],
         decimals=[measure.decimals for measure in table_measures],
     )
     month_chart = column_chart(
@@ -268,7 +281,9 @@ def dashboard(
     months_due = due_months(period)
     rate = workflow.reporting_rate(months=months_due, palaces=scope, palace_rows=palace_list)
     rate_by_city = {row.city.pk: row.rate for row in rate.cities}
-    groups: list[tuple[str, list[int], str, Palace | None]] = []
+    # (label, the keys of its sums in `unit_sums`, link, its palace on a city's or a palace's page)
+    groups: list[tuple[str, list, str, Palace | None]] = []
+    unit_sums = totals if kind == "province" else sums
     if kind == "province":
         by_city: dict[int, list[Palace]] = {}
         cities: dict[int, Region] = {}
@@ -277,20 +292,16 @@ def dashboard(
             cities[region.pk] = region
             by_city.setdefault(region.pk, []).append(palace)
         for city_id in sorted(cities, key=lambda pk: cities[pk].code):
-            members = by_city[city_id]
-            groups.append(
-                (cities[city_id].name, [p.pk for p in members], links("city", cities[city_id]), None)
-            )
+            groups.append((cities[city_id].name, [city_id], links("city", cities[city_id]), None))
         unit_heading = _("City")
     else:
         for palace in palace_list:
             groups.append((palace.name, [palace.pk], links("palace", palace), palace))
         unit_heading = _("Palace")
-    by_palace = {palace.pk: palace for palace in palace_list}
     by_unit = []
     for label, ids, link, one_palace in groups:
         if one_palace is None:  # a city of the province
-            unit_rate = rate_by_city.get(_city_of(by_palace[ids[0]]).pk)
+            unit_rate = rate_by_city.get(ids[0])
         else:
             own = rate.palaces.get(one_palace.pk)
             unit_rate = own.rate if own is not None else None
@@ -298,7 +309,9 @@ def dashboard(
             UnitRow(
                 label=label,
                 link=link,
-                values=[rankings.measure_value(measure, sums, ids, "value") for measure in table_measures],
+                values=[
+                    rankings.measure_value(measure, unit_sums, ids, "value") for measure in table_measures
+                ],
                 decimals=[measure.decimals for measure in table_measures],
                 reporting=unit_rate,
                 palace=one_palace,
@@ -306,7 +319,7 @@ def dashboard(
         )
     unit_total = UnitRow(
         label=_("Total"),
-        values=[rankings.measure_value(measure, sums, palace_ids, "value") for measure in table_measures],
+        values=[rankings.measure_value(measure, totals, total_ids, "value") for measure in table_measures],
         decimals=[measure.decimals for measure in table_measures],
         reporting=rate.total.rate,
     )
@@ -316,7 +329,7 @@ def dashboard(
                 # "南昌县工人文化宫" → "南昌县": the bar's label has little room; the table has the name.
                 (
                     label.removesuffix(PALACE_SUFFIX) or label,
-                    rankings.measure_value(table_measures[1], sums, ids, "value"),
+                    rankings.measure_value(table_measures[1], unit_sums, ids, "value"),
                 )
                 for label, ids, _l, _u in groups
             ],
@@ -331,7 +344,6 @@ def dashboard(
     side = panels_of() if panels_of is not None else dashboard_panels(kind=kind, period=period, palaces=scope)
     ranking = None
     if kind != "palace":
-        ranked_by = _measure(RANKED_BY)  # one of GLANCE: its sums are already here
         ranking = rankings.ranking(
             user=user,
             measure=ranked_by,
