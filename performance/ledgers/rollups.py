@@ -45,11 +45,9 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Case, F, Max, Sum, When
 
 from venues.models import Palace, Region
 
-from .metrics import CODES, METRICS_BY_CODE
 from .models import CityMonthFigure, Ledger, LedgerFigure, PalaceYearFigure
 
 KEPT = "_ledgers"  # the pseudo-metric: ledgers kept (total and largest both the count)
@@ -67,10 +65,34 @@ _PALACE_CITY = (
     f"FROM {_PALACE} p JOIN {_REGION} r ON r.id = p.region_id"
 )
 
-# The stored metrics rolled up (derived ones, ratios and means, are recomputed from their inputs
-# by the readers). Naming them also lets PostgreSQL read the figures through the (metric, month,
-# palace) index: a month's figures are ~20 index ranges instead of a scan of the table.
-ROLLED = [code for code in CODES if not METRICS_BY_CODE[code].is_derived]
+# The metrics rolled up: what the dashboards show, not the whole catalogue (a rollup of every
+# metric would re-read ~100 figures a palace-month on every refresh). By city and month: the
+# stored inputs of the dashboards' figures at a glance, centres and tables
+# (`performance.dashboards.selectors` GLANCE, `centre_measures`, TABLE; a test holds them equal).
+# By palace and year: what the dashboards show per palace (their TABLE, the ranking's measure
+# among them), which the rankings of these metrics read too. Readers asking for another metric
+# read the figures (`performance.rankings.selectors.component_sums`). Naming the metrics also
+# lets PostgreSQL read the figures through the (metric, month, palace) index: a few index ranges.
+CITY_MONTH_METRICS = (
+    "activities",
+    "attendance",
+    "booked_hours",
+    "booked_hours_culture",
+    "booked_hours_education",
+    "booked_hours_health",
+    "booked_hours_service",
+    "bookings",
+    "online_viewers",
+    "open_hours",
+    "open_hours_culture",
+    "open_hours_education",
+    "open_hours_health",
+    "open_hours_service",
+    "person_times",
+    "rating_stars",
+    "ratings",
+)
+PALACE_YEAR_METRICS = ("activities", "bookings", "online_viewers", "person_times")
 
 _state = threading.local()
 
@@ -137,7 +159,7 @@ def _write_city_months(months: list[date] | None, city_ids: list[int] | None) ->
         inner.append(sql)
         inner_params += values
     scope = f"SELECT * FROM ({_PALACE_CITY}) c WHERE {' AND '.join(inner)}"  # noqa: S608
-    metric_sql, metric_params = _in("f.metric", ROLLED)
+    metric_sql, metric_params = _in("f.metric", list(CITY_MONTH_METRICS))
     figure_months, ledger_months, month_params = f"WHERE {metric_sql}", "", []
     if months is not None:
         sql, month_params = _in("f.month", months)
@@ -161,7 +183,7 @@ def _write_city_months(months: list[date] | None, city_ids: list[int] | None) ->
 def _write_palace_years(years: list[int], palace_ids: list[int] | None) -> None:
     """Replace the rows of `years` × `palace_ids` (None: every palace) by the sums of their
     figures and the count of their ledgers."""
-    metric_sql, metric_params = _in("f.metric", ROLLED)
+    metric_sql, metric_params = _in("f.metric", list(PALACE_YEAR_METRICS))
     for year in years:
         first, last = date(year, 1, 1), date(year, 12, 1)
         palace_sql, palace_params = ("", [])
@@ -304,38 +326,36 @@ def city_sums(
     """{(city id, code): {period key: sum, or the largest for `largest` codes, or None}} and
     {(city id, None): {period key: kept a ledger}} for `city_ids` (None: every city), and the same
     over all of them under the city key `ALL`. `periods`: {key: its months}; they may overlap (a
-    year and its months). One grouped query over the city-month rollup."""
-    months = sorted({month for ms in periods.values() for month in ms})
-    rows = CityMonthFigure.objects.filter(month__in=months, metric__in=[*codes, KEPT])
+    year and its months). One query over the city-month rollup."""
+    missing = set(codes) - set(CITY_MONTH_METRICS)
+    if missing:
+        raise ValueError(f"Not rolled up by city and month: {', '.join(sorted(missing))}")
+    keys_of: dict[date, list[str]] = defaultdict(list)
+    for key, ms in periods.items():
+        for month in ms:
+            keys_of[month].append(key)
+    rows = CityMonthFigure.objects.filter(month__in=sorted(keys_of), metric__in=[*codes, KEPT])
     if city_ids is not None:
         rows = rows.filter(city_id__in=city_ids)
-    aggregates = {}
-    for key, ms in periods.items():
-        aggregates[f"p_{key}"] = Sum(Case(When(month__in=ms, then=F("total"))))
-        aggregates[f"x_{key}"] = Max(Case(When(month__in=ms, then=F("largest"))))
+    # The rows as stored (a few thousand for a province's year), summed here per period: cheaper
+    # than one conditional aggregate per period and metric for the database and for the ORM.
     out: dict = {}
-    every: dict = {}
-    for row in rows.values("city_id", "metric").annotate(**aggregates).order_by():
-        code = row["metric"]
-        if code == KEPT:
-            kept = {key: bool(row[f"p_{key}"]) for key in periods}
-            out[(row["city_id"], None)] = kept
-            slot = every.setdefault((ALL, None), dict.fromkeys(periods, False))
-            for key, value in kept.items():
-                slot[key] = slot[key] or value
-            continue
-        is_max = code in largest
-        values = {key: row[f"x_{key}" if is_max else f"p_{key}"] for key in periods}
-        out[(row["city_id"], code)] = values
-        slot = every.setdefault((ALL, code), dict.fromkeys(periods))
-        for key, value in values.items():
-            if value is None:
+    for city_id, month, code, total, top in rows.values_list(
+        "city_id", "month", "metric", "total", "largest"
+    ):
+        for key in (city_id, ALL):
+            if code == KEPT:
+                kept = out.setdefault((key, None), dict.fromkeys(periods, False))
+                for period_key in keys_of[month]:
+                    kept[period_key] = kept[period_key] or total > 0
                 continue
-            if slot[key] is None:
-                slot[key] = value
-            else:
-                slot[key] = max(slot[key], value) if is_max else slot[key] + value
-    out.update(every)
+            slot = out.setdefault((key, code), dict.fromkeys(periods))
+            for period_key in keys_of[month]:
+                before = slot[period_key]
+                if code in largest:
+                    slot[period_key] = top if before is None or top > before else before
+                else:
+                    slot[period_key] = total if before is None else before + total
     return out
 
 
@@ -344,6 +364,9 @@ def palace_year_sums(palaces, codes: list[str], years: dict[str, int], largest: 
     {(palace id, None): {period key: kept a ledger}} for the palaces of `palaces` (a queryset or
     ids; None: every palace) and `years` ({period key: year}). One query over the palace-year
     rollup; a palace appears only if it kept a ledger in one of the years."""
+    missing = set(codes) - set(PALACE_YEAR_METRICS)
+    if missing:
+        raise ValueError(f"Not rolled up by palace and year: {', '.join(sorted(missing))}")
     rows = PalaceYearFigure.objects.filter(year__in=sorted(set(years.values())), metric__in=[*codes, KEPT])
     if palaces is not None:
         rows = rows.filter(palace_id__in=palaces)

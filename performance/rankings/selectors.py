@@ -224,10 +224,16 @@ def component_sums(
     scope as a whole under the key `ALL`) and period, and who kept a ledger when. Feed the result
     to `measure_value`. `palaces` None: every palace (by palace only).
 
-    Whole years per palace are read from the palace-year rollup (`ledgers.rollups`, one query);
-    months and quarters from the figures (two queries: the sums, who kept a ledger)."""
+    Whole years per palace of the rolled-up metrics are read from the palace-year rollup
+    (`ledgers.rollups`, one query); the rest from the figures (one query for periods that do not
+    overlap, two otherwise)."""
     codes, largest = _codes(measures)
-    if by_palace and periods and all(period.kind == YEAR for period in periods.values()):
+    if (
+        by_palace
+        and periods
+        and all(period.kind == YEAR for period in periods.values())
+        and set(codes) <= set(rollups.PALACE_YEAR_METRICS)
+    ):
         years = {key: period.year for key, period in periods.items()}
         return rollups.palace_year_sums(palaces, codes, years, largest)
     if palaces is None:
