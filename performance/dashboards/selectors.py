@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,15 +52,47 @@ GLANCE = (
 TABLE = ("activities", "person_times", "online_viewers", "bookings")
 RANKED_BY = "person_times"
 PALACE_SUFFIX = "工人文化宫"
-_REGION_FIELDS = ("code", "name", "level", "parent_id")
-PALACE_FIELDS = (
-    "name",
-    "level",
-    "status",
-    "region_id",
-    *(f"region__{name}" for name in _REGION_FIELDS),
-    *(f"region__parent__{name}" for name in _REGION_FIELDS),
-)
+_PALACE_COLUMNS = ["id", "name", "level", "status", "region_id"]
+_REGION_COLUMNS = ["id", "code", "name", "level", "parent_id"]
+
+
+def _from_db(model, db: str, names: list[str], values) -> models.Model:
+    """An instance as the ORM loads it with `.only(*names)` (the other fields deferred)."""
+    by_name = dict(zip(names, values, strict=True))
+    order = [f.attname for f in model._meta.concrete_fields if f.attname in by_name]
+    return model.from_db(db, order, [by_name[name] for name in order])
+
+
+def _palace_rows(palaces: QuerySet[Palace]) -> list[Palace]:
+    """The scope's palaces ordered by division code and name, with their region and its parent
+    loaded (`Palace.city` needs no query), in one query. Only what the page and its cached copy
+    use of a palace is read (its name, level, status and city; other fields are deferred), and each
+    region is one object shared by its palaces, not one per palace as `select_related` makes: a
+    province's thousand palaces load in a fraction of the time, and pickle smaller."""
+    region_field = Palace._meta.get_field("region")
+    parent_field = Region._meta.get_field("parent")
+    regions: dict[int, Region] = {}
+
+    def region(values: tuple, parent: Region | None) -> Region:
+        found = regions.get(values[0])
+        if found is None:
+            found = regions[values[0]] = _from_db(Region, palaces.db, _REGION_COLUMNS, values)
+            if parent is not None:
+                parent_field.set_cached_value(found, parent)
+        return found
+
+    rows = palaces.order_by("region__code", "name").values_list(
+        *_PALACE_COLUMNS,
+        *(f"region__{name}" for name in _REGION_COLUMNS[1:]),
+        *(f"region__parent__{name}" for name in _REGION_COLUMNS),
+    )
+    found = []
+    for row in rows:
+        parent = region(row[9:14], None) if row[9] is not None else None
+        palace = _from_db(Palace, palaces.db, _PALACE_COLUMNS, row[:5])
+        region_field.set_cached_value(palace, region((row[4], *row[5:9]), parent))
+        found.append(palace)
+    return found
 
 
 def centre_measures() -> list[tuple[str, Measure]]:
@@ -232,13 +265,7 @@ def dashboard(
     glance_measures = [_measure(code) for code in GLANCE]
     table_measures = [_measure(code) for code in TABLE]
     centres = centre_measures()
-    palace_list = list(
-        palaces.select_related("region", "region__parent")
-        # What the page and its cached copy use of a palace (its name, status, city): a thousand
-        # palaces load in half the time without their other columns.
-        .only(*PALACE_FIELDS)
-        .order_by("region__code", "name")
-    )
+    palace_list = _palace_rows(palaces)
     palace_ids = [palace.pk for palace in palace_list]
     scope = palaces.order_by()  # the same palaces as a subquery (no list of ids to compile)
 
