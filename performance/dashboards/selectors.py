@@ -63,7 +63,7 @@ def _from_db(model, db: str, names: list[str], values) -> models.Model:
     return model.from_db(db, order, [by_name[name] for name in order])
 
 
-def _palace_rows(palaces: QuerySet[Palace]) -> list[Palace]:
+def palace_rows(palaces: QuerySet[Palace]) -> list[Palace]:
     """The scope's palaces ordered by division code and name, with their region and its parent
     loaded (`Palace.city` needs no query), in one query. Only what the page and its cached copy
     use of a palace is read (its name, level, status and city; other fields are deferred), and each
@@ -251,13 +251,15 @@ def dashboard(
     links,
     city: Region | None = None,
     panels_of: Callable[[], Panels] | None = None,
+    palaces_of: Callable[[], list[Palace]] | None = None,
 ) -> Dashboard:
     """One dashboard over `palaces` (the province's, a city's or one palace's) for `period` (a
     month or a year). `links` builds drill-down URLs: `links("city", region)`, `links("palace",
     palace)`. `panels_of` gives the panels (`dashboard_panels`, default: computed here; the cache
-    passes its own). Five queries for the figures (the palaces, the figure sums and who kept a
-    ledger, the reporting rate, the largest online event) plus the panels', whatever the rows
-    behind the ledgers, the palaces or the months.
+    passes its own), `palaces_of` the palaces of `palaces` as `palace_rows` loads them (the same).
+    Five queries for the figures at most (the palaces, the rollups' sums by city and by palace —
+    a month's by palace from the figures —, the reporting rate, the largest online event) plus the
+    panels', whatever the rows behind the ledgers, the palaces or the months.
 
     The ranking's `may_open` is left True for every row: the reader's drill-down rights are
     decided per reader (`caching.for_reader`), never computed into what is shared.
@@ -265,7 +267,7 @@ def dashboard(
     glance_measures = [_measure(code) for code in GLANCE]
     table_measures = [_measure(code) for code in TABLE]
     centres = centre_measures()
-    palace_list = _palace_rows(palaces)
+    palace_list = palaces_of() if palaces_of is not None else palace_rows(palaces)
     palace_ids = [palace.pk for palace in palace_list]
     scope = palaces.order_by()  # the same palaces as a subquery (no list of ids to compile)
 
@@ -441,4 +443,5 @@ __all__ = [
     "dashboard_panels",
     "default_period",
     "due_months",
+    "palace_rows",
 ]

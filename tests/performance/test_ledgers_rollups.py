@@ -15,6 +15,7 @@ from performance.dashboards import selectors as dashboards
 from performance.ledgers import rollups
 from performance.ledgers.models import CityMonthFigure, Ledger, LedgerFigure, PalaceYearFigure
 from performance.ledgers.services import ledger_aggregate_month
+from performance.rankings import measures
 from performance.rankings import selectors as rankings
 from performance.rankings.periods import Period
 from performance.workflow import services as workflow
@@ -297,3 +298,16 @@ def test_the_dashboards_from_the_rollups_equal_the_figures_summed_directly(world
             city=region,
         )
         assert _shown(dash) == _changed(_expected(kind, members, period, region)), kind
+
+
+def test_the_rollups_hold_exactly_what_the_dashboards_read():
+    assert sorted(rollups.CITY_MONTH_METRICS) == CODES
+    per_palace = {dashboards.RANKED_BY, *dashboards.TABLE}
+    assert sorted(rollups.PALACE_YEAR_METRICS) == sorted(per_palace)
+
+
+def test_a_ranking_of_a_metric_not_rolled_up_reads_the_figures(world):
+    figures(world.palace_a, date(2024, 5, 1), volunteer_hours=10)
+    measure = measures.measure("volunteer_hours")
+    values = rankings.measure_values(Palace.objects.all(), measure, {"value": Period.of_year(2024)})
+    assert values[world.palace_a.pk]["value"] == Decimal(10)
