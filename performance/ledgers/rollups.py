@@ -224,7 +224,7 @@ def refresh(
     if ids == []:
         return
     years = sorted({month.year for month in months})
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # the writer's transaction, or one of its own
         _lock_years(years)
         city_ids = None if ids is None else sorted(set(_cities_of(ids)) | set(cities))
         if city_ids != []:
