@@ -51,6 +51,7 @@ GLANCE = (
 # What the by-month and by-unit tables show.
 TABLE = ("activities", "person_times", "online_viewers", "bookings")
 RANKED_BY = "person_times"
+LARGEST_ONLINE = "online_viewers_max"  # where the largest online event is (a `max` metric)
 PALACE_SUFFIX = "工人文化宫"
 _PALACE_COLUMNS = ["id", "name", "level", "status", "region_id"]
 _REGION_COLUMNS = ["id", "code", "name", "level", "parent_id"]
@@ -290,7 +291,9 @@ def dashboard(
         # The province's or a city's totals from the city-month rollup (one query, a few
         # thousand rows at ×10), per city too; per palace only what the page shows per palace
         # (the ranking's measure; a city's table by palace), a year from the palace-year rollup.
-        totals = rankings.city_component_sums(city if kind == "city" else None, all_measures, every_period)
+        totals = rankings.city_component_sums(
+            city if kind == "city" else None, [*all_measures, _measure(LARGEST_ONLINE)], every_period
+        )
         total_ids = [rankings.ALL]
         per_palace = [ranked_by] if kind == "province" else [*table_measures, ranked_by]
         sums = rankings.component_sums(scope if kind == "city" else None, per_palace, periods)
@@ -420,12 +423,28 @@ def dashboard(
         reporting=rate.total,
         members=side.members,
         events_hosted=side.events_hosted,
-        largest_online=panels.largest_online_event(None if kind == "province" else scope, period),
+        largest_online=panels.largest_online_event(
+            None if kind == "province" else scope,
+            period,
+            at=None if kind == "palace" else _largest_online_at(totals, period, monthly),
+        ),
         campaigns=side.campaigns,
         calls=side.calls,
         ranking=ranking,
         evaluation=side.evaluation,
     )
+
+
+def _largest_online_at(totals: dict, period: Period, monthly: dict[str, Period]) -> tuple:
+    """(month, audience) of the period's largest online audience from the scope's rollup sums:
+    the earliest month holding it (the order `panels.largest_online_event` breaks ties in)."""
+    audience = totals.get((rankings.ALL, LARGEST_ONLINE), {}).get("value")
+    if period.kind == MONTH:
+        return period.first, audience
+    for key, month in monthly.items():
+        if audience is not None and totals[(rankings.ALL, LARGEST_ONLINE)][key] == audience:
+            return month.first, audience
+    return period.first, None
 
 
 def default_period(today: date | None = None) -> Period:

@@ -68,7 +68,8 @@ _PALACE_CITY = (
 # The metrics rolled up: what the dashboards show, not the whole catalogue (a rollup of every
 # metric would re-read ~100 figures a palace-month on every refresh). By city and month: the
 # stored inputs of the dashboards' figures at a glance, centres and tables
-# (`performance.dashboards.selectors` GLANCE, `centre_measures`, TABLE; a test holds them equal).
+# (`performance.dashboards.selectors` GLANCE, `centre_measures`, TABLE; a test holds them equal),
+# and the largest online audience (where the period's largest online event is).
 # By palace and year: what the dashboards show per palace (their TABLE, the ranking's measure
 # among them), which the rankings of these metrics read too. Readers asking for another metric
 # read the figures (`performance.rankings.selectors.component_sums`). Naming the metrics also
@@ -83,6 +84,7 @@ CITY_MONTH_METRICS = (
     "booked_hours_service",
     "bookings",
     "online_viewers",
+    "online_viewers_max",
     "open_hours",
     "open_hours_culture",
     "open_hours_education",

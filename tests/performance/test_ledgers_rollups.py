@@ -301,7 +301,7 @@ def test_the_dashboards_from_the_rollups_equal_the_figures_summed_directly(world
 
 
 def test_the_rollups_hold_exactly_what_the_dashboards_read():
-    assert sorted(rollups.CITY_MONTH_METRICS) == CODES
+    assert sorted(rollups.CITY_MONTH_METRICS) == sorted([*CODES, dashboards.LARGEST_ONLINE])
     per_palace = {dashboards.RANKED_BY, *dashboards.TABLE}
     assert sorted(rollups.PALACE_YEAR_METRICS) == sorted(per_palace)
 
@@ -311,3 +311,41 @@ def test_a_ranking_of_a_metric_not_rolled_up_reads_the_figures(world):
     measure = measures.measure("volunteer_hours")
     values = rankings.measure_values(Palace.objects.all(), measure, {"value": Period.of_year(2024)})
     assert values[world.palace_a.pk]["value"] == Decimal(10)
+
+
+@pytest.mark.parametrize("period", [Period.of_year(2024), Period.of_month(date(2024, 3, 1))], ids=str)
+def test_the_largest_online_event_is_looked_for_where_the_figures_say(world, monkeypatch, period):
+    palaces = _generate(world)
+    # A tie: the period's largest audience again, in its first month, in another palace.
+    official = LedgerFigure.objects.with_official().filter(
+        metric="online_viewers_max", month__in=period.months
+    )
+    top = official.order_by("-official").first()
+    figures(
+        palaces[3] if top.palace_id != palaces[3].pk else palaces[4],
+        period.first,
+        online_viewers_max=top.official,
+    )
+    asked = []
+    real = dashboards.panels.largest_online_event
+
+    def spy(scope, period, *, at=None):
+        asked.append(at)
+        return real(scope, period, at=at)
+
+    monkeypatch.setattr(dashboards.panels, "largest_online_event", spy)
+    for kind, scope, region in (
+        ("province", Palace.objects.all(), None),
+        ("city", Palace.objects.in_city(world.city1), world.city1),
+    ):
+        asked.clear()
+        dashboards.dashboard(
+            kind=kind, period=period, palaces=scope, title="", user=world.province_officer,
+            links=lambda *_args: "", city=region,
+        )  # fmt: skip
+        expected = (
+            official.filter(palace__in=scope, official__gt=0)
+            .order_by("-official", "month", "palace_id")
+            .first()
+        )
+        assert asked == [(expected.month, expected.official)], kind
