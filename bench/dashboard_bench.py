@@ -43,7 +43,14 @@ YEARS = (2023, 2024, 2025)
 RAW_ACTIVITIES = 300_000
 GOAL_MS = 20
 COLD_TIMED = 15  # requests timed after a write (each recomputes the dashboard)
+REBUILD_MS: list[float] = []
 FACTOR = 10  # `--factor N`: the province × N (palaces in service, their ledgers)
+
+
+def _option(name: str, default: str | None = None) -> str | None:
+    if name in sys.argv:
+        return sys.argv[sys.argv.index(name) + 1]
+    return default
 
 
 def _factor() -> int:
@@ -68,6 +75,7 @@ def _seed(factor: int) -> dict:
     from django.db import connection, transaction
 
     import venues.demo
+    from performance.ledgers import rollups
     from performance.ledgers.metrics import METRICS
     from performance.ledgers.models import LedgerFigure
     from venues.demo.builder import DemoContext
@@ -109,6 +117,13 @@ def _seed(factor: int) -> dict:
             """,
             [codes],
         )
+        cursor.execute("ANALYZE")
+    # The rows above bypass the writers: the dashboards' rollups are built from them at once, as
+    # the data migration builds them for ledgers already kept.
+    started = time.perf_counter()
+    rollups.rebuild()
+    REBUILD_MS.append((time.perf_counter() - started) * 1000)
+    with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return {
         "palaces": Palace.objects.in_service().count(),
@@ -166,6 +181,9 @@ def _time(client, path: str, params: dict, *, cold: str = "", timed: int = TIMED
         if cold == "empty":
             cache.clear()
         elif cold == "ledger":
+            # A ledger write as the workflow makes it: its palace-month's rollups refreshed in
+            # its transaction (the writer's cost, timed apart in `_write_costs`), the version moved.
+            _one_ledger_write()
             data_version._bump()
         started = time.perf_counter()
         response = client.get(path, params)
@@ -173,6 +191,63 @@ def _time(client, path: str, params: dict, *, cold: str = "", timed: int = TIMED
         assert response.status_code == 200
     samples.sort()
     return statistics.median(samples), samples[int(0.95 * (len(samples) - 1))]
+
+
+def _one_ledger_write() -> None:
+    from django.db import transaction
+
+    from performance.ledgers import rollups
+    from performance.ledgers.models import Ledger
+
+    ledger = Ledger.objects.filter(month=date(2024, 3, 1)).order_by("palace_id").first()
+    with transaction.atomic():
+        rollups.refresh(months=[ledger.month], palace_ids=[ledger.palace_id])
+
+
+def _write_costs() -> list[tuple[str, float, float]]:
+    """What the writers pay for the rollups: an acceptance's (or reopening's, a manual line's)
+    refresh of its palace-month, the refresh at the end of the whole province's month aggregation
+    (committed: the data does not change), and a real acceptance through the workflow service."""
+    from django.db import transaction
+
+    from performance.ledgers import rollups
+    from performance.ledgers.models import Ledger
+    from performance.workflow import services as workflow
+    from venues.models import StaffAssignment
+
+    def timed(action, count: int) -> tuple[float, float]:
+        samples = []
+        for _ in range(count):
+            started = time.perf_counter()
+            action()
+            samples.append((time.perf_counter() - started) * 1000)
+        samples.sort()
+        return statistics.median(samples), samples[int(0.95 * (len(samples) - 1))]
+
+    def month_refresh() -> None:
+        with transaction.atomic():
+            rollups.refresh(months=[date(2024, 3, 1)], palace_ids=None)
+
+    officer = StaffAssignment.objects.filter(role="province_officer").first().user
+    submitted = list(
+        Ledger.objects.filter(status=Ledger.Status.SUBMITTED, month__year=2024).order_by("pk")[:COLD_TIMED]
+    )
+
+    def accept() -> None:
+        ledger = submitted.pop()
+        workflow.ledger_accept(actor=officer, ledger=ledger)
+
+    costs = [
+        ("write: rollup refresh of one palace-month (acceptance, reopening, manual line)",
+         *timed(_one_ledger_write, COLD_TIMED)),
+        ("write: rollup refresh of the whole province's month (end of the aggregation)",
+         *timed(month_refresh, 5)),
+        ("write: one provincial acceptance through the workflow service (all of it)",
+         *timed(accept, min(COLD_TIMED, len(submitted)))),
+    ]  # fmt: skip
+    if REBUILD_MS:
+        costs.append(("rollups rebuilt from scratch (every ledger, once)", REBUILD_MS[0], REBUILD_MS[0]))
+    return costs
 
 
 def measure() -> None:
@@ -202,6 +277,7 @@ def measure() -> None:
     for label, path, params in (rows[0], rows[2]):
         for cold, name in (("ledger", "first view after a ledger write"), ("empty", "empty cache")):
             results.append((f"{label}, {name}", *_time(client, path, params, cold=cold, timed=COLD_TIMED)))
+    results += _write_costs()
     if "--no-seed" not in sys.argv:
         _raw_activities()
     results.append(
@@ -222,7 +298,10 @@ def measure() -> None:
 
 
 def main() -> int:
-    db = f"palace_bench_dash_{os.getpid()}"
+    # `--db NAME` (default palace_bench_dash_<pid>); `--keep` keeps it; `--reuse` measures a kept
+    # one again (no creation, migration or seeding).
+    db = _option("--db") or f"palace_bench_dash_{os.getpid()}"
+    reuse, keep = "--reuse" in sys.argv, "--keep" in sys.argv or "--reuse" in sys.argv
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "palace_portal.settings.base",
@@ -234,25 +313,32 @@ def main() -> int:
         # DEBUG off means hashed static names: collected into a throw-away folder.
         "DJANGO_STATIC_ROOT": tempfile.mkdtemp(prefix="palace_bench_static_"),
     }
-    psql("postgres", f"CREATE DATABASE {db}")
+    if not reuse:
+        psql("postgres", f"CREATE DATABASE {db}")
     try:
         print(
             f"database {db}: migrating, seeding the network ×{_factor()} and three years of ledgers …",
             flush=True,
         )
-        for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
+        commands = (
+            [["collectstatic", "--noinput"]]
+            if reuse
+            else [["migrate", "--noinput"], ["collectstatic", "--noinput"]]
+        )
+        for command in commands:
             subprocess.run(
                 [PYTHON, "manage.py", *command, "-v", "0"], cwd=BASE_DIR, env=env, check=True, timeout=600
             )
         subprocess.run(
-            [PYTHON, __file__, "--measure", "--factor", str(_factor())],
+            [PYTHON, __file__, "--measure", "--factor", str(_factor()), *(["--no-seed"] if reuse else [])],
             cwd=BASE_DIR,
             env=env,
             check=True,
             timeout=2400,
         )
     finally:
-        psql("postgres", f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+        if not keep:
+            psql("postgres", f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
         shutil.rmtree(env["DJANGO_STATIC_ROOT"], ignore_errors=True)
     return 0
 

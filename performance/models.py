@@ -9,11 +9,20 @@ from .evaluation.models import (
     Scheme,
     Score,
 )
-from .ledgers.models import AggregationLock, Ledger, LedgerFigure, LedgerStep, ManualLine
+from .ledgers.models import (
+    AggregationLock,
+    CityMonthFigure,
+    Ledger,
+    LedgerFigure,
+    LedgerStep,
+    ManualLine,
+    PalaceYearFigure,
+)
 
 __all__ = [
     "AggregationLock",
     "Category",
+    "CityMonthFigure",
     "Evaluation",
     "EvaluationStep",
     "Evidence",
@@ -22,6 +31,7 @@ __all__ = [
     "LedgerFigure",
     "LedgerStep",
     "ManualLine",
+    "PalaceYearFigure",
     "Scheme",
     "Score",
 ]

@@ -9,12 +9,13 @@ Connected by `performance.apps.PerformanceConfig.ready`.
 
 from __future__ import annotations
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from alliance.models import Campaign, HostingApplication, HostingCall, Membership
 from venues.models import Palace
 
 from .evaluation.models import Evaluation, Scheme
+from .ledgers import rollups
 from .ledgers.data_version import data_version_bump, network_version_bump
 from .ledgers.models import Ledger, LedgerFigure
 
@@ -43,7 +44,56 @@ def _changed(sender, **kwargs) -> None:
         network_version_bump()
 
 
+def _ledger_row_changed(sender, instance, **kwargs) -> None:
+    # A ledger or a figure written through the ORM (the workflow, manual lines, the admin, the
+    # demo, tests): the dashboards' rollups of its palace-month, in the same transaction.
+    rollups.touch(instance.palace_id, instance.month)
+
+
+def _palace_before_save(sender, instance, raw=False, **kwargs) -> None:
+    # The palace's region before the save: if it moves to another city, both cities' rollups.
+    instance._rollups_region = None
+    if instance.pk is not None and not raw:
+        instance._rollups_region = (
+            Palace.objects.filter(pk=instance.pk).values_list("region_id", flat=True).first()
+        )
+
+
+def _palace_saved(sender, instance, created=False, raw=False, **kwargs) -> None:
+    before = getattr(instance, "_rollups_region", None)
+    if created or raw or before is None or before == instance.region_id:
+        return
+    months = list(Ledger.objects.filter(palace_id=instance.pk).values_list("month", flat=True))
+    rollups.refresh(months=months, palace_ids=[instance.pk], cities=rollups.cities_of_regions([before]))
+
+
+def _palace_before_delete(sender, instance, **kwargs) -> None:
+    instance._rollups_city = rollups.city_of_palace(instance.pk)
+    instance._rollups_months = list(
+        Ledger.objects.filter(palace_id=instance.pk).values_list("month", flat=True)
+    )
+
+
+def _palace_deleted(sender, instance, **kwargs) -> None:
+    # Its ledgers went first (each refreshed by its own signal while the palace still named its
+    # city); inside a `batch()` they are refreshed here, the city given since the palace is gone.
+    city = getattr(instance, "_rollups_city", None)
+    months = getattr(instance, "_rollups_months", [])
+    if city is not None and months:
+        rollups.refresh(months=months, palace_ids=[instance.pk], cities=[city])
+
+
 def connect() -> None:
+    for model in LEDGER_MODELS:
+        uid = f"performance-rollups-{model._meta.label_lower}"
+        post_save.connect(_ledger_row_changed, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(_ledger_row_changed, sender=model, dispatch_uid=f"{uid}-delete")
+    pre_save.connect(_palace_before_save, sender=Palace, dispatch_uid="performance-rollups-palace-pre-save")
+    post_save.connect(_palace_saved, sender=Palace, dispatch_uid="performance-rollups-palace-save")
+    pre_delete.connect(
+        _palace_before_delete, sender=Palace, dispatch_uid="performance-rollups-palace-pre-delete"
+    )
+    post_delete.connect(_palace_deleted, sender=Palace, dispatch_uid="performance-rollups-palace-delete")
     for model in WATCHED:
         uid = f"performance-data-version-{model._meta.label_lower}"
         post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}-save")

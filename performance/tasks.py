@@ -70,3 +70,13 @@ def aggregate_recent_months() -> list[dict]:
 
     current = month_of(timezone.localdate())
     return [_aggregate(format_month(m)) for m in (previous_month(current), current)]
+
+
+@shared_task(name="performance.tasks.rollups_rebuild", **_RETRY)
+def rollups_rebuild() -> str:
+    """Beat, every night after the aggregation: the dashboards' rollups recomputed from the figures
+    (the writers keep them exact; this repairs what they cannot see, see `ledgers.rollups`)."""
+    from .ledgers import rollups
+
+    rollups.rebuild()
+    return "rebuilt"

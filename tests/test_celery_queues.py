@@ -17,6 +17,7 @@ EXPECTED = {
     "performance.tasks.aggregate_month": "aggregation",
     "performance.tasks.aggregate_month_ended": "aggregation",
     "performance.tasks.aggregate_recent_months": "aggregation",
+    "performance.tasks.rollups_rebuild": "aggregation",
     "bookings.tasks.expire_offers": "celery",
     "bookings.tasks.mark_no_shows": "celery",
     "activities.tasks.draw_due_lotteries": "celery",

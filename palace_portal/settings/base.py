@@ -467,6 +467,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "performance.tasks.aggregate_recent_months",
         "schedule": crontab(minute=30, hour=2),
     },
+    # The dashboards' rollups are kept by their writers; a nightly rebuild repairs what no writer
+    # saw (raw SQL, a region moved between cities).
+    "performance-rollups-rebuild": {
+        "task": "performance.tasks.rollups_rebuild",
+        "schedule": crontab(minute=30, hour=4),
+    },
 }
 
 # --- Logging ------------------------------------------------------------------------------------

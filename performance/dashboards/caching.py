@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 
 from palace_portal.db_router import reading_from_replica, use_replica
 from venues import access as venue_access
+from venues.models import Palace
 
 from ..ledgers.data_version import data_version, data_version_lsn, network_version
 from ..rankings.periods import Period
@@ -60,16 +61,25 @@ def cached(name: str, compute: Callable[[], T], *, network: bool = False) -> T:
 
 
 def dashboard(
-    name: str, compute: Callable[[Callable[[], Panels]], Dashboard], panels: Callable[[], Panels]
+    name: str,
+    compute: Callable[[Callable[[], Panels], Callable[[], list[Palace]]], Dashboard],
+    panels: Callable[[], Panels],
+    palaces: Callable[[], list[Palace]],
 ) -> Dashboard:
     """`cached` for a dashboard, its charts' SVG rendered once with the data it is cached with, its
     ranking cut to the rows the page shows (so `ranking.rows` of the result is not the full
-    ranking: `leaders` and `laggards` are exact). `compute(panels_of)` computes the dashboard with
-    `panels_of()` giving its panels, which are cached under the network version: after a ledger
-    write only the figures are computed again."""
+    ranking: `leaders` and `laggards` are exact). `compute(panels_of, palaces_of)` computes the
+    dashboard with `panels_of()` giving its panels and `palaces_of()` its scope's palaces
+    (`palaces()`, `selectors.palace_rows`), both cached under the network version: after a ledger
+    write only the figures are computed again. The palaces are the scope's whatever the period:
+    keyed by the scope part of `name` (before its first colon)."""
+    scope = name.split(":", 1)[0]
 
     def computed() -> Dashboard:
-        dash = compute(lambda: cached(f"{name}:panels", panels, network=True))
+        dash = compute(
+            lambda: cached(f"{name}:panels", panels, network=True),
+            lambda: cached(f"{scope}:palaces", palaces, network=True),
+        )
         if dash.ranking is not None:
             # The page shows the leaders and the laggards only ("the full ranking" is a link):
             # keeping just those rows (leaders and laggards read the same from them) makes the

@@ -8,6 +8,7 @@ fixed number of queries each. Called by `performance.dashboards.selectors.dashbo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, DateField, F, Func, Q, QuerySet, Subquery, Sum, Value
@@ -60,14 +61,28 @@ class _NextMonth(Func):
         return f"date({sql}, '+1 month')", params
 
 
-def largest_online_event(palaces: QuerySet[Palace] | None, period: Period) -> Activity | None:
+def largest_online_event(
+    palaces: QuerySet[Palace] | None, period: Period, *, at: tuple[date, Decimal] | None = None
+) -> Activity | None:
     """The period's logged activity with the most online viewers, without scanning the period's
     activities: the ledgers keep each palace-month's largest audience (`online_viewers_max`), so
     one indexed query finds the palace and month, and one more reads that palace-month's top row
-    through the activities' (palace, date) index."""
-    figures = LedgerFigure.objects.with_official().filter(
-        metric="online_viewers_max", month__in=period.months, official__gt=0
-    )
+    through the activities' (palace, date) index.
+
+    `at`: the month and the audience of the period's largest figure when the caller knows them
+    (the dashboards, from the city-month rollup: the earliest month holding the period's largest):
+    only that month's figures are read to find the palace. The same activity either way."""
+    if at is not None:
+        month, audience = at
+        if audience is None or audience <= 0:
+            return None
+        figures = LedgerFigure.objects.with_official().filter(
+            metric="online_viewers_max", month=month, official=audience
+        )
+    else:
+        figures = LedgerFigure.objects.with_official().filter(
+            metric="online_viewers_max", month__in=period.months, official__gt=0
+        )
     if palaces is not None:
         figures = figures.filter(palace__in=palaces)
     top = figures.order_by("-official", "month", "palace_id")

@@ -100,7 +100,7 @@ def province(request):
     period, error = _period(request)
     dash = caching.dashboard(
         f"province:{caching.period_name(period)}",
-        lambda panels_of: selectors.dashboard(
+        lambda panels_of, palaces_of: selectors.dashboard(
             kind="province",
             period=period,
             palaces=Palace.objects.all(),
@@ -108,8 +108,10 @@ def province(request):
             user=request.user,
             links=_links,
             panels_of=panels_of,
+            palaces_of=palaces_of,
         ),
         lambda: selectors.dashboard_panels(kind="province", period=period, palaces=Palace.objects.all()),
+        lambda: selectors.palace_rows(Palace.objects.all()),
     )
     dash = caching.for_reader(dash, request.user)
     return render(
@@ -134,7 +136,7 @@ def city(request, city_id: int):
     period, error = _period(request)
     dash = caching.dashboard(
         f"city-{region.pk}:{caching.period_name(period)}",
-        lambda panels_of: selectors.dashboard(
+        lambda panels_of, palaces_of: selectors.dashboard(
             kind="city",
             period=period,
             palaces=Palace.objects.in_city(region),
@@ -143,10 +145,12 @@ def city(request, city_id: int):
             links=_links,
             city=region,
             panels_of=panels_of,
+            palaces_of=palaces_of,
         ),
         lambda: selectors.dashboard_panels(
             kind="city", period=period, palaces=Palace.objects.in_city(region)
         ),
+        lambda: selectors.palace_rows(Palace.objects.in_city(region)),
     )
     dash = caching.for_reader(dash, request.user)
     return render(
@@ -173,7 +177,7 @@ def palace(request, palace_id: int):
     period, error = _period(request)
     dash = caching.dashboard(
         f"palace-{target.pk}:{caching.period_name(period)}",
-        lambda panels_of: selectors.dashboard(
+        lambda panels_of, palaces_of: selectors.dashboard(
             kind="palace",
             period=period,
             palaces=Palace.objects.filter(pk=target.pk),
@@ -181,10 +185,12 @@ def palace(request, palace_id: int):
             user=request.user,
             links=_links,
             panels_of=panels_of,
+            palaces_of=palaces_of,
         ),
         lambda: selectors.dashboard_panels(
             kind="palace", period=period, palaces=Palace.objects.filter(pk=target.pk)
         ),
+        lambda: selectors.palace_rows(Palace.objects.filter(pk=target.pk)),
     )
     city_region = target.region if target.region.level == Region.Level.CITY else target.region.parent
     ledger_month = (

@@ -199,3 +199,58 @@ class AggregationLock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m}"
+
+
+# --- Rollups: the official figures summed ahead of the dashboards' reads ----------------------------
+# Maintained by `performance.ledgers.rollups` (every writer of figures or ledgers refreshes the
+# palace-months it touched, in its own transaction; `manage.py rollups_rebuild` recomputes them
+# from scratch). Besides the catalogue's metrics each holds the pseudo-metric `rollups.KEPT`:
+# the number of ledgers kept (so "no ledger" and "nothing counted" stay apart, as in the figures).
+
+
+class PalaceYearFigure(models.Model):
+    """One metric of one palace over one calendar year: the sum and the largest of its months'
+    official figures (`Coalesce(locked_value, value)`), for the metrics of
+    `rollups.PALACE_YEAR_METRICS`. What the dashboards' rankings and tables by palace read for a
+    year: one row a palace-year and metric instead of twelve figures."""
+
+    palace = models.ForeignKey(Palace, on_delete=models.CASCADE, related_name="+", db_index=False)
+    year = models.PositiveSmallIntegerField()
+    metric = models.CharField(max_length=40)
+    total = models.DecimalField(max_digits=24, decimal_places=4)
+    largest = models.DecimalField(max_digits=18, decimal_places=4)
+
+    class Meta:
+        verbose_name = _("ledger rollup by palace and year")
+        verbose_name_plural = _("ledger rollups by palace and year")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "palace", "metric"], name="performance_rollup_palace_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.palace_id} {self.year} {self.metric}={self.total}"
+
+
+class CityMonthFigure(models.Model):
+    """One metric of one city (its city-level and county-level palaces) in one month: the sum and
+    the largest of the palaces' official figures, for the metrics of `rollups.CITY_MONTH_METRICS`.
+    What the provincial and city dashboards' totals read: one row a city-month and metric instead
+    of one figure per palace."""
+
+    city = models.ForeignKey("venues.Region", on_delete=models.CASCADE, related_name="+", db_index=False)
+    month = models.DateField()
+    metric = models.CharField(max_length=40)
+    total = models.DecimalField(max_digits=24, decimal_places=4)
+    largest = models.DecimalField(max_digits=18, decimal_places=4)
+
+    class Meta:
+        verbose_name = _("ledger rollup by city and month")
+        verbose_name_plural = _("ledger rollups by city and month")
+        constraints = [
+            models.UniqueConstraint(fields=["month", "metric", "city"], name="performance_rollup_city_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.city_id} {self.month:%Y-%m} {self.metric}={self.total}"

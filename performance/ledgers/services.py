@@ -21,7 +21,7 @@ from palace_portal.errors import InvalidInput
 from palace_portal.months import MAX_YEAR, MIN_YEAR, month_of, months_between
 from venues.models import Palace
 
-from . import counting, counting_innovation, counting_services, hours, writing
+from . import counting, counting_innovation, counting_services, hours, rollups, writing
 from .data_version import data_version_bump
 from .metrics import MANUAL_CODES, METRICS
 from .models import AggregationLock, Ledger, LedgerFigure
@@ -168,6 +168,8 @@ def ledger_aggregate_months(
         targets = {month: _palaces_to_compute(month, named, tally, **known) for month in months}
         ledgers = _ledgers(targets, computed_at=now, tally=tally)
         figures = _write_figures(ledgers, tally, named)
+        # The dashboards' rollups of these months, in this transaction (see `rollups`).
+        rollups.refresh(months=months, palace_ids=named)
         for lock in locks:
             lock.last_run_at = now
         AggregationLock.objects.bulk_update(locks, ["last_run_at"])

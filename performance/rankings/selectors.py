@@ -22,8 +22,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.cache import cache
 from django.db.models import (
     Case,
+    CharField,
     Count,
     DecimalField,
+    F,
     IntegerField,
     Max,
     Q,
@@ -37,10 +39,11 @@ from django.db.models.functions import Coalesce
 from venues import access
 from venues.models import Palace, Region
 
+from ..ledgers import rollups
 from ..ledgers.data_version import data_version
 from ..ledgers.models import Ledger, LedgerFigure
 from .measures import Measure
-from .periods import Period
+from .periods import YEAR, Period
 
 PER_VENUE, PER_SQM = "venue", "sqm"
 PER_CHOICES = (PER_VENUE, PER_SQM)
@@ -96,7 +99,7 @@ def palaces_to_rank(*, city: Region | None = None, level: str | None = None) -> 
     return palaces
 
 
-ALL = "*"  # the key of a scope's totals in `component_sums(..., by_palace=False)`
+ALL = rollups.ALL  # the key of a scope's totals in `component_sums(..., by_palace=False)`
 
 
 def _official() -> Coalesce:
@@ -166,17 +169,91 @@ def _ledgers_kept(palaces: QuerySet[Palace], periods: dict[str, Period], *, by_p
     return {(row["palace_id"], None): {key: bool(row[f"p_{key}"]) for key in periods} for row in rows}
 
 
+def _palace_sums_and_kept(
+    palaces: QuerySet[Palace], codes: list[str], periods: dict[str, Period], largest: set[str]
+) -> dict:
+    """`_figure_sums(by_palace=True)` and `_ledgers_kept` of periods that do not overlap (a month,
+    the one before, a year earlier) in one query: the grouped figures `UNION ALL` the grouped
+    ledgers, these under the code `rollups.KEPT`."""
+    months = sorted({month for period in periods.values() for month in period.months})
+
+    def which() -> Case:  # a fresh expression for each query (Django resolves them in place)
+        return Case(
+            *[When(month__in=p.months, then=Value(key)) for key, p in periods.items()],
+            output_field=CharField(),
+        )
+
+    figures = (
+        LedgerFigure.objects.filter(metric__in=codes, month__in=months, palace__in=palaces)
+        .annotate(period_key=which(), code=F("metric"))
+        .values("palace_id", "period_key", "code")
+        .annotate(total=Sum(_official()), top=Max(_official()))
+        .order_by()
+    )
+    ledgers = (
+        Ledger.objects.filter(palace__in=palaces, month__in=months)
+        .annotate(period_key=which(), code=Value(rollups.KEPT, output_field=CharField()))
+        .values("palace_id", "period_key", "code")
+        .annotate(total=Count("pk"), top=Count("pk"))
+        .order_by()
+    )
+    out: dict = {}
+    for row in figures.union(ledgers, all=True):
+        palace_id, code, key = row["palace_id"], row["code"], row["period_key"]
+        if code == rollups.KEPT:
+            out.setdefault((palace_id, None), dict.fromkeys(periods, False))[key] = bool(row["total"])
+            continue
+        slot = out.setdefault((palace_id, code), dict.fromkeys(periods))
+        slot[key] = row["top"] if code in largest else row["total"]
+    return out
+
+
+def _codes(measures: list[Measure]) -> tuple[list[str], set[str]]:
+    codes = {m.numerator for m in measures} | {m.denominator for m in measures if m.denominator}
+    return sorted(codes), {m.numerator for m in measures if m.largest}
+
+
 def component_sums(
-    palaces: QuerySet[Palace], measures: list[Measure], periods: dict[str, Period], *, by_palace: bool = True
+    palaces: QuerySet[Palace] | None,
+    measures: list[Measure],
+    periods: dict[str, Period],
+    *,
+    by_palace: bool = True,
 ) -> dict:
     """The figures every measure of `measures` needs, per palace (or, `by_palace=False`, for the
-    scope as a whole under the key `ALL`) and period, and who kept a ledger when: two queries.
-    Feed the result to `measure_value`."""
-    codes = {m.numerator for m in measures} | {m.denominator for m in measures if m.denominator}
-    largest = {m.numerator for m in measures if m.largest}
-    sums = _figure_sums(palaces, sorted(codes), periods, largest, by_palace=by_palace) if codes else {}
+    scope as a whole under the key `ALL`) and period, and who kept a ledger when. Feed the result
+    to `measure_value`. `palaces` None: every palace (by palace only).
+
+    Whole years per palace of the rolled-up metrics are read from the palace-year rollup
+    (`ledgers.rollups`, one query); the rest from the figures (one query for periods that do not
+    overlap, two otherwise)."""
+    codes, largest = _codes(measures)
+    if (
+        by_palace
+        and periods
+        and all(period.kind == YEAR for period in periods.values())
+        and set(codes) <= set(rollups.PALACE_YEAR_METRICS)
+    ):
+        years = {key: period.year for key, period in periods.items()}
+        return rollups.palace_year_sums(palaces, codes, years, largest)
+    if palaces is None:
+        palaces = Palace.objects.all()
+    if by_palace and codes and _disjoint(periods):
+        return _palace_sums_and_kept(palaces, codes, periods, largest)
+    sums = _figure_sums(palaces, codes, periods, largest, by_palace=by_palace) if codes else {}
     sums.update(_ledgers_kept(palaces, periods, by_palace=by_palace))
     return sums
+
+
+def city_component_sums(city: Region | None, measures: list[Measure], periods: dict[str, Period]) -> dict:
+    """`component_sums` over the palaces of `city` (None: the province), per city and for the
+    scope as a whole under the key `ALL` (`measure_value(m, sums, [ALL], key)`; a city's own under
+    its Region id): one query over the city-month rollup (`ledgers.rollups`), whatever the number
+    of palaces. The periods may overlap (a year and its months)."""
+    codes, largest = _codes(measures)
+    return rollups.city_sums(
+        None if city is None else [city.pk], codes, {key: p.months for key, p in periods.items()}, largest
+    )
 
 
 def _total(sums: dict, palace_ids, code: str, key: str, *, largest: bool = False) -> Decimal | None:
@@ -343,6 +420,8 @@ __all__ = [
     "Ranking",
     "RankingRow",
     "change_percent",
+    "city_component_sums",
+    "component_sums",
     "palace_trend",
     "palaces_to_rank",
     "ranking",

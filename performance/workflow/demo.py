@@ -27,6 +27,7 @@ from venues.demo.accounts import DEMO_PALACE_NAME
 from venues.demo.builder import DemoContext, Step
 from venues.models import Region
 
+from ..ledgers import rollups
 from ..ledgers.models import Ledger, LedgerFigure, LedgerStep, ManualLine
 from .services import sync_manual_figures
 
@@ -158,7 +159,10 @@ def build(ctx: DemoContext) -> None:
     LedgerStep.objects.bulk_create(steps, batch_size=1000)
     # The snapshot of every accepted month, as `ledger_accept` takes it.
     LedgerFigure.objects.filter(ledger__status=Status.ACCEPTED).update(locked_value=F("value"))
-    lines = _manual_lines(ctx, rng, last_ended)
+    with rollups.batch():  # the manual figures' rollups: once per month, not once per ledger
+        lines = _manual_lines(ctx, rng, last_ended)
+    # The snapshots above were bulk updates (no signal): the dashboards' rollups from scratch.
+    rollups.rebuild()
     ctx.count(_("ledger steps"), len(steps))
     ctx.count(_("manual ledger lines"), lines)
 

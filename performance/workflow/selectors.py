@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Case, Count, DateTimeField, Min, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -106,7 +106,8 @@ def reporting_rate(
     before the end of the 10th of the following month (Asia/Shanghai) — a month returned and
     resubmitted later still counts as on time if the first submission was. Counts are palace-months,
     so a year's rate is over twelve months per palace. `palaces` narrows the scope (e.g.
-    `venues.access.palaces_visible_to(user)`); None means the province. Two queries.
+    `venues.access.palaces_visible_to(user)`); None means the province. Two queries (one with
+    `palace_rows`), whatever the number of months: the ledgers are counted per palace by the database.
 
     Returns `ReportingRate(months, total: ReportingRow, cities: [ReportingRow])`, each row with
     `expected`, `reported`, `on_time`, `missing`, `rate` and `on_time_rate` (percent, Decimal).
@@ -116,13 +117,34 @@ def reporting_rate(
     """
     months = sorted(set(months))
     scope = Palace.objects.all() if palaces is None else palaces
-    ledgers = list(
-        Ledger.objects.filter(month__in=months, palace__in=scope)
-        .annotate(first_submitted=Min("steps__at", filter=Q(steps__action=LedgerStep.Action.SUBMITTED)))
-        .values_list("palace_id", "month", "status", "first_submitted")
-        .order_by()
-    )
-    with_ledger = {palace_id for palace_id, *_ in ledgers}
+    # One row a palace (not a palace-month): its ledgers of `months`, how many reported, how many
+    # on time (the first submission, a subquery per ledger, before its month's due moment).
+    counts: dict[int, tuple[int, int, int]] = {}
+    if months:
+        first_submitted = (
+            LedgerStep.objects.filter(ledger=OuterRef("pk"), action=LedgerStep.Action.SUBMITTED)
+            .order_by()
+            .values("ledger")
+            .annotate(first=Min("at"))
+            .values("first")
+        )
+        deadline = Case(
+            *[When(month=month, then=Value(due_at(month))) for month in months], output_field=DateTimeField()
+        )
+        reported = Q(status__in=REPORTED)
+        rows_of_palaces = (
+            Ledger.objects.filter(month__in=months, palace__in=scope)
+            .annotate(first_submitted=Subquery(first_submitted))
+            .values("palace_id")
+            .annotate(
+                kept=Count("pk"),
+                reported=Count("pk", filter=reported),
+                on_time=Count("pk", filter=reported & Q(first_submitted__lt=deadline)),
+            )
+            .order_by()
+        )
+        counts = {row["palace_id"]: (row["kept"], row["reported"], row["on_time"]) for row in rows_of_palaces}
+    with_ledger = set(counts)
     if palace_rows is not None:
         palace_rows = [p for p in palace_rows if p.status == Palace.Status.IN_SERVICE or p.pk in with_ledger]
     else:
@@ -131,28 +153,25 @@ def reporting_rate(
             .select_related("region", "region__parent")
             .order_by()
         )
-    cities = {palace.pk: city_of(palace) for palace in palace_rows}
-    in_service = {palace.pk for palace in palace_rows if palace.status == Palace.Status.IN_SERVICE}
-    by_month: dict[date, dict[int, tuple[str, datetime | None]]] = defaultdict(dict)
-    for palace_id, month, status, first_submitted in ledgers:
-        by_month[month][palace_id] = (status, first_submitted)
 
     total = ReportingRow(city=None)
     rows: dict[int, ReportingRow] = {}
     by_palace: dict[int, ReportingRow] = {}
-    for month in months:
-        deadline = due_at(month)
-        of_month = by_month.get(month, {})
-        for palace_id in in_service | set(of_month):
-            city = cities[palace_id]
+    if months:
+        for palace in palace_rows:
+            kept, reported_months, on_time = counts.get(palace.pk, (0, 0, 0))
+            # Expected: every month while in service, else the months it kept a ledger of.
+            expected = len(months) if palace.status == Palace.Status.IN_SERVICE else kept
+            if not expected:
+                continue
+            city = city_of(palace)
             row = rows.setdefault(city.pk, ReportingRow(city=city))
-            status, first_submitted = of_month.get(palace_id, (None, None))
-            reported = status in REPORTED
-            on_time = reported and first_submitted is not None and first_submitted < deadline
-            own = by_palace.setdefault(palace_id, ReportingRow(city=city))
-            for target in (row, total, own):
-                target.expected += 1
-                target.reported += reported
+            by_palace[palace.pk] = ReportingRow(
+                city=city, expected=expected, reported=reported_months, on_time=on_time
+            )
+            for target in (row, total):
+                target.expected += expected
+                target.reported += reported_months
                 target.on_time += on_time
     return ReportingRate(
         months=months,

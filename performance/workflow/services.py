@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from palace_portal.errors import InvalidInput, NotFound, RuleViolation
 from palace_portal.months import next_month
 
+from ..ledgers import rollups
 from ..ledgers.data_version import data_version_bump
 from ..ledgers.models import Ledger, LedgerFigure, LedgerStep, ManualLine
 from . import access, catalogue
@@ -118,19 +119,23 @@ def sync_manual_figures(ledger: Ledger, *codes: str) -> None:
     aggregation does the same on its next run), so that pages and dashboards agree meanwhile.
     Called by the manual-line services and the demo, inside their transaction."""
     data_version_bump()  # the dashboards show these figures
-    for code in set(codes):
-        if not catalogue.is_summed_manual(code):
-            continue
-        total = ManualLine.objects.filter(ledger=ledger, metric=code).aggregate(total=Sum("value"))["total"]
-        if not total:
-            # Ledgers store non-zero figures only (a missing figure reads as zero).
-            LedgerFigure.objects.filter(ledger=ledger, metric=code).delete()
-            continue
-        LedgerFigure.objects.update_or_create(
-            ledger=ledger,
-            metric=code,
-            defaults={"palace_id": ledger.palace_id, "month": ledger.month, "value": total},
-        )
+    with rollups.batch():  # the figures' signals note the month: its rollups refreshed once
+        rollups.touch(ledger.palace_id, ledger.month)
+        for code in set(codes):
+            if not catalogue.is_summed_manual(code):
+                continue
+            total = ManualLine.objects.filter(ledger=ledger, metric=code).aggregate(total=Sum("value"))[
+                "total"
+            ]
+            if not total:
+                # Ledgers store non-zero figures only (a missing figure reads as zero).
+                LedgerFigure.objects.filter(ledger=ledger, metric=code).delete()
+                continue
+            LedgerFigure.objects.update_or_create(
+                ledger=ledger,
+                metric=code,
+                defaults={"palace_id": ledger.palace_id, "month": ledger.month, "value": total},
+            )
 
 
 def manual_line_add(*, actor, ledger: Ledger, metric: str, value, note: str) -> ManualLine:
@@ -271,10 +276,12 @@ def ledger_accept(*, actor, ledger: Ledger, note: str = "") -> Ledger:
             ledger.save(update_fields=["city_accepted_at"])
             _step(ledger, Action.CITY_ACCEPTED, actor, note, now)
             return ledger
-        LedgerFigure.objects.filter(ledger=ledger).update(locked_value=F("value"))
-        ledger.status = Status.ACCEPTED
-        ledger.accepted_at = now
-        ledger.save(update_fields=["status", "accepted_at"])
+        with rollups.batch():  # the official figures are now the snapshot: their rollups follow
+            LedgerFigure.objects.filter(ledger=ledger).update(locked_value=F("value"))
+            rollups.touch(ledger.palace_id, ledger.month)
+            ledger.status = Status.ACCEPTED
+            ledger.accepted_at = now
+            ledger.save(update_fields=["status", "accepted_at"])
         _step(ledger, Action.ACCEPTED, actor, note, now)
         return ledger
 
@@ -293,10 +300,12 @@ def ledger_reopen(*, actor, ledger: Ledger, reason: str) -> Ledger:
             raise NotFound()
         if ledger.status != Status.ACCEPTED:
             raise RuleViolation(_("Only an accepted month can be reopened."), code="ledger_not_accepted")
-        LedgerFigure.objects.filter(ledger=ledger).update(locked_value=None)
-        ledger.status = Status.RETURNED
-        ledger.accepted_at = None
-        ledger.city_accepted_at = None
-        ledger.save(update_fields=["status", "accepted_at", "city_accepted_at"])
+        with rollups.batch():  # the official figures are the computed ones again
+            LedgerFigure.objects.filter(ledger=ledger).update(locked_value=None)
+            rollups.touch(ledger.palace_id, ledger.month)
+            ledger.status = Status.RETURNED
+            ledger.accepted_at = None
+            ledger.city_accepted_at = None
+            ledger.save(update_fields=["status", "accepted_at", "city_accepted_at"])
         _step(ledger, Action.REOPENED, actor, reason)
         return ledger

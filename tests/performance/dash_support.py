@@ -4,6 +4,7 @@ own tests): a ledger per palace and month, a figure per metric."""
 from datetime import date
 from decimal import Decimal
 
+from performance.ledgers import rollups
 from performance.ledgers.models import Ledger, LedgerFigure
 from performance.rankings.measures import Measure
 
@@ -25,7 +26,13 @@ RATING = Measure(
 def figures(
     palace, month: date, status: str = Ledger.Status.OPEN, locked: dict | None = None, **values
 ) -> Ledger:
-    """The palace's ledger of `month` with `values` as its figures (`locked` as locked values)."""
+    """The palace's ledger of `month` with `values` as its figures (`locked` as locked values).
+    The rollups of the month are refreshed once, at the end (the model signals note the month)."""
+    with rollups.batch():
+        return _figures(palace, month, status, locked, **values)
+
+
+def _figures(palace, month: date, status: str, locked: dict | None, **values) -> Ledger:
     ledger, _created = Ledger.objects.get_or_create(palace=palace, month=month, defaults={"status": status})
     for metric, value in values.items():
         LedgerFigure.objects.update_or_create(

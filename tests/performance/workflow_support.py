@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from performance.ledgers import rollups
 from performance.models import Ledger, LedgerFigure, LedgerStep, ManualLine
 
 # A month that has ended whatever day the tests run (the workflow refuses to submit a running month).
@@ -31,6 +32,7 @@ def make_ledger(
         LedgerFigure(ledger=ledger, palace=palace, month=month, metric=code, value=Decimal(str(value)))
         for code, value in figures.items()
     )
+    rollups.refresh(months=[month], palace_ids=[palace.pk])  # as the aggregation does after its writes
     return ledger
 
 
