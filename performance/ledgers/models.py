@@ -214,11 +214,13 @@ class PalaceYearFigure(models.Model):
     `rollups.PALACE_YEAR_METRICS`. What the dashboards' rankings and tables by palace read for a
     year: one row a palace-year and metric instead of twelve figures."""
 
-    palace = models.ForeignKey(Palace, on_delete=models.CASCADE, related_name="+", db_index=False)
-    year = models.PositiveSmallIntegerField()
-    metric = models.CharField(max_length=40)
-    total = models.DecimalField(max_digits=24, decimal_places=4)
-    largest = models.DecimalField(max_digits=18, decimal_places=4)
+    palace = models.ForeignKey(
+        Palace, verbose_name=_("palace"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    metric = models.CharField(_("metric"), max_length=40)
+    total = models.DecimalField(pgettext_lazy("rollup", "sum"), max_digits=24, decimal_places=4)
+    largest = models.DecimalField(pgettext_lazy("rollup", "largest month"), max_digits=18, decimal_places=4)
 
     class Meta:
         verbose_name = _("ledger rollup by palace and year")
@@ -239,11 +241,13 @@ class CityMonthFigure(models.Model):
     What the provincial and city dashboards' totals read: one row a city-month and metric instead
     of one figure per palace."""
 
-    city = models.ForeignKey("venues.Region", on_delete=models.CASCADE, related_name="+", db_index=False)
-    month = models.DateField()
-    metric = models.CharField(max_length=40)
-    total = models.DecimalField(max_digits=24, decimal_places=4)
-    largest = models.DecimalField(max_digits=18, decimal_places=4)
+    city = models.ForeignKey(
+        "venues.Region", verbose_name=_("city"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    month = models.DateField(_("month"))
+    metric = models.CharField(_("metric"), max_length=40)
+    total = models.DecimalField(pgettext_lazy("rollup", "sum"), max_digits=24, decimal_places=4)
+    largest = models.DecimalField(pgettext_lazy("rollup", "largest palace"), max_digits=18, decimal_places=4)
 
     class Meta:
         verbose_name = _("ledger rollup by city and month")
