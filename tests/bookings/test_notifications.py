@@ -14,6 +14,7 @@ from bookings import outbox
 from bookings.models import Appeal, AppointmentMatter, Booking, Notification, Suspension
 from bookings.notifications import NotificationError, notify
 from bookings.outbox import MAX_ATTEMPTS, notification_deliver, notifications_sweep
+from palace_portal.breaker import redis_breaker
 from palace_portal.users.sms import SmsError
 from tests.factories import UserFactory, VenueFactory
 
@@ -590,9 +591,29 @@ def broker_down():
             reset_pools()
 
 
+def _wait_for(condition, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+@pytest.mark.parametrize("batched", [False, True], ids=["published-by-the-request", "batched"])
 def test_with_the_broker_down_the_caller_returns_fast_and_the_sweep_sends_once_it_is_back(
-    world, make_booking, sms_outbox, caplog, django_capture_on_commit_callbacks
+    world,
+    make_booking,
+    sms_outbox,
+    caplog,
+    django_capture_on_commit_callbacks,
+    settings,
+    monkeypatch,
+    batched,
 ):
+    # A Redis broker, as in production; the ids published either by the request itself or by the
+    # process's publisher thread (OUTBOX_BATCH_PUBLISH), which must not make the request wait.
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    settings.OUTBOX_BATCH_PUBLISH = batched
+    monkeypatch.setattr(outbox, "_publisher", outbox._Publisher())
+    redis_breaker(settings.CELERY_BROKER_URL).success()  # closed, whatever an earlier test left
     booking = make_booking()
 
     import redis.connection
@@ -613,6 +634,9 @@ def test_with_the_broker_down_the_caller_returns_fast_and_the_sweep_sends_once_i
         world.worker.save(update_fields=["email"])
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             rows = notify(user=world.worker, kind="booking_confirmed", booking=booking)
+        if batched:
+            assert connects == []  # the request handed the ids over and went on
+            _wait_for(lambda: "OperationalError" in caplog.text)
 
     assert len(callbacks) == 1
     assert len(rows) == 2
