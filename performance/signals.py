@@ -39,7 +39,8 @@ LEDGER_MODELS = (Ledger, LedgerFigure)
 
 def _changed(sender, **kwargs) -> None:
     if sender in LEDGER_MODELS:
-        data_version_bump()
+        if not rollups.batching():  # else bumped once at the batch's end
+            data_version_bump()
     else:  # the network's tables: the dashboards' panels and the coverage map read them too
         network_version_bump()
 

@@ -48,6 +48,7 @@ from django.db import connection, transaction
 
 from venues.models import Palace, Region
 
+from .data_version import data_version_bump
 from .models import CityMonthFigure, Ledger, LedgerFigure, PalaceYearFigure
 
 KEPT = "_ledgers"  # the pseudo-metric: ledgers kept (total and largest both the count)
@@ -244,11 +245,18 @@ def touch(palace_id: int, month: date) -> None:
     refresh(months=[month], palace_ids=[palace_id])
 
 
+def batching() -> bool:
+    """Whether a `batch()` block is open: the ledger signals then leave the data version's bump to
+    its end too (one bump, not one per deleted row)."""
+    return getattr(_state, "pending", None) is not None
+
+
 @contextmanager
 def batch() -> Iterator[None]:
     """Within the block, `touch` only notes the palace-months; they are refreshed once when the
-    block ends without an exception (one refresh per month instead of one per saved row). Use it
-    inside the writer's transaction. Nested blocks refresh at the outermost's end."""
+    block ends without an exception (one refresh per month instead of one per saved row), and the
+    dashboards' data version bumped once if any changed. Use it inside the writer's transaction.
+    Nested blocks refresh at the outermost's end."""
     if getattr(_state, "pending", None) is not None:
         yield
         return
@@ -262,6 +270,8 @@ def batch() -> Iterator[None]:
         by_month[month].add(palace_id)
     for month, ids in sorted(by_month.items()):
         refresh(months=[month], palace_ids=ids)
+    if pending:
+        data_version_bump()
 
 
 def _as_date(value) -> date:

@@ -137,6 +137,30 @@ def test_a_batch_refreshes_once_at_its_end_and_nothing_when_it_fails(world):
     assert rollups._snapshot() == before
 
 
+def test_a_bulk_delete_in_a_batch_refreshes_once_per_month_and_bumps_the_version_once(
+    world, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    for month in (date(2024, 5, 1), date(2024, 6, 1)):
+        for palace in (world.palace_a, world.palace_b):
+            figures(palace, month, person_times=10, activities=2)
+    assert LedgerFigure.objects.count() >= 8
+
+    # Row by row this was a refresh per deleted figure (the demo's wipe took minutes); in a batch
+    # the statements do not grow with the rows: the collector's reads and deletes, then a refresh
+    # per month.
+    with (
+        django_capture_on_commit_callbacks() as callbacks,
+        django_assert_max_num_queries(40),
+        rollups.batch(),
+    ):
+        Ledger.objects.all().delete()
+
+    assert not CityMonthFigure.objects.exists()
+    assert not PalaceYearFigure.objects.exists()
+    _agree()
+    assert len(callbacks) == 1  # the dashboards' data version, bumped once
+
+
 def test_the_rebuild_command_repairs_what_the_writers_did_not_see(world):
     figures(world.palace_a, date(2024, 5, 1), person_times=10)
     LedgerFigure.objects.update(value=Decimal(20))  # no signal, no refresh
