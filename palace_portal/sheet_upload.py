@@ -256,6 +256,21 @@ def pending_keep(session, kind: str, owner: int, rows: list[dict[str, str]]) -> 
     return token
 
 
+def pending_preview(
+    session, kind: str, owner: int, raw_rows: list[dict[str, str]], results: Sequence[RowResult]
+) -> tuple[list[RowResult], str]:
+    """What an import's preview shows: the rows that are not valid, and when there are none the
+    token that imports the rows (kept in the session by `pending_keep`; "" while some are bad).
+    InvalidInput when the rows are too large to keep."""
+    bad = [result for result in results if not result.ok]
+    if bad:
+        return bad, ""
+    token = pending_keep(session, kind, owner, raw_rows)
+    if token is None:
+        raise InvalidInput(_("The file holds too much text to import at once; split it."), code="too_large")
+    return bad, token
+
+
 def pending_values(session, kind: str, owner: int, token: str, clean) -> list[dict[str, Any]]:
     """The checked values of the rows kept under `token` (taken from the session), for the
     service that writes them: `clean(raw_rows)` checks them again (what they name may have changed

@@ -18,7 +18,7 @@ from activities.ledger import importing, services
 from activities.ledger.models import ActivityKind, PartnerKind
 from activities.ledger.views import _NUMBER_FORMATS, _WIDTHS, _columns, _head
 from palace_portal.errors import InvalidInput
-from palace_portal.sheet_upload import pending_keep, pending_values
+from palace_portal.sheet_upload import pending_preview, pending_values
 from palace_portal.spreadsheets import sheet_title, write_table, xlsx_response
 from venues.kinds import Centre
 from venues.pages import palace_or_404, staff_page
@@ -34,17 +34,11 @@ def import_upload(request, palace_id: int):
     if request.method == "POST":
         try:
             raw_rows = importing.parse_upload(request.FILES.get("file"))
+            results = importing.clean_rows(palace=palace, raw_rows=raw_rows)
+            bad, token = pending_preview(request.session, _KIND, palace.pk, raw_rows, results)
         except InvalidInput as error:
             context["error"] = error.message
             return render(request, "activities/import_upload.html", context, status=400)
-        results = importing.clean_rows(palace=palace, raw_rows=raw_rows)
-        bad = [r for r in results if not r.ok]
-        token = ""
-        if not bad:
-            token = pending_keep(request.session, _KIND, palace.pk, raw_rows)
-            if token is None:
-                context["error"] = _("The file holds too much text to import at once; split it.")
-                return render(request, "activities/import_upload.html", context, status=400)
         return render(
             request,
             "activities/import_preview.html",

@@ -293,3 +293,18 @@ def test_the_import_writes_in_bulk_not_row_by_row(client, world):
     assert counts[2] < counts[1] + 15
     assert SatellitePoint.objects.filter(palace=world.palace_a).count() == 555
     assert ServicePointHours.objects.filter(point__palace=world.palace_a).count() == 555 * 3
+
+
+def test_rows_too_large_to_keep_for_the_import_are_a_clear_error(client, world, monkeypatch):
+    from palace_portal import sheet_upload
+
+    monkeypatch.setattr(sheet_upload, "SESSION_LIMIT", 200)  # the real limit is 2 MB of text
+    sign_in(client, world.staff_a)
+    with translation.override("zh-hans"):
+        response = _upload(client, world, _csv([_row(world), _row(world, name="第二个职工之家")]))
+
+    assert response.status_code == 400
+    assert "文件内容过多" in response.content.decode()
+    kept = list(client.session.keys())
+    assert not [key for key in kept if "_import:" in key]  # nothing kept to import
+    assert not SatellitePoint.objects.filter(palace=world.palace_a).exists()

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from palace_portal.errors import InvalidInput
-from palace_portal.sheet_upload import pending_keep, pending_values
+from palace_portal.sheet_upload import pending_preview, pending_values
 from palace_portal.spreadsheets import sheet_title, write_table, xlsx_response
 
 from ..pages import palace_or_404, staff_page
@@ -46,16 +46,10 @@ def points_import(request, palace_id: int):
         return render(request, _TEMPLATE, context)
     try:
         raw_rows = importing.read(request.FILES.get("file"))
+        results = importing.clean_rows(palace=palace, raw_rows=raw_rows)
+        bad, token = pending_preview(request.session, _KIND, palace.pk, raw_rows, results)
     except InvalidInput as error:
         return render(request, _TEMPLATE, {**context, "error": error.message}, status=400)
-    results = importing.clean_rows(palace=palace, raw_rows=raw_rows)
-    bad = [r for r in results if not r.ok]
-    token = ""
-    if not bad:
-        token = pending_keep(request.session, _KIND, palace.pk, raw_rows)
-        if token is None:
-            message = _("The file holds too much text to import at once; split it.")
-            return render(request, _TEMPLATE, {**context, "error": message}, status=400)
     return render(
         request,
         "venues/circle/import_preview.html",
