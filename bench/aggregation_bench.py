@@ -32,9 +32,10 @@ import sys
 import time
 from pathlib import Path
 
+from pg import database_url, psql
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
 PALACES, VENUES_PER_PALACE = 110, 12  # at ×1; `--factor N` multiplies the palaces, so every row
 ACTIVITIES_PER_MONTH = 5_600  # 67,400 a year across the province at ×1 (× the factor)
 USERS = 3_000  # × the factor
@@ -422,15 +423,6 @@ def measure() -> None:
 # --- Plumbing ---------------------------------------------------------------------------------------
 
 
-def psql(db: str, sql: str) -> str:
-    completed = subprocess.run(
-        ["psql", "-h", PG_HOST, "-p", str(PG_PORT), "-U", PG_USER, "-d", db, "-v", "ON_ERROR_STOP=1", "-qAt",
-         "-c", sql],
-        capture_output=True, text=True, timeout=60, check=True,
-    )  # fmt: skip
-    return completed.stdout.strip()
-
-
 NOT_ROWS = ("palaces", "venues", "factor", "seconds")
 
 
@@ -459,7 +451,7 @@ def main(argv: list[str] | None = None) -> int:
     env = {
         **os.environ,
         MONTH_ENV: args.month if args.scale_db else f"{MONTH[0]}-{MONTH[1]}",
-        "DATABASE_URL": f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/{db}",
+        "DATABASE_URL": database_url(db),
         "DJANGO_SETTINGS_MODULE": "palace_portal.settings.base",
         "CELERY_BROKER_URL": "",
     }

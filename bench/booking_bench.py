@@ -42,9 +42,10 @@ from collections import Counter
 from contextlib import suppress
 from pathlib import Path
 
+from pg import database_url, psql
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
 REDIS_DB = 12
 
 # Sizes and limits. Every loop is bounded by both a count and a time.
@@ -408,15 +409,6 @@ def overbooked(db: str, venue: int, start: str, capacity: int) -> dict:
 # --- Plumbing ---------------------------------------------------------------------------------------
 
 
-def psql(db: str, sql: str) -> str:
-    completed = subprocess.run(
-        ["psql", "-h", PG_HOST, "-p", str(PG_PORT), "-U", PG_USER, "-d", db, "-v", "ON_ERROR_STOP=1", "-qAt",
-         "-c", sql],
-        capture_output=True, text=True, timeout=60, check=True,
-    )  # fmt: skip
-    return completed.stdout.strip()
-
-
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -447,7 +439,7 @@ def server_env(db: str, use_redis: bool) -> dict[str, str]:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DJANGO_LOG_LEVEL": "WARNING",
-        "DATABASE_URL": f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/{db}",
+        "DATABASE_URL": database_url(db),
         "PYTHONUNBUFFERED": "1",
     }
     if use_redis:

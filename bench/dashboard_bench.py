@@ -35,9 +35,10 @@ import time
 from datetime import date
 from pathlib import Path
 
+from pg import database_url, psql
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
 WARM, TIMED = 5, 40
 YEARS = (2023, 2024, 2025)
 RAW_ACTIVITIES = 300_000
@@ -57,15 +58,6 @@ def _factor() -> int:
     if "--factor" in sys.argv:
         return int(sys.argv[sys.argv.index("--factor") + 1])
     return FACTOR
-
-
-def psql(db: str, sql: str) -> str:
-    completed = subprocess.run(
-        ["psql", "-h", PG_HOST, "-p", str(PG_PORT), "-U", PG_USER, "-d", db, "-v", "ON_ERROR_STOP=1", "-qAt",
-         "-c", sql],
-        capture_output=True, text=True, timeout=120, check=True,
-    )  # fmt: skip
-    return completed.stdout.strip()
 
 
 # --- Inside Django (the child process) --------------------------------------------------------------
@@ -306,7 +298,7 @@ def main() -> int:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "palace_portal.settings.base",
         "DJANGO_DEBUG": "0",
-        "DATABASE_URL": f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/{db}",
+        "DATABASE_URL": database_url(db),
         "DJANGO_ALLOWED_HOSTS": "testserver,localhost",
         "CELERY_BROKER_URL": "",
         "DJANGO_SECURE_SSL_REDIRECT": "0",

@@ -53,9 +53,10 @@ from datetime import time as clock
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from pg import PG_HOST, PG_PORT, PG_USER, database_url, psql
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
 LOCAL = ZoneInfo("Asia/Shanghai")
 GENERATOR_VERSION = 1  # raise when the rows a recipe gives change
 DEFAULT_SEED = 2026
@@ -116,19 +117,6 @@ COURSES = [  # (title, centre, venue kind)
 
 
 # --- Plumbing -----------------------------------------------------------------------------------
-
-
-def psql(db: str, sql: str, timeout: int = 600) -> str:
-    completed = subprocess.run(
-        ["psql", "-h", PG_HOST, "-p", str(PG_PORT), "-U", PG_USER, "-d", db, "-v", "ON_ERROR_STOP=1", "-qAt",
-         "-c", sql],
-        capture_output=True, text=True, timeout=timeout, check=True,
-    )  # fmt: skip
-    return completed.stdout.strip()
-
-
-def database_url(db: str) -> str:
-    return f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/{db}"
 
 
 def django_env(db: str) -> dict[str, str]:
