@@ -16,7 +16,7 @@ from venues.models import Palace
 
 from .evaluation.models import Evaluation, Scheme
 from .ledgers import rollups
-from .ledgers.data_version import data_version_bump, network_version_bump
+from .ledgers.data_version import data_changed, data_version_bump, network_version_bump
 from .ledgers.models import Ledger, LedgerFigure
 
 # Ledgers and figures too, for writes outside the services (the admin); the services' bulk writes
@@ -85,6 +85,9 @@ def _palace_deleted(sender, instance, **kwargs) -> None:
 
 
 def connect() -> None:
+    from .dashboards import warming
+
+    data_changed.connect(warming.warm_soon, dispatch_uid="performance-dashboards-warm")
     for model in LEDGER_MODELS:
         uid = f"performance-rollups-{model._meta.label_lower}"
         post_save.connect(_ledger_row_changed, sender=model, dispatch_uid=f"{uid}-save")

@@ -80,3 +80,12 @@ def rollups_rebuild() -> str:
 
     rollups.rebuild()
     return "rebuilt"
+
+
+@shared_task(name="performance.tasks.dashboards_warm", **_RETRY)
+def dashboards_warm() -> dict:
+    """Queued after a ledger write (`dashboards.warming.warm_soon`): the province's and the cities'
+    dashboards computed into the cache before an officer opens them."""
+    from .dashboards import warming
+
+    return warming.warm()

@@ -18,6 +18,7 @@ EXPECTED = {
     "performance.tasks.aggregate_month_ended": "aggregation",
     "performance.tasks.aggregate_recent_months": "aggregation",
     "performance.tasks.rollups_rebuild": "aggregation",
+    "performance.tasks.dashboards_warm": "aggregation",
     "bookings.tasks.expire_offers": "celery",
     "bookings.tasks.mark_no_shows": "celery",
     "activities.tasks.draw_due_lotteries": "celery",

@@ -22,17 +22,19 @@ from typing import TypeVar
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from palace_portal.db_router import reading_from_replica, use_replica
 from venues import access as venue_access
-from venues.models import Palace
+from venues.models import Palace, Region
 
 from ..ledgers.data_version import data_version, data_version_lsn, network_version
 from ..rankings.periods import Period
 from ..rankings.selectors import TOP
 from ..templatetags.perf_dash import chart_html
-from . import coverage
+from . import coverage, selectors
 from .selectors import Dashboard, Panels
 
 TTL = 300  # seconds
@@ -93,6 +95,54 @@ def dashboard(
         return dash
 
     return cached(name, computed)
+
+
+def links(kind: str, obj) -> str:
+    """The drill-down URL of a dashboard's row: a city's dashboard, or a palace's."""
+    if kind == "city":
+        return reverse("performance:dashboard_city", args=[obj.pk])
+    return reverse("performance:dashboard_palace", args=[obj.pk])
+
+
+def province_dashboard(period: Period) -> Dashboard:
+    """The province's dashboard of `period`, from the cache or computed (and cached)."""
+    palaces = Palace.objects.all()
+    return dashboard(
+        f"province:{period_name(period)}",
+        lambda panels_of, palaces_of: selectors.dashboard(
+            kind="province",
+            period=period,
+            palaces=palaces,
+            title=_("Province dashboard"),
+            user=None,  # shared by every reader: their drill-down rights are `for_reader`'s
+            links=links,
+            panels_of=panels_of,
+            palaces_of=palaces_of,
+        ),
+        lambda: selectors.dashboard_panels(kind="province", period=period, palaces=palaces),
+        lambda: selectors.palace_rows(palaces),
+    )
+
+
+def city_dashboard(city: Region, period: Period) -> Dashboard:
+    """The dashboard of `city` for `period`, from the cache or computed (and cached)."""
+    palaces = Palace.objects.in_city(city)
+    return dashboard(
+        f"city-{city.pk}:{period_name(period)}",
+        lambda panels_of, palaces_of: selectors.dashboard(
+            kind="city",
+            period=period,
+            palaces=palaces,
+            title=_("%(city)s dashboard") % {"city": city.name},
+            user=None,
+            links=links,
+            city=city,
+            panels_of=panels_of,
+            palaces_of=palaces_of,
+        ),
+        lambda: selectors.dashboard_panels(kind="city", period=period, palaces=palaces),
+        lambda: selectors.palace_rows(palaces),
+    )
 
 
 def coverage_map() -> coverage.CoverageMap:

@@ -42,12 +42,6 @@ def _period(request) -> tuple[Period, str]:
     return period, ""
 
 
-def _links(kind: str, obj) -> str:
-    if kind == "city":
-        return reverse("performance:dashboard_city", args=[obj.pk])
-    return reverse("performance:dashboard_palace", args=[obj.pk])
-
-
 def _context(request, dash, *, error: str, base_url: str, **extra) -> dict:
     period = dash.period
     today = timezone.localdate()
@@ -98,21 +92,7 @@ def province(request):
     if not access.may_view_province(request.user):
         raise Http404
     period, error = _period(request)
-    dash = caching.dashboard(
-        f"province:{caching.period_name(period)}",
-        lambda panels_of, palaces_of: selectors.dashboard(
-            kind="province",
-            period=period,
-            palaces=Palace.objects.all(),
-            title=_("Province dashboard"),
-            user=request.user,
-            links=_links,
-            panels_of=panels_of,
-            palaces_of=palaces_of,
-        ),
-        lambda: selectors.dashboard_panels(kind="province", period=period, palaces=Palace.objects.all()),
-        lambda: selectors.palace_rows(Palace.objects.all()),
-    )
+    dash = caching.province_dashboard(period)
     dash = caching.for_reader(dash, request.user)
     return render(
         request,
@@ -134,24 +114,7 @@ def province(request):
 def city(request, city_id: int):
     region = get_object_or_404(access.cities_led_by(request.user), pk=city_id)
     period, error = _period(request)
-    dash = caching.dashboard(
-        f"city-{region.pk}:{caching.period_name(period)}",
-        lambda panels_of, palaces_of: selectors.dashboard(
-            kind="city",
-            period=period,
-            palaces=Palace.objects.in_city(region),
-            title=_("%(city)s dashboard") % {"city": region.name},
-            user=request.user,
-            links=_links,
-            city=region,
-            panels_of=panels_of,
-            palaces_of=palaces_of,
-        ),
-        lambda: selectors.dashboard_panels(
-            kind="city", period=period, palaces=Palace.objects.in_city(region)
-        ),
-        lambda: selectors.palace_rows(Palace.objects.in_city(region)),
-    )
+    dash = caching.city_dashboard(region, period)
     dash = caching.for_reader(dash, request.user)
     return render(
         request,
@@ -183,7 +146,7 @@ def palace(request, palace_id: int):
             palaces=Palace.objects.filter(pk=target.pk),
             title=_("%(palace)s dashboard") % {"palace": target.name},
             user=request.user,
-            links=_links,
+            links=caching.links,
             panels_of=panels_of,
             palaces_of=palaces_of,
         ),

@@ -18,12 +18,16 @@ callers then compute afresh and cache nothing.
 
 from __future__ import annotations
 
+import logging
 import uuid
 
 from django.core.cache import cache
 from django.db import transaction
+from django.dispatch import Signal
 
 from palace_portal.db_router import primary_lsn
+
+logger = logging.getLogger(__name__)
 
 KEY = "performance:ledger-data-version"
 LSN_KEY = "performance:ledger-data-lsn"
@@ -60,14 +64,28 @@ def _record_lsn() -> None:
         cache.set(LSN_KEY, lsn, timeout=None)
 
 
+# Sent once a bump's token is set (after the writer's commit): what the dashboards show changed.
+# `performance.dashboards.warming` listens, to compute the most read ones again in the background.
+# Receivers run in the writer's process after its commit: `send_robust`, so none can fail it.
+data_changed = Signal()
+
+
+def _changed() -> None:
+    for receiver, result in data_changed.send_robust(sender=None):
+        if isinstance(result, Exception):
+            logger.warning("data version: receiver %s failed (%s)", receiver, type(result).__name__)
+
+
 def _bump() -> None:
     _record_lsn()
     cache.set(KEY, uuid.uuid4().hex, timeout=None)
+    _changed()
 
 
 def _bump_both() -> None:
     _record_lsn()
     cache.set_many({KEY: uuid.uuid4().hex, NETWORK_KEY: uuid.uuid4().hex}, timeout=None)
+    _changed()
 
 
 def data_version_lsn() -> str | None:

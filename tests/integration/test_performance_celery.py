@@ -4,6 +4,7 @@ them apart (the same race on SQLite is in tests/performance/test_ledgers_concurr
 
 import json
 import secrets
+import time
 
 import pytest
 
@@ -117,3 +118,48 @@ def test_without_the_month_lock_the_two_runs_would_interleave(postgres, world, m
 
     assert errors == []
     assert overlapping(intervals), intervals
+
+
+WRITE = """
+from palace_portal.celery import app
+from performance.ledgers import data_version
+app.conf.task_always_eager = False  # a web process of production's: tasks go to the broker
+data_version._bump()  # a ledger write's commit: queues the dashboards' refresh
+print(data_version.data_version())
+"""
+CACHED = """
+import sys
+from django.utils import translation
+from performance.dashboards import caching, selectors
+from performance.ledgers import data_version
+
+def not_cached():
+    raise LookupError
+if data_version.data_version() != sys.argv[1]:
+    print("moved")  # another write since: its own refresh is the one to wait for
+    sys.exit()
+with translation.override("zh-hans"):
+    try:
+        caching.cached(f"province:{caching.period_name(selectors.default_period())}", not_cached)
+        print("cached")
+    except LookupError:
+        print("missing")
+"""
+
+
+def test_after_a_write_a_worker_refreshes_the_dashboards_into_the_shared_cache(
+    postgres, celery_worker, django_process
+):
+    # The writer and the reader are other processes than the worker: the page reaches the reader
+    # through Redis, computed by the worker after the task's countdown.
+    written = django_process(WRITE)
+    assert written.returncode == 0, written.stderr
+    version = written.stdout.strip()
+    deadline = time.monotonic() + 60
+    state = "missing"
+    while state == "missing" and time.monotonic() < deadline:
+        time.sleep(1)
+        read = django_process(CACHED, version)
+        assert read.returncode == 0, read.stderr
+        state = read.stdout.strip()
+    assert state == "cached"

@@ -1,0 +1,144 @@
+"""Refresh-ahead of the dashboards (performance.dashboards.warming): after a ledger write the
+province's and the cities' dashboards are computed into the cache by a task, one per burst of
+writes, so the next officer reads a cached page, the same page as one computed afresh."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from palace_portal.breaker import redis_breaker
+from performance import tasks
+from performance.dashboards import selectors, warming
+from performance.ledgers import data_version
+from tests.factories import PalaceFactory
+from venues.models import Palace
+
+from .dash_support import figures
+
+pytestmark = pytest.mark.django_db
+DUMMY_CACHE = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+BROKER = "redis://127.0.0.1:6379/14"
+
+
+def _month():
+    return selectors.default_period().first  # the period the dashboards open on
+
+
+def _page(client, url) -> tuple[str, int]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    # The CSP nonce and the masked CSRF token differ from one response to the next; nothing else may.
+    page = re.sub(r'nonce="[^"]*"|name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+    return page, len(captured)
+
+
+@pytest.fixture
+def pages(world):
+    figures(world.palace_a, _month(), activities=12, person_times=3456)
+    figures(world.palace_b, _month(), activities=3, person_times=789)
+    for n in range(12):  # enough palaces for the ranking's leaders and laggards
+        extra = PalaceFactory(name=f"第{n}分宫", region=world.city1, status=Palace.Status.IN_SERVICE)
+        figures(extra, _month(), activities=n, person_times=100 * n)
+    return [
+        reverse("performance:dashboard_province"),
+        reverse("performance:dashboard_city", args=[world.city1.pk]),
+        reverse("performance:dashboard_city", args=[world.city2.pk]),
+    ]
+
+
+@pytest.fixture
+def queued(monkeypatch, settings):
+    """A real (Redis) broker as in production: the refreshes queued, with their countdown."""
+    settings.CELERY_BROKER_URL = BROKER
+    redis_breaker(BROKER).reset()
+    calls: list[dict] = []
+    monkeypatch.setattr(warming, "_tasks_are_eager", lambda: False)
+    monkeypatch.setattr(tasks.dashboards_warm, "apply_async", lambda **kwargs: calls.append(kwargs))
+    warming.cache.delete(warming.PENDING_KEY)
+    yield calls
+    redis_breaker(BROKER).reset()
+
+
+def test_after_a_write_the_refresh_serves_the_next_officer_from_the_cache(client, world, pages):
+    client.force_login(world.province_officer)
+    warm_queries = []
+    for url in pages:
+        _page(client, url)
+        warm_queries.append(_page(client, url)[1])
+    figures(world.palace_a, _month(), activities=12, person_times=5000)  # a ledger write
+    data_version._bump()  # its commit
+
+    _, computed_queries = _page(client, pages[0])  # no refresh yet: the officer computes the page
+    figures(world.palace_a, _month(), activities=12, person_times=6000)
+    data_version._bump()
+    result = warming.warm()
+    after_refresh = [_page(client, url) for url in pages]
+
+    assert computed_queries > warm_queries[0]
+    assert [queries for _html, queries in after_refresh] == warm_queries  # each from the cache
+    assert "6,000" in after_refresh[0][0]  # with the new figure
+    assert result["cities"] == 2
+
+
+def test_the_refreshed_pages_are_the_pages_computed_afresh(client, world, pages):
+    client.force_login(world.province_officer)
+    with override_settings(CACHES=DUMMY_CACHE):
+        fresh = [_page(client, url)[0] for url in pages]
+    data_version._bump()
+    warming.warm()
+
+    assert [_page(client, url)[0] for url in pages] == fresh
+
+
+def test_a_burst_of_writes_queues_one_refresh_and_a_write_after_it_started_the_next(queued):
+    for _ in range(3):
+        data_version._bump()
+    assert queued == [{"countdown": warming.DELAY}]
+
+    warming.cache.delete(warming.PENDING_KEY)  # what the task does first
+    data_version._bump()
+    assert len(queued) == 2
+
+
+def test_a_network_write_queues_a_refresh_too(queued):
+    data_version._bump_both()  # a palace, a membership, an evaluation…
+    assert len(queued) == 1
+
+
+def test_nothing_is_queued_when_tasks_run_eagerly(monkeypatch, settings):
+    # A laptop or the tests: the writer would wait for the refresh.
+    calls = []
+    monkeypatch.setattr(tasks.dashboards_warm, "apply_async", lambda **kwargs: calls.append(kwargs))
+    assert warming._tasks_are_eager()
+    data_version._bump()
+    assert calls == []
+
+
+def test_a_broker_down_costs_the_writer_nothing_and_is_not_asked_again_at_once(queued, monkeypatch, caplog):
+    def refuse(**kwargs):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(tasks.dashboards_warm, "apply_async", refuse)
+    data_version._bump()  # does not raise
+
+    assert "could not queue the refresh (ConnectionError)" in caplog.text
+    assert warming.cache.get(warming.PENDING_KEY) is None  # the next write may try again…
+    assert redis_breaker(BROKER).is_open  # …once the broker's breaker lets it
+    assert warming.warm_soon() is False
+
+
+def test_a_failing_receiver_does_not_fail_the_writer(caplog):
+    def broken(**kwargs):
+        raise RuntimeError("boom")
+
+    data_version.data_changed.connect(broken, dispatch_uid="test-broken")
+    try:
+        data_version._bump()
+    finally:
+        data_version.data_changed.disconnect(dispatch_uid="test-broken")
+    assert "failed (RuntimeError)" in caplog.text
