@@ -28,6 +28,7 @@ from django.utils import translation
 from palace_portal.breaker import redis_breaker
 from venues.models import Palace, Region
 
+from ..rankings.periods import Period
 from . import caching, selectors
 
 logger = logging.getLogger(__name__)
@@ -75,12 +76,12 @@ def cities() -> list[Region]:
     return list(Region.objects.filter(pk__in=city_ids, level=Region.Level.CITY).order_by("code"))
 
 
-def warm() -> dict:
-    """Compute the province's and every city's dashboard of the default period into the cache (the
-    task's body). What it did and how long it took, for the worker's log."""
+def warm(period: Period | None = None) -> dict:
+    """Compute the province's and every city's dashboard of `period` (default: the one they open
+    on) into the cache (the task's body). What it did and how long it took, for the worker's log."""
     cache.delete(PENDING_KEY)  # writes from now on queue the next refresh
     started = time.perf_counter()
-    period = selectors.default_period()
+    period = period or selectors.default_period()
     with translation.override(settings.LANGUAGE_CODE):
         caching.province_dashboard(period)
         found = cities()
