@@ -17,7 +17,7 @@ from venues.models import Palace
 from .evaluation.models import Evaluation, Scheme
 from .ledgers import rollups
 from .ledgers.data_version import data_changed, data_version_bump, network_version_bump
-from .ledgers.models import Ledger, LedgerFigure
+from .ledgers.models import Ledger, LedgerFigure, LedgerStep
 
 # Ledgers and figures too, for writes outside the services (the admin); the services' bulk writes
 # send no signals and bump the version themselves.
@@ -49,6 +49,13 @@ def _ledger_row_changed(sender, instance, **kwargs) -> None:
     # A ledger or a figure written through the ORM (the workflow, manual lines, the admin, the
     # demo, tests): the dashboards' rollups of its palace-month, in the same transaction.
     rollups.touch(instance.palace_id, instance.month)
+
+
+def _step_written(sender, instance, raw=False, **kwargs) -> None:
+    # A submission (or its removal, in the back office) moves the ledger's first submission: the
+    # reporting rate's "on time" reads it from the ledger.
+    if instance.action == LedgerStep.Action.SUBMITTED and not raw:
+        Ledger.objects.filter(pk=instance.ledger_id).sync_first_submission()
 
 
 def _palace_before_save(sender, instance, raw=False, **kwargs) -> None:
@@ -92,6 +99,8 @@ def connect() -> None:
         uid = f"performance-rollups-{model._meta.label_lower}"
         post_save.connect(_ledger_row_changed, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(_ledger_row_changed, sender=model, dispatch_uid=f"{uid}-delete")
+    post_save.connect(_step_written, sender=LedgerStep, dispatch_uid="performance-first-submission-save")
+    post_delete.connect(_step_written, sender=LedgerStep, dispatch_uid="performance-first-submission-delete")
     pre_save.connect(_palace_before_save, sender=Palace, dispatch_uid="performance-rollups-palace-pre-save")
     post_save.connect(_palace_saved, sender=Palace, dispatch_uid="performance-rollups-palace-save")
     pre_delete.connect(

@@ -27,6 +27,19 @@ class LedgerQuerySet(models.QuerySet):
     def of_year(self, year: int) -> LedgerQuerySet:
         return self.filter(month__gte=f"{year:04d}-01-01", month__lte=f"{year:04d}-12-01")
 
+    def sync_first_submission(self) -> int:
+        """Set `first_submitted_at` of these ledgers from their steps (the earliest submission;
+        None without one): after steps were written without signals (the demo's bulk insert) or
+        deleted. One statement; the number of ledgers updated."""
+        first = (
+            LedgerStep.objects.filter(ledger=models.OuterRef("pk"), action=LedgerStep.Action.SUBMITTED)
+            .order_by()
+            .values("ledger")
+            .annotate(first=models.Min("at"))
+            .values("first")
+        )
+        return self.update(first_submitted_at=models.Subquery(first))
+
 
 class Ledger(models.Model):
     class Status(models.TextChoices):
@@ -45,6 +58,15 @@ class Ledger(models.Model):
         _("rows counted"), default=0, help_text=_("How many raw rows the last computation read.")
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # The earliest submission's time, kept from the steps (`performance.signals`): whether the
+    # month was reported on time, read by the reporting rate without a subquery per ledger.
+    first_submitted_at = models.DateTimeField(
+        _("first submitted at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the month was first submitted: it decides whether it was reported on time."),
+    )
     city_accepted_at = models.DateTimeField(_("accepted by the city at"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
 

@@ -157,6 +157,7 @@ def build(ctx: DemoContext) -> None:
         changed, ["status", "submitted_at", "city_accepted_at", "accepted_at"], batch_size=500
     )
     LedgerStep.objects.bulk_create(steps, batch_size=1000)
+    Ledger.objects.filter(pk__in=[ledger.pk for ledger in changed]).sync_first_submission()  # no signals
     # The snapshot of every accepted month, as `ledger_accept` takes it.
     LedgerFigure.objects.filter(ledger__status=Status.ACCEPTED).update(locked_value=F("value"))
     with rollups.batch():  # the manual figures' rollups: once per month, not once per ledger

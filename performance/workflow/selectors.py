@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.db.models import Case, Count, DateTimeField, Min, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, DateTimeField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -118,28 +118,20 @@ def reporting_rate(
     months = sorted(set(months))
     scope = Palace.objects.all() if palaces is None else palaces
     # One row a palace (not a palace-month): its ledgers of `months`, how many reported, how many
-    # on time (the first submission, a subquery per ledger, before its month's due moment).
+    # on time (its first submission, kept on the ledger from its steps, before the due moment).
     counts: dict[int, tuple[int, int, int]] = {}
     if months:
-        first_submitted = (
-            LedgerStep.objects.filter(ledger=OuterRef("pk"), action=LedgerStep.Action.SUBMITTED)
-            .order_by()
-            .values("ledger")
-            .annotate(first=Min("at"))
-            .values("first")
-        )
         deadline = Case(
             *[When(month=month, then=Value(due_at(month))) for month in months], output_field=DateTimeField()
         )
         reported = Q(status__in=REPORTED)
         rows_of_palaces = (
             Ledger.objects.filter(month__in=months, palace__in=scope)
-            .annotate(first_submitted=Subquery(first_submitted))
             .values("palace_id")
             .annotate(
                 kept=Count("pk"),
                 reported=Count("pk", filter=reported),
-                on_time=Count("pk", filter=reported & Q(first_submitted__lt=deadline)),
+                on_time=Count("pk", filter=reported & Q(first_submitted_at__lt=deadline)),
             )
             .order_by()
         )

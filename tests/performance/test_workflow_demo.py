@@ -69,6 +69,16 @@ def test_recent_months_are_a_mix_and_the_running_month_is_open(demo_world):
     assert all(step.reason for step in returned)
 
 
+def test_every_ledger_keeps_the_first_submission_of_its_steps(demo_world):
+    from django.db.models import Min, Q
+
+    firsts = Ledger.objects.annotate(first=Min("steps__at", filter=Q(steps__action="submitted")))
+    assert firsts.filter(first__isnull=False).exists()
+    differing = [(row.pk, row.first_submitted_at, row.first) for row in firsts]
+    differing = [row for row in differing if row[1] != row[2]]
+    assert differing == []
+
+
 def test_nothing_happened_after_the_demo_clock(demo_world):
     clock = timezone.make_aware(datetime.combine(TODAY, time(8)))
     assert not LedgerStep.objects.filter(at__gt=clock).exists()

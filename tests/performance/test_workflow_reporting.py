@@ -83,3 +83,43 @@ def test_the_rate_costs_two_queries_however_many_months_and_palaces(world, djang
     with django_assert_num_queries(2):
         rate = reporting_rate(months=[MARCH, APRIL])
     assert rate.total.expected == 20
+
+
+def test_the_ledger_keeps_its_first_submission_from_its_steps(world):
+    ledger = reported(world.palace_a, MARCH, date(2025, 4, 12))
+    later = submitted_step(ledger, local(date(2025, 4, 20)))
+    ledger.refresh_from_db()
+    assert ledger.first_submitted_at == local(date(2025, 4, 12))
+
+    earlier = submitted_step(ledger, local(date(2025, 4, 3)))  # entered late, in the back office
+    ledger.refresh_from_db()
+    assert ledger.first_submitted_at == local(date(2025, 4, 3))
+    own = Palace.objects.filter(pk=world.palace_a.pk)
+    assert reporting_rate(months=[MARCH], palaces=own).total.on_time == 1
+
+    earlier.delete()
+    later.delete()
+    ledger.refresh_from_db()
+    assert ledger.first_submitted_at == local(date(2025, 4, 12))
+    assert reporting_rate(months=[MARCH], palaces=own).total.on_time == 0
+
+
+def test_steps_written_without_signals_are_caught_up_in_one_statement(world, django_assert_num_queries):
+    from performance.ledgers.models import Ledger, LedgerStep
+
+    ledgers = [make_ledger(palace, MARCH) for palace in (world.palace_a, world.palace_b)]
+    LedgerStep.objects.bulk_create(
+        [
+            LedgerStep(ledger=ledger, action="submitted", at=local(date(2025, 4, 2 + n)))
+            for n, ledger in enumerate(ledgers)
+        ]
+    )
+    assert not Ledger.objects.filter(first_submitted_at__isnull=False).exists()
+
+    with django_assert_num_queries(1):
+        Ledger.objects.filter(month=MARCH).sync_first_submission()
+
+    assert sorted(Ledger.objects.values_list("first_submitted_at", flat=True)) == [
+        local(date(2025, 4, 2)),
+        local(date(2025, 4, 3)),
+    ]
