@@ -58,7 +58,7 @@ from pg import PG_HOST, PG_PORT, PG_USER, database_url, psql
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 LOCAL = ZoneInfo("Asia/Shanghai")
-GENERATOR_VERSION = 1  # raise when the rows a recipe gives change
+GENERATOR_VERSION = 2  # raise when the rows a recipe gives change
 DEFAULT_SEED = 2026
 
 # Published figures (DOMAIN.md), per factor 1.
@@ -989,6 +989,7 @@ def settle_ledgers(db: str, last: date, now: datetime, manager: int, officer: in
         INSERT INTO performance_ledgerstep (action, reason, at, actor_id, ledger_id)
         SELECT 'submitted', '', submitted_at, {manager}, id FROM performance_ledger
         WHERE submitted_at IS NOT NULL;
+        UPDATE performance_ledger SET first_submitted_at = submitted_at WHERE submitted_at IS NOT NULL;
         INSERT INTO performance_ledgerstep (action, reason, at, actor_id, ledger_id)
         SELECT 'accepted', '', accepted_at, {officer}, id FROM performance_ledger WHERE status = 'accepted';
         ANALYZE performance_ledger; ANALYZE performance_ledgerfigure; ANALYZE performance_ledgerstep;
