@@ -355,19 +355,38 @@ def city_sums(
     for city_id, month, code, total, top in rows.values_list(
         "city_id", "month", "metric", "total", "largest"
     ):
-        for key in (city_id, ALL):
-            if code == KEPT:
-                kept = out.setdefault((key, None), dict.fromkeys(periods, False))
-                for period_key in keys_of[month]:
-                    kept[period_key] = kept[period_key] or total > 0
-                continue
-            slot = out.setdefault((key, code), dict.fromkeys(periods))
+        if code == KEPT:
+            kept = out.setdefault((city_id, None), dict.fromkeys(periods, False))
             for period_key in keys_of[month]:
-                before = slot[period_key]
-                if code in largest:
-                    slot[period_key] = top if before is None or top > before else before
-                else:
-                    slot[period_key] = total if before is None else before + total
+                kept[period_key] = kept[period_key] or total > 0
+            continue
+        slot = out.setdefault((city_id, code), dict.fromkeys(periods))
+        for period_key in keys_of[month]:
+            before = slot[period_key]
+            if code in largest:
+                slot[period_key] = top if before is None or top > before else before
+            else:
+                slot[period_key] = total if before is None else before + total
+    # The scope as a whole from its cities' slots (a dozen), not from every row again.
+    whole: dict = {}
+    for (_city_id, code), slot in out.items():
+        into = whole.get((ALL, code))
+        if into is None:
+            whole[(ALL, code)] = dict(slot)
+            continue
+        for period_key, value in slot.items():
+            before = into[period_key]
+            if code is None:
+                into[period_key] = before or value
+            elif value is None:
+                continue
+            elif before is None:
+                into[period_key] = value
+            elif code in largest:
+                into[period_key] = max(before, value)
+            else:
+                into[period_key] = before + value
+    out.update(whole)
     return out
 
 

@@ -373,3 +373,20 @@ def test_the_largest_online_event_is_looked_for_where_the_figures_say(world, mon
             .first()
         )
         assert asked == [(expected.month, expected.official)], kind
+
+
+def test_the_provinces_sums_come_from_its_cities_with_or_without_ledgers(world):
+    figures(world.palace_a, date(2024, 5, 1), person_times=10, online_viewers_max=70)  # city 1 only
+    figures(world.palace_a, date(2024, 6, 1), person_times=5, online_viewers_max=30)
+    figures(world.palace_b, date(2024, 6, 1), person_times=7, online_viewers_max=90)  # city 2
+    may, june = date(2024, 5, 1), date(2024, 6, 1)
+    periods = {"may": [may], "june": [june], "both": [may, june]}
+    largest = {"online_viewers_max"}
+
+    sums = rollups.city_sums(None, ["person_times", "online_viewers_max"], periods, largest)
+
+    assert sums[(rankings.ALL, None)] == {"may": True, "june": True, "both": True}
+    assert sums[(world.city2.pk, None)] == {"may": False, "june": True, "both": True}
+    assert sums[(rankings.ALL, "person_times")] == {"may": 10, "june": 12, "both": 22}
+    assert sums[(rankings.ALL, "online_viewers_max")] == {"may": 70, "june": 90, "both": 90}
+    assert sums[(world.city2.pk, "person_times")] == {"may": None, "june": 7, "both": 7}
