@@ -106,41 +106,31 @@ def links(kind: str, obj) -> str:
 
 def province_dashboard(period: Period) -> Dashboard:
     """The province's dashboard of `period`, from the cache or computed (and cached)."""
-    palaces = Palace.objects.all()
-    return dashboard(
-        f"province:{period_name(period)}",
-        lambda panels_of, palaces_of: selectors.dashboard(
-            kind="province",
-            period=period,
-            palaces=palaces,
-            title=_("Province dashboard"),
-            user=None,  # shared by every reader: their drill-down rights are `for_reader`'s
-            links=links,
-            panels_of=panels_of,
-            palaces_of=palaces_of,
-        ),
-        lambda: selectors.dashboard_panels(kind="province", period=period, palaces=palaces),
-        lambda: selectors.palace_rows(palaces),
-    )
+    return _scope_dashboard("province", period, Palace.objects.all(), _("Province dashboard"))
 
 
 def city_dashboard(city: Region, period: Period) -> Dashboard:
     """The dashboard of `city` for `period`, from the cache or computed (and cached)."""
-    palaces = Palace.objects.in_city(city)
+    title = _("%(city)s dashboard") % {"city": city.name}
+    return _scope_dashboard("city", period, Palace.objects.in_city(city), title, city=city)
+
+
+def _scope_dashboard(kind: str, period: Period, palaces, title: str, city: Region | None = None) -> Dashboard:
+    name = "province" if city is None else f"city-{city.pk}"
     return dashboard(
-        f"city-{city.pk}:{period_name(period)}",
+        f"{name}:{period_name(period)}",
         lambda panels_of, palaces_of: selectors.dashboard(
-            kind="city",
+            kind=kind,
             period=period,
             palaces=palaces,
-            title=_("%(city)s dashboard") % {"city": city.name},
-            user=None,
+            title=title,
+            user=None,  # shared by every reader: their drill-down rights are `for_reader`'s
             links=links,
             city=city,
             panels_of=panels_of,
             palaces_of=palaces_of,
         ),
-        lambda: selectors.dashboard_panels(kind="city", period=period, palaces=palaces),
+        lambda: selectors.dashboard_panels(kind=kind, period=period, palaces=palaces),
         lambda: selectors.palace_rows(palaces),
     )
 
