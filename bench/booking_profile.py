@@ -174,7 +174,8 @@ def main() -> int:
         print(
             f"health view, in-process: {1000 * h_elapsed / n:.2f} ms each, "
             f"{health_timer.count / n:.1f} SQL statements, {1000 * health_timer.seconds / n:.2f} ms in SQL; "
-            f"CPU time of this process {1000 * h_cpu / n:.2f} ms (the request's thread {1000 * h_thread_cpu / n:.2f} ms)"
+            f"CPU time of this process {1000 * h_cpu / n:.2f} ms "
+            f"(the request's thread {1000 * h_thread_cpu / n:.2f} ms)"
         )
         print(
             f"refusal (slot_taken), in-process: {1000 * r_elapsed / n:.2f} ms each, "
