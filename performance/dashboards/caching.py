@@ -11,6 +11,12 @@ Per reader: the only reader-dependent part, a ranking row's `may_open` (may the 
 palace's ledger), is recomputed on every read, never taken from the cache.
 
 A cache outage (the version reads None) computes the page afresh and stores nothing.
+
+While a refresh is pending (`warming`: a write committed, the worker computes the dashboards it
+covers a few seconds later), a reader of one of those dashboards who misses the cache is served
+the last one computed, marked `stale` (the page says so, with the time it was computed), instead
+of computing it: the refresh replaces it within seconds. Bounded: only while the mark stands
+(`PENDING_TIMEOUT`, about a minute if the worker is lost), only for what the refresh computes.
 Who may call: `performance.dashboards.views`, after the scope checks.
 """
 
@@ -20,6 +26,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -40,18 +47,43 @@ from .selectors import Dashboard, Panels
 TTL = 300  # seconds
 T = TypeVar("T")
 
+# The latest dashboard computed is served only while a refresh is pending, so its age does not
+# matter (each refresh replaces it); it is kept for the day its key names.
+LATEST_TTL = 24 * 3600
+# Set by `warming.warm_soon` when a write queued a refresh, cleared by the refresh when it starts.
+PENDING_KEY = "performance:dashboards-warm-pending"
+
 
 def cached(name: str, compute: Callable[[], T], *, network: bool = False) -> T:
     """`compute()`'s result, from the cache when the data version has not moved since it was
     stored. `name` identifies what is computed (kind, scope, period); it must not contain spaces.
     `network`: what is computed reads only the network's small tables (palaces, alliance,
     evaluations), so it is keyed by the network version, which ledger writes do not move."""
+    return _lookup(name, compute, network=network)[0]
+
+
+def _lookup(
+    name: str, compute: Callable[[], T], *, network: bool, keep_latest: bool = False, stale_ok: bool = False
+) -> tuple[T, bool]:
+    """`cached`, and whether the value is the last one computed under an earlier version.
+    `keep_latest`: store what is computed as the latest too; `stale_ok`: serve the latest while a
+    refresh is pending (see the module's docstring)."""
     version = network_version() if network else data_version()
     if version is None:  # the cache does not answer: compute, store nothing
-        return compute()
+        return compute(), False
     space = "net" if network else "dash"
-    key = f"performance:{space}:{version}:{translation.get_language()}:{timezone.localdate():%Y%m%d}:{name}"
-    value = cache.get(key)
+    where = f"{translation.get_language()}:{timezone.localdate():%Y%m%d}:{name}"
+    key = f"performance:{space}:{version}:{where}"
+    latest_key = f"performance:{space}-latest:{where}"
+    if stale_ok:
+        found = cache.get_many([key, latest_key, PENDING_KEY])
+        value = found.get(key)
+        latest = found.get(latest_key)
+        if value is None and latest is not None and found.get(PENDING_KEY) is not None:
+            latest_version, latest_value = latest
+            return latest_value, latest_version != version
+    else:
+        value = cache.get(key)
     if value is None:
         # On a read replica, only once it has replayed the write that made this version: what is
         # stored under the version must not be older than it (else the primary computes it).
@@ -59,7 +91,9 @@ def cached(name: str, compute: Callable[[], T], *, network: bool = False) -> T:
         with use_replica(on_replica, min_lsn=data_version_lsn() if on_replica else None):
             value = compute()
         cache.set(key, value, timeout=TTL)
-    return value
+        if keep_latest:
+            cache.set(latest_key, (version, value), timeout=LATEST_TTL)
+    return value, False
 
 
 def dashboard(
@@ -67,6 +101,9 @@ def dashboard(
     compute: Callable[[Callable[[], Panels], Callable[[], list[Palace]]], Dashboard],
     panels: Callable[[], Panels],
     palaces: Callable[[], list[Palace]],
+    *,
+    refreshed: bool = False,
+    stale_ok: bool = False,
 ) -> Dashboard:
     """`cached` for a dashboard, its charts' SVG rendered once with the data it is cached with, its
     ranking cut to the rows the page shows (so `ranking.rows` of the result is not the full
@@ -74,7 +111,9 @@ def dashboard(
     dashboard with `panels_of()` giving its panels and `palaces_of()` its scope's palaces
     (`palaces()`, `selectors.palace_rows`), both cached under the network version: after a ledger
     write only the figures are computed again. The palaces are the scope's whatever the period:
-    keyed by the scope part of `name` (before its first colon)."""
+    keyed by the scope part of `name` (before its first colon). `refreshed`: a dashboard the
+    refresh-ahead computes (`warming`), kept as the latest too; `stale_ok`: and served stale
+    while that refresh is pending."""
     scope = name.split(":", 1)[0]
 
     def computed() -> Dashboard:
@@ -92,9 +131,12 @@ def dashboard(
         for chart, chart_id in ((dash.by_month_chart, "chart-month"), (dash.by_unit_chart, "chart-unit")):
             if chart is not None:  # the ids the dashboard template gives them
                 chart.rendered[chart_id] = chart_html(chart, chart_id)
-        return dash
+        return dataclasses.replace(dash, computed_at=timezone.now())
 
-    return cached(name, computed)
+    dash, stale = _lookup(
+        name, computed, network=False, keep_latest=refreshed, stale_ok=refreshed and stale_ok
+    )
+    return dataclasses.replace(dash, stale=True) if stale else dash
 
 
 def links(kind: str, obj) -> str:
@@ -104,18 +146,29 @@ def links(kind: str, obj) -> str:
     return reverse("performance:dashboard_palace", args=[obj.pk])
 
 
-def province_dashboard(period: Period) -> Dashboard:
-    """The province's dashboard of `period`, from the cache or computed (and cached)."""
-    return _scope_dashboard("province", period, Palace.objects.all(), _("Province dashboard"))
+def province_dashboard(period: Period, *, stale_ok: bool = True) -> Dashboard:
+    """The province's dashboard of `period`, from the cache or computed (and cached). `stale_ok`
+    (the views): while a refresh is pending, the last one computed may be served (`stale`)."""
+    return _scope_dashboard(
+        "province", period, Palace.objects.all(), _("Province dashboard"), stale_ok=stale_ok
+    )
 
 
-def city_dashboard(city: Region, period: Period) -> Dashboard:
-    """The dashboard of `city` for `period`, from the cache or computed (and cached)."""
+def city_dashboard(city: Region, period: Period, *, stale_ok: bool = True) -> Dashboard:
+    """The dashboard of `city` for `period`, as `province_dashboard`."""
     title = _("%(city)s dashboard") % {"city": city.name}
-    return _scope_dashboard("city", period, Palace.objects.in_city(city), title, city=city)
+    return _scope_dashboard("city", period, Palace.objects.in_city(city), title, city=city, stale_ok=stale_ok)
 
 
-def _scope_dashboard(kind: str, period: Period, palaces, title: str, city: Region | None = None) -> Dashboard:
+def refreshed_ahead(period: Period) -> bool:
+    """Whether the refresh-ahead computes the dashboards of `period` in the active language: the
+    only ones that may be served stale (another period's or language's would stay so)."""
+    return period == selectors.default_period() and translation.get_language() == settings.LANGUAGE_CODE
+
+
+def _scope_dashboard(
+    kind: str, period: Period, palaces, title: str, city: Region | None = None, *, stale_ok: bool
+) -> Dashboard:
     name = "province" if city is None else f"city-{city.pk}"
     return dashboard(
         f"{name}:{period_name(period)}",
@@ -132,6 +185,8 @@ def _scope_dashboard(kind: str, period: Period, palaces, title: str, city: Regio
         ),
         lambda: selectors.dashboard_panels(kind=kind, period=period, palaces=palaces),
         lambda: selectors.palace_rows(palaces),
+        refreshed=refreshed_ahead(period),
+        stale_ok=stale_ok,
     )
 
 

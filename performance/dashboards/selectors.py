@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import models
@@ -168,6 +168,10 @@ class Dashboard:
     ranking: rankings.Ranking | None
     evaluation: panels.EvaluationResults
     extra: dict = field(default_factory=dict)
+    # When it was computed (`caching`), and whether it is served stale: the last one computed,
+    # while the refresh-ahead after a write is pending (`caching`, `warming`).
+    computed_at: datetime | None = None
+    stale: bool = False
 
 
 def _percent(part: int, whole: int) -> Decimal | None:

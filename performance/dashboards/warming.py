@@ -13,7 +13,8 @@ pending in the shared cache; writes until it starts are covered by it (it clears
 so a write after that queues the next). Nothing is queued when tasks run eagerly (a laptop, the
 tests: the writer would wait for it), when the broker is marked down (`palace_portal.breaker`),
 or when the cache does not answer (nothing could be stored). A reader who comes before the task
-has run computes the page as before; the result is the same either way.
+has run is served the dashboard computed before the write, marked stale (`caching`); where no
+refresh is pending (eager tasks, the broker down) the reader computes the page as before.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from . import caching, selectors
 logger = logging.getLogger(__name__)
 
 DELAY = 5  # seconds between a write and the refresh: the rest of its burst joins it
-PENDING_KEY = "performance:dashboards-warm-pending"
+PENDING_KEY = caching.PENDING_KEY
 PENDING_TIMEOUT = DELAY + 60  # a task lost with its worker leaves the mark this long at most
 
 
@@ -83,10 +84,11 @@ def warm(period: Period | None = None) -> dict:
     started = time.perf_counter()
     period = period or selectors.default_period()
     with translation.override(settings.LANGUAGE_CODE):
-        caching.province_dashboard(period)
+        # Computed, never served stale: a write during the refresh has set the mark again.
+        caching.province_dashboard(period, stale_ok=False)
         found = cities()
         for city in found:
-            caching.city_dashboard(city, period)
+            caching.city_dashboard(city, period, stale_ok=False)
     return {
         "period": caching.period_name(period),
         "cities": len(found),

@@ -142,3 +142,110 @@ def test_a_failing_receiver_does_not_fail_the_writer(caplog):
     finally:
         data_version.data_changed.disconnect(dispatch_uid="test-broken")
     assert "failed (RuntimeError)" in caplog.text
+
+
+# --- Served stale while the refresh is pending ---------------------------------------------------
+
+
+def _stale_note(page: str) -> bool:
+    return 'class="message pd-stale"' in page
+
+
+@pytest.fixture
+def english(client):
+    client.cookies["django_language"] = "en"
+    with override_settings(LANGUAGE_CODE="en"):
+        yield
+
+
+def test_while_the_refresh_is_pending_a_reader_is_served_the_last_dashboard_marked_stale(
+    client, world, pages, queued, english
+):
+    client.force_login(world.province_officer)
+    before = [_page(client, url) for url in pages]  # computed, and kept as the latest
+    warm_queries = [_page(client, url)[1] for url in pages]
+    figures(world.palace_a, _month(), activities=12, person_times=5000)
+    data_version._bump()  # the write's commit: the refresh is queued and marked pending
+
+    during = [_page(client, url) for url in pages]
+    warming.warm()  # the worker, DELAY seconds later
+    after = [_page(client, url) for url in pages]
+
+    assert len(queued) == 1
+    assert [queries for _html, queries in during] == warm_queries  # nothing computed by the reader
+    assert all(_stale_note(html) for html, _q in during)
+    assert "3,456" in during[0][0]
+    assert "5,000" not in during[0][0]
+    assert not any(_stale_note(html) for html, _q in before + after)
+    assert "5,000" in after[0][0]
+
+
+def test_without_a_pending_refresh_the_reader_computes_the_new_figures(client, world, pages, english):
+    # Tasks run eagerly (a laptop, the tests): no refresh is queued, so nothing may be served stale.
+    client.force_login(world.province_officer)
+    _page(client, pages[0])
+    figures(world.palace_a, _month(), activities=12, person_times=5000)
+    data_version._bump()
+
+    html, _queries = _page(client, pages[0])
+
+    assert "5,000" in html
+    assert not _stale_note(html)
+
+
+def test_a_lost_refresh_stops_serving_stale_when_its_mark_expires(client, world, pages, queued, english):
+    client.force_login(world.province_officer)
+    _page(client, pages[0])
+    figures(world.palace_a, _month(), activities=12, person_times=5000)
+    data_version._bump()
+    warming.cache.delete(warming.PENDING_KEY)  # the mark's timeout passed: the worker was lost
+
+    html, _queries = _page(client, pages[0])
+
+    assert "5,000" in html
+    assert not _stale_note(html)
+
+
+def test_what_the_refresh_does_not_compute_is_never_served_stale(client, world, pages, queued, english):
+    # Another period, another language: no refresh would replace them, so their reader computes.
+    client.force_login(world.province_officer)
+    other_year = f"{pages[0]}?year={_month().year - 1}"
+    _page(client, other_year)
+    chinese = pages[0]
+    client.cookies["django_language"] = "zh-hans"
+    _page(client, chinese)
+    figures(world.palace_a, _month().replace(year=_month().year - 1), activities=1, person_times=4321)
+    data_version._bump()
+
+    zh_html, _q = _page(client, chinese)
+    client.cookies["django_language"] = "en"
+    year_html, _q = _page(client, other_year)
+
+    assert warming.cache.get(warming.PENDING_KEY) is not None
+    assert not _stale_note(year_html)
+    assert "4,321" in year_html
+    assert not _stale_note(zh_html)
+
+
+def test_the_refresh_computes_even_when_a_write_marks_the_next_one_pending(
+    client, world, pages, queued, english, monkeypatch
+):
+    client.force_login(world.province_officer)
+    for url in pages:
+        _page(client, url)
+    figures(world.palace_a, _month(), activities=12, person_times=5000)
+    data_version._bump()
+    found = warming.cities()
+
+    def cities_during_a_write():
+        figures(world.palace_a, _month(), activities=12, person_times=7000)
+        data_version._bump()  # a write while the refresh runs: the next refresh is pending
+        return found
+
+    monkeypatch.setattr(warming, "cities", cities_during_a_write)
+    warming.warm()
+    city_html, _q = _page(client, pages[1])
+
+    assert len(queued) == 2
+    assert "7,000" in city_html
+    assert not _stale_note(city_html)
