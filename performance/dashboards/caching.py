@@ -12,11 +12,12 @@ palace's ledger), is recomputed on every read, never taken from the cache.
 
 A cache outage (the version reads None) computes the page afresh and stores nothing.
 
-While a refresh is pending (`warming`: a write committed, the worker computes the dashboards it
-covers a few seconds later), a reader of one of those dashboards who misses the cache is served
-the last one computed, marked `stale` (the page says so, with the time it was computed), instead
-of computing it: the refresh replaces it within seconds. Bounded: only while the mark stands
-(`PENDING_TIMEOUT`, about a minute if the worker is lost), only for what the refresh computes.
+While a refresh is pending (`warming`: a write committed and queued it, the worker starts it a
+few seconds later), a reader of the province's or a city's dashboard who misses the cache is
+served the last one computed, marked `stale` (the page says so, with the time it was computed),
+instead of computing it. Bounded: only while the mark stands, which the refresh clears when it
+starts (the dashboards it computes are fresh from then on; a reader of any other computes it, as
+before) and which expires after `warming.PENDING_TIMEOUT` (about a minute) if the worker is lost.
 Who may call: `performance.dashboards.views`, after the scope checks.
 """
 
@@ -26,7 +27,6 @@ import dataclasses
 from collections.abc import Callable
 from typing import TypeVar
 
-from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -102,7 +102,7 @@ def dashboard(
     panels: Callable[[], Panels],
     palaces: Callable[[], list[Palace]],
     *,
-    refreshed: bool = False,
+    latest: bool = False,
     stale_ok: bool = False,
 ) -> Dashboard:
     """`cached` for a dashboard, its charts' SVG rendered once with the data it is cached with, its
@@ -111,9 +111,8 @@ def dashboard(
     dashboard with `panels_of()` giving its panels and `palaces_of()` its scope's palaces
     (`palaces()`, `selectors.palace_rows`), both cached under the network version: after a ledger
     write only the figures are computed again. The palaces are the scope's whatever the period:
-    keyed by the scope part of `name` (before its first colon). `refreshed`: a dashboard the
-    refresh-ahead computes (`warming`), kept as the latest too; `stale_ok`: and served stale
-    while that refresh is pending."""
+    keyed by the scope part of `name` (before its first colon). `latest`: keep what is computed as
+    the latest too; `stale_ok`: serve the latest while a refresh is pending (module docstring)."""
     scope = name.split(":", 1)[0]
 
     def computed() -> Dashboard:
@@ -133,9 +132,7 @@ def dashboard(
                 chart.rendered[chart_id] = chart_html(chart, chart_id)
         return dataclasses.replace(dash, computed_at=timezone.now())
 
-    dash, stale = _lookup(
-        name, computed, network=False, keep_latest=refreshed, stale_ok=refreshed and stale_ok
-    )
+    dash, stale = _lookup(name, computed, network=False, keep_latest=latest, stale_ok=latest and stale_ok)
     return dataclasses.replace(dash, stale=True) if stale else dash
 
 
@@ -160,12 +157,6 @@ def city_dashboard(city: Region, period: Period, *, stale_ok: bool = True) -> Da
     return _scope_dashboard("city", period, Palace.objects.in_city(city), title, city=city, stale_ok=stale_ok)
 
 
-def refreshed_ahead(period: Period) -> bool:
-    """Whether the refresh-ahead computes the dashboards of `period` in the active language: the
-    only ones that may be served stale (another period's or language's would stay so)."""
-    return period == selectors.default_period() and translation.get_language() == settings.LANGUAGE_CODE
-
-
 def _scope_dashboard(
     kind: str, period: Period, palaces, title: str, city: Region | None = None, *, stale_ok: bool
 ) -> Dashboard:
@@ -185,7 +176,7 @@ def _scope_dashboard(
         ),
         lambda: selectors.dashboard_panels(kind=kind, period=period, palaces=palaces),
         lambda: selectors.palace_rows(palaces),
-        refreshed=refreshed_ahead(period),
+        latest=True,
         stale_ok=stale_ok,
     )
 

@@ -13,8 +13,9 @@ pending in the shared cache; writes until it starts are covered by it (it clears
 so a write after that queues the next). Nothing is queued when tasks run eagerly (a laptop, the
 tests: the writer would wait for it), when the broker is marked down (`palace_portal.breaker`),
 or when the cache does not answer (nothing could be stored). A reader who comes before the task
-has run is served the dashboard computed before the write, marked stale (`caching`); where no
-refresh is pending (eager tasks, the broker down) the reader computes the page as before.
+has run is served the dashboard computed before the write, marked stale (`caching`), until the
+task starts; where no refresh is pending (eager tasks, the broker down) the reader computes the
+page as before.
 """
 
 from __future__ import annotations

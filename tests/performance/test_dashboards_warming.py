@@ -206,25 +206,36 @@ def test_a_lost_refresh_stops_serving_stale_when_its_mark_expires(client, world,
     assert not _stale_note(html)
 
 
-def test_what_the_refresh_does_not_compute_is_never_served_stale(client, world, pages, queued, english):
-    # Another period, another language: no refresh would replace them, so their reader computes.
+def test_another_period_or_language_is_stale_until_the_refresh_starts_then_computed(
+    client, world, pages, queued, english
+):
+    # The refresh does not compute them, but the mark it clears when it starts bounds their
+    # staleness just the same: from then on their reader computes them.
     client.force_login(world.province_officer)
-    other_year = f"{pages[0]}?year={_month().year - 1}"
+    last_year = _month().replace(year=_month().year - 1)
+    other_year = f"{pages[0]}?year={last_year.year}"
     _page(client, other_year)
-    chinese = pages[0]
     client.cookies["django_language"] = "zh-hans"
-    _page(client, chinese)
-    figures(world.palace_a, _month().replace(year=_month().year - 1), activities=1, person_times=4321)
+    _page(client, pages[1])
+    figures(world.palace_a, last_year, activities=1, person_times=4321)
+    figures(world.palace_a, _month(), activities=12, person_times=5000)
     data_version._bump()
 
-    zh_html, _q = _page(client, chinese)
+    zh_during, _q = _page(client, pages[1])
     client.cookies["django_language"] = "en"
-    year_html, _q = _page(client, other_year)
+    year_during, _q = _page(client, other_year)
+    warming.warm()
+    year_after, _q = _page(client, other_year)
+    client.cookies["django_language"] = "zh-hans"
+    zh_after, _q = _page(client, pages[1])
 
-    assert warming.cache.get(warming.PENDING_KEY) is not None
-    assert not _stale_note(year_html)
-    assert "4,321" in year_html
-    assert not _stale_note(zh_html)
+    assert _stale_note(zh_during)
+    assert _stale_note(year_during)
+    assert "4,321" not in year_during
+    assert not _stale_note(year_after)
+    assert "4,321" in year_after
+    assert not _stale_note(zh_after)
+    assert "5,000" in zh_after
 
 
 def test_the_refresh_computes_even_when_a_write_marks_the_next_one_pending(
