@@ -41,7 +41,7 @@ from ..ledgers.data_version import data_version, data_version_lsn, network_versi
 from ..rankings.periods import Period
 from ..rankings.selectors import TOP
 from ..templatetags.perf_dash import chart_html
-from . import coverage, selectors
+from . import coverage, recent, selectors
 from .selectors import Dashboard, Panels
 
 TTL = 300  # seconds
@@ -143,27 +143,26 @@ def links(kind: str, obj) -> str:
     return reverse("performance:dashboard_palace", args=[obj.pk])
 
 
-def province_dashboard(period: Period, *, stale_ok: bool = True) -> Dashboard:
-    """The province's dashboard of `period`, from the cache or computed (and cached). `stale_ok`
-    (the views): while a refresh is pending, the last one computed may be served (`stale`)."""
-    return _scope_dashboard(
-        "province", period, Palace.objects.all(), _("Province dashboard"), stale_ok=stale_ok
-    )
+def province_dashboard(period: Period, *, reader: bool = True) -> Dashboard:
+    """The province's dashboard of `period`, from the cache or computed (and cached). `reader` (the
+    views; not the refresh): while a refresh is pending, the last one computed may be served
+    (`stale`), and one the reader computes is remembered for the refreshes to come (`recent`)."""
+    return _scope_dashboard("province", period, Palace.objects.all(), _("Province dashboard"), reader=reader)
 
 
-def city_dashboard(city: Region, period: Period, *, stale_ok: bool = True) -> Dashboard:
+def city_dashboard(city: Region, period: Period, *, reader: bool = True) -> Dashboard:
     """The dashboard of `city` for `period`, as `province_dashboard`."""
     title = _("%(city)s dashboard") % {"city": city.name}
-    return _scope_dashboard("city", period, Palace.objects.in_city(city), title, city=city, stale_ok=stale_ok)
+    return _scope_dashboard("city", period, Palace.objects.in_city(city), title, city=city, reader=reader)
 
 
 def _scope_dashboard(
-    kind: str, period: Period, palaces, title: str, city: Region | None = None, *, stale_ok: bool
+    kind: str, period: Period, palaces, title: str, city: Region | None = None, *, reader: bool
 ) -> Dashboard:
     name = "province" if city is None else f"city-{city.pk}"
-    return dashboard(
-        f"{name}:{period_name(period)}",
-        lambda panels_of, palaces_of: selectors.dashboard(
+
+    def compute(panels_of, palaces_of) -> Dashboard:
+        dash = selectors.dashboard(
             kind=kind,
             period=period,
             palaces=palaces,
@@ -173,11 +172,18 @@ def _scope_dashboard(
             city=city,
             panels_of=panels_of,
             palaces_of=palaces_of,
-        ),
+        )
+        if reader:  # not the refresh's own computations: those would never be forgotten
+            recent.remember(None if city is None else city.pk, period)
+        return dash
+
+    return dashboard(
+        f"{name}:{period_name(period)}",
+        compute,
         lambda: selectors.dashboard_panels(kind=kind, period=period, palaces=palaces),
         lambda: selectors.palace_rows(palaces),
         latest=True,
-        stale_ok=stale_ok,
+        stale_ok=reader,
     )
 
 

@@ -31,7 +31,7 @@ from palace_portal.breaker import redis_breaker
 from venues.models import Palace, Region
 
 from ..rankings.periods import Period
-from . import caching, selectors
+from . import caching, recent, selectors
 
 logger = logging.getLogger(__name__)
 
@@ -80,18 +80,28 @@ def cities() -> list[Region]:
 
 def warm(period: Period | None = None) -> dict:
     """Compute the province's and every city's dashboard of `period` (default: the one they open
-    on) into the cache (the task's body). What it did and how long it took, for the worker's log."""
+    on, in the portal's language), and those readers computed lately (`recent`), into the cache
+    (the task's body). What it did and how long it took, for the worker's log."""
     cache.delete(PENDING_KEY)  # writes from now on queue the next refresh
     started = time.perf_counter()
     period = period or selectors.default_period()
-    with translation.override(settings.LANGUAGE_CODE):
-        # Computed, never served stale: a write during the refresh has set the mark again.
-        caching.province_dashboard(period, stale_ok=False)
-        found = cities()
-        for city in found:
-            caching.city_dashboard(city, period, stale_ok=False)
+    found = cities()
+    by_id = {city.pk: city for city in found}
+    # The defaults first (the dashboards officers open on), then what readers computed lately.
+    wanted = [recent.Read(None, period, settings.LANGUAGE_CODE)]
+    wanted += [recent.Read(city.pk, period, settings.LANGUAGE_CODE) for city in found]
+    wanted += [read for read in recent.reads() if read not in wanted and read.city_id in (None, *by_id)]
+    for read in wanted:
+        with translation.override(read.language):
+            # Computed as the refresh (`reader=False`): never served stale (a write during the
+            # refresh has set the mark again), never remembered as a reader's.
+            if read.city_id is None:
+                caching.province_dashboard(read.period, reader=False)
+            else:
+                caching.city_dashboard(by_id[read.city_id], read.period, reader=False)
     return {
         "period": caching.period_name(period),
         "cities": len(found),
+        "dashboards": len(wanted),
         "ms": round((time.perf_counter() - started) * 1000),
     }

@@ -3,6 +3,7 @@ province's and the cities' dashboards are computed into the cache by a task, one
 writes, so the next officer reads a cached page, the same page as one computed afresh."""
 
 import re
+import time
 
 import pytest
 from django.db import connection
@@ -12,7 +13,7 @@ from django.urls import reverse
 
 from palace_portal.breaker import redis_breaker
 from performance import tasks
-from performance.dashboards import selectors, warming
+from performance.dashboards import recent, selectors, warming
 from performance.ledgers import data_version
 from tests.factories import PalaceFactory
 from venues.models import Palace
@@ -260,3 +261,54 @@ def test_the_refresh_computes_even_when_a_write_marks_the_next_one_pending(
     assert len(queued) == 2
     assert "7,000" in city_html
     assert not _stale_note(city_html)
+
+
+# --- What readers computed lately is refreshed too -------------------------------------------------
+
+
+def test_a_dashboard_a_reader_computed_is_refreshed_after_the_next_writes(client, world, pages, english):
+    client.force_login(world.province_officer)
+    last_year = _month().replace(year=_month().year - 1)
+    other_year = f"{pages[1]}?year={last_year.year}"
+    _page(client, other_year)  # computed by its reader: remembered
+    warm_queries = _page(client, other_year)[1]
+    figures(world.palace_a, last_year, activities=1, person_times=4321)
+    data_version._bump()
+
+    result = warming.warm()
+    html, queries = _page(client, other_year)
+
+    assert queries == warm_queries  # from the cache: the refresh computed it
+    assert "4,321" in html
+    assert result["dashboards"] == 1 + result["cities"] + 1
+
+
+def test_the_refresh_forgets_what_nobody_computed_for_an_hour(client, world, pages, english, monkeypatch):
+    client.force_login(world.province_officer)
+    _page(client, f"{pages[0]}?year={_month().year - 1}")
+    assert len(recent.reads()) == 1
+    later = time.time() + recent.KEPT_FOR + 1
+    monkeypatch.setattr(recent.time, "time", lambda: later)
+
+    result = warming.warm()
+
+    assert recent.reads() == []
+    assert result["dashboards"] == 1 + result["cities"]
+
+
+def test_the_refresh_remembers_at_most_the_latest_few(english, monkeypatch):
+    period = selectors.default_period()
+    clock = iter(range(1_000_000, 1_000_100))
+    monkeypatch.setattr(recent.time, "time", lambda: next(clock))
+    for n in range(recent.LIMIT + 5):
+        recent.remember(None, period.shifted(n - 40))
+
+    kept = recent.reads()
+
+    assert len(kept) == recent.LIMIT
+    assert kept[0].period == period.shifted(recent.LIMIT + 4 - 40)  # the newest first
+
+
+def test_the_refreshs_own_computations_are_not_remembered(world, pages, english):
+    warming.warm()
+    assert recent.reads() == []
