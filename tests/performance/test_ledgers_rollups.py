@@ -161,6 +161,32 @@ def test_a_bulk_delete_in_a_batch_refreshes_once_per_month_and_bumps_the_version
     assert len(callbacks) == 1  # the dashboards' data version, bumped once
 
 
+@pytest.mark.parametrize("how", ["queryset", "one ledger", "one figure", "figures"])
+def test_a_delete_of_ledgers_or_figures_refreshes_each_palace_month_once(world, monkeypatch, how):
+    # No batch of the caller's (the admin, a shell): the delete batches itself. Row by row this
+    # was a refresh per deleted figure, ~70,000 for a month's first computation at ×10.
+    for palace in (world.palace_a, world.palace_b):
+        figures(palace, date(2024, 5, 1), person_times=10, activities=2, bookings=3)
+    refreshed = []
+    real_refresh = rollups.refresh
+    monkeypatch.setattr(
+        rollups, "refresh", lambda **kwargs: refreshed.append(kwargs) or real_refresh(**kwargs)
+    )
+    ledger = Ledger.objects.get(palace=world.palace_a)
+
+    if how == "queryset":
+        Ledger.objects.all().delete()
+    elif how == "one ledger":
+        ledger.delete()
+    elif how == "one figure":
+        ledger.figures.first().delete()
+    else:
+        LedgerFigure.objects.filter(ledger=ledger).delete()
+
+    assert len(refreshed) == 1  # one month: one refresh, whatever the rows
+    _agree()
+
+
 def test_the_rebuild_command_repairs_what_the_writers_did_not_see(world):
     figures(world.palace_a, date(2024, 5, 1), person_times=10)
     LedgerFigure.objects.update(value=Decimal(20))  # no signal, no refresh
