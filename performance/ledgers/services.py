@@ -167,9 +167,20 @@ def ledger_aggregate_months(
             known["ledgers"][month].append(pk)
         targets = {month: _palaces_to_compute(month, named, tally, **known) for month in months}
         ledgers = _ledgers(targets, computed_at=now, tally=tally)
-        figures = _write_figures(ledgers, tally, named)
-        # The dashboards' rollups of these months, in this transaction (see `rollups`).
-        rollups.refresh(months=months, palace_ids=named)
+        figures, changed = _write_figures(ledgers, tally, named)
+        # The dashboards' rollups of these months, in this transaction (see `rollups`): of the
+        # palaces whose figures changed or whose ledger is new, the only ones whose sums can have
+        # moved (a nightly re-run of an unchanged month refreshes nothing).
+        if changed is None:  # a figure of a ledger not computed here was deleted: all of them
+            rollups.refresh(months=months, palace_ids=named)
+        else:
+            for ledger in ledgers:
+                if ledger.created:
+                    changed[ledger.month].add(ledger.palace_id)
+            for month in months:
+                if changed.get(month):
+                    whole = named is None and len(changed[month]) == len(targets[month])
+                    rollups.refresh(months=[month], palace_ids=None if whole else sorted(changed[month]))
         for lock in locks:
             lock.last_run_at = now
         AggregationLock.objects.bulk_update(locks, ["last_run_at"])
@@ -221,7 +232,7 @@ def _ledgers(
 
 def _write_figures(
     ledgers: list[_LedgerRow], tally: counting.Tally, named: list[int] | None
-) -> dict[date, int]:
+) -> tuple[dict[date, int], dict[date, set[int]] | None]:
     """Make the stored figures of `ledgers` (every ledger of the range, or of the named palaces)
     equal to the computed ones, writing only what changed (a nightly re-run of an unchanged month
     writes nothing but the ledgers' stamps).
@@ -230,7 +241,9 @@ def _write_figures(
     submitted and returned ledgers whose figure is now 0 are deleted. Accepted ledgers keep every
     row (the snapshot is in `locked_value`): a figure now 0 gets `value` 0; a row new to an
     accepted ledger gets `locked_value` 0, since the month had no such figure when accepted.
-    Returns the number of non-zero figures per month.
+    Returns the number of non-zero figures per month, and the palaces whose figures were written
+    (inserted, changed or deleted) per month, or None when a figure of a ledger not among
+    `ledgers` was deleted (SQLite reads the months' figures by their month).
     """
     scope = LedgerFigure.objects.filter(month__gte=tally.first, month__lte=tally.last)
     if named is not None:
@@ -246,6 +259,7 @@ def _write_figures(
 
     inserts, updates = [], []
     written: dict[date, int] = defaultdict(int)
+    changed: dict[date, set[int]] | None = defaultdict(set)
     for ledger in ledgers:
         # Only the codes counted (non-zero) and the derived ones: a code absent from `counted` is 0
         # and stores no row, so the ~100 catalogue codes need not be walked for every ledger.
@@ -260,18 +274,27 @@ def _write_figures(
             old = existing.pop((ledger.pk, code), None)  # what is left in `existing` is now 0
             if old is None:
                 inserts.append((ledger.pk, ledger.palace_id, ledger.month, code, value, locked))
+                changed[ledger.month].add(ledger.palace_id)
             elif old[1] != value:
                 updates.append((old[0], value))
+                changed[ledger.month].add(ledger.palace_id)
     gone, by_pk = [], {ledger.pk: ledger for ledger in ledgers}
     for (ledger_id, _code), (pk, value) in existing.items():
+        ledger = by_pk.get(ledger_id)
         if ledger_id not in accepted:
             gone.append(pk)
-        elif value and ledger_id in by_pk:  # keep the row and its snapshot; the latest value is 0
+            if ledger is None:
+                changed = None
+        elif value and ledger is not None:  # keep the row and its snapshot; the latest value is 0
             updates.append((pk, ZERO))
+        else:
+            continue
+        if changed is not None:
+            changed[ledger.month].add(ledger.palace_id)
     writing.figures_delete(ids=gone)
     writing.figures_update(rows=updates)
     writing.figures_insert(rows=inserts)
-    return written
+    return written, changed
 
 
 __all__ = ["AggregationResult", "ledger_aggregate_month", "ledger_aggregate_months"]

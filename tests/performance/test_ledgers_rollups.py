@@ -11,6 +11,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from activities.models import Activity
 from performance.dashboards import selectors as dashboards
 from performance.ledgers import rollups
 from performance.ledgers.models import CityMonthFigure, Ledger, LedgerFigure, PalaceYearFigure
@@ -58,6 +59,27 @@ def test_the_aggregation_refreshes_the_months_it_computes(world):
     _agree()
     # One palace again, after its raw rows moved (the named-palace run refreshes that palace).
     ledger_aggregate_month(month=MONTH, palace_ids=[world.palace_a.pk], now=NOW)
+    _agree()
+
+
+def test_a_re_run_refreshes_the_rollups_of_the_palaces_whose_figures_changed_only(world, monkeypatch):
+    build(world)
+    ledger_aggregate_month(month=MONTH, now=NOW)
+    refreshed = []
+    real_refresh = rollups.refresh
+    monkeypatch.setattr(
+        rollups, "refresh", lambda **kwargs: refreshed.append(kwargs) or real_refresh(**kwargs)
+    )
+
+    ledger_aggregate_month(month=MONTH, now=NOW)  # nothing changed since
+    unchanged = list(refreshed)
+    Activity.objects.create(
+        palace=world.palace_b, title="加场", kind="lecture", centre="education", date=MONTH, participants=7
+    )
+    ledger_aggregate_month(month=MONTH, now=NOW)
+
+    assert unchanged == []
+    assert refreshed == [{"months": [MONTH], "palace_ids": [world.palace_b.pk]}]
     _agree()
 
 
