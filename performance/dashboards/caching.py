@@ -39,7 +39,7 @@ from venues.models import Palace, Region
 
 from ..ledgers.data_version import data_version, data_version_lsn, network_version
 from ..rankings.periods import Period
-from ..rankings.selectors import TOP
+from ..rankings.selectors import TOP, palaces_to_rank
 from ..templatetags.perf_dash import chart_html
 from . import coverage, recent, selectors
 from .selectors import Dashboard, Panels
@@ -185,6 +185,15 @@ def _scope_dashboard(
         latest=True,
         stale_ok=reader,
     )
+
+
+def ranking_palaces(city: Region | None, level: str | None) -> list[Palace]:
+    """The palaces a ranking of this scope ranks (`rankings.palaces_to_rank`), loaded as the
+    dashboards load theirs (`selectors.palace_rows`: the region and its parent shared, a few fields)
+    and cached under the network version, which palace writes move: a province's ranking built
+    its thousand palaces with their regions (~3,000 model instances) on every request."""
+    name = f"rank-{'all' if city is None else city.pk}-{level or 'all'}:palaces"
+    return cached(name, lambda: selectors.palace_rows(palaces_to_rank(city=city, level=level)), network=True)
 
 
 def coverage_map() -> coverage.CoverageMap:

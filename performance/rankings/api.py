@@ -21,6 +21,7 @@ from palace_portal.api import ErrorSerializer
 from palace_portal.errors import InvalidInput, NotFound
 from palace_portal.months import MAX_YEAR, MIN_YEAR
 
+from ..dashboards import caching
 from ..dashboards.access import may_view_rankings
 from . import selectors
 from .forms import RankingQueryForm
@@ -97,6 +98,8 @@ class RankingApi(APIView):
             city=data["city"],
             level=data["level"] or None,
             per=data["per"] or "",
+            palace_list=caching.ranking_palaces(data["city"], data["level"] or None),
+            visible=frozenset(),  # `may_open` is not part of the answer: no query for it
         )
         return Response(
             [

@@ -43,6 +43,25 @@ def test_it_answers_the_contracts_fields_with_ties(client, ranked):
     assert set(rows[0]) >= {"rank", "palace", "value", "change_mom", "change_yoy"}
 
 
+def test_a_palace_renamed_moved_or_closed_shows_in_the_next_answer(
+    client, ranked, django_capture_on_commit_callbacks
+):
+    # The ranked palaces are cached with the network's data: a palace write must reach them.
+    world, c = ranked
+    client.force_login(world.province_officer)
+    params = {"metric": "person_times", "month": "2024-03"}
+    client.get(URL, params)
+    with django_capture_on_commit_callbacks(execute=True):
+        c.name = "新建县工人文化宫"
+        c.region = world.city2
+        c.save()
+
+    row = next(row for row in client.get(URL, params).json() if row["palace"] == c.pk)
+
+    assert row["palace_name"] == "新建县工人文化宫"
+    assert row["city"] == world.city2.code
+
+
 def test_it_filters_by_city_and_level(client, ranked):
     world, c = ranked
     client.force_login(world.city_officer)
