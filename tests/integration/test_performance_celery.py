@@ -166,3 +166,42 @@ def test_after_a_write_a_worker_refreshes_the_dashboards_into_the_shared_cache(
         assert read.returncode == 0, read.stderr
         state = read.stdout.strip()
     assert state == "cached"
+
+
+READ_DASHBOARD = """
+from django.utils import translation
+from performance.dashboards import caching, selectors
+with translation.override("zh-hans"):
+    dash = caching.province_dashboard(selectors.default_period())
+print("stale" if dash.stale else "fresh")
+"""
+
+
+def test_until_the_refresh_runs_other_processes_are_served_the_last_dashboard_marked_stale(
+    postgres, celery_worker, django_process
+):
+    # Through Redis: the latest dashboard one process computed, the pending mark another set, the
+    # refresh the worker ran. The countdown is lengthened so that the reader surely comes first.
+    first = django_process(READ_DASHBOARD)
+    assert first.returncode == 0, first.stderr
+    written = django_process(
+        WRITE.replace("data_version._bump()", "warming.DELAY = 30\ndata_version._bump()")
+    )
+    assert written.returncode == 0, written.stderr
+    version = written.stdout.strip()
+
+    during = django_process(READ_DASHBOARD)
+    deadline = time.monotonic() + 90
+    state = "missing"
+    while state == "missing" and time.monotonic() < deadline:
+        time.sleep(2)
+        read = django_process(CACHED, version)
+        assert read.returncode == 0, read.stderr
+        state = read.stdout.strip()
+    after = django_process(READ_DASHBOARD)
+
+    assert during.returncode == 0, during.stderr
+    assert first.stdout.strip() == "fresh"
+    assert during.stdout.strip() == "stale"
+    assert state == "cached"
+    assert after.stdout.strip() == "fresh"
