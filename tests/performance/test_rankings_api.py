@@ -159,6 +159,31 @@ def test_the_rankings_page_shows_the_table_and_links_only_visible_palaces(client
     assert 'role="img"' in trend.content.decode()
 
 
+def test_the_rankings_page_shows_a_page_of_rows_at_a_time(client, world):
+    from performance.rankings.views import ROWS_PER_PAGE
+
+    palaces = [
+        PalaceFactory(name=f"排名测试{n:03d}工人文化宫", region=world.city1, status=Palace.Status.IN_SERVICE)
+        for n in range(ROWS_PER_PAGE + 5)
+    ]
+    for n, palace in enumerate(palaces):
+        figures(palace, date(2024, 3, 1), person_times=10_000 - n)  # the first is the best
+    client.force_login(world.province_officer)
+    params = {"metric": "person_times", "month": "2024-03"}
+
+    first = client.get("/performance/rankings/", params).content.decode()
+    second = client.get("/performance/rankings/", {**params, "page": 2}).content.decode()
+    beyond = client.get("/performance/rankings/", {**params, "page": 99}).content.decode()
+
+    last = palaces[-1].name
+    assert palaces[0].name in first
+    assert f"/performance/rankings/palace/{palaces[-1].pk}/" not in first
+    assert f"{last}</a></th>" in second  # ranked 55th: on the second page, linked (a province officer)
+    assert f'<td class="num">{ROWS_PER_PAGE + 5}</td>' in second
+    assert 'href="?metric=person_times&amp;month=2024-03&amp;page=2" rel="next"' in first  # the query kept
+    assert f"{last}</a></th>" in beyond  # past the end: the last page
+
+
 def test_the_rankings_page_explains_bad_input(client, world):
     client.force_login(world.province_officer)
     response = client.get("/performance/rankings/", {"metric": "person_times", "month": "0000-01"})
