@@ -212,16 +212,21 @@ def period_name(period: Period) -> str:
     return f"{period.kind}-{period.first:%Y%m}-{period.last:%Y%m}"
 
 
+def openable(user, palace_ids: list[int]) -> set[int]:
+    """Those of `palace_ids` whose ledgers and trend `user` may open: a ranking's drill-down links
+    (a provincial officer: all of them, without a query)."""
+    if venue_access.is_province_officer(user):
+        return set(palace_ids)
+    # Every other role sees a city's palaces at most: read those, not an IN list of a ranking's.
+    return set(palace_ids) & set(venue_access.palaces_visible_to(user).values_list("pk", flat=True))
+
+
 def for_reader(dash: Dashboard, user) -> Dashboard:
     """The cached dashboard with the ranking's drill-down links decided for this reader."""
     if dash.ranking is None:
         return dash
     rows = dash.ranking.rows
-    if venue_access.is_province_officer(user):
-        visible = {row.palace.pk for row in rows}
-    else:
-        ids = [row.palace.pk for row in rows]
-        visible = set(venue_access.palaces_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+    visible = openable(user, [row.palace.pk for row in rows])
     ranking = dataclasses.replace(
         dash.ranking, rows=[dataclasses.replace(row, may_open=row.palace.pk in visible) for row in rows]
     )

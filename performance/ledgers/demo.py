@@ -19,7 +19,6 @@ from bookings.models import Booking, Occurrence
 from palace_portal.months import month_of
 from venues.demo.builder import DemoContext, Step
 
-from . import rollups
 from .models import AggregationLock, Ledger
 from .services import ledger_aggregate_months
 
@@ -49,10 +48,7 @@ def build(ctx: DemoContext) -> None:
 
 
 def wipe() -> None:
-    # The figures' delete signals only note their palace-months; the rollups are refreshed once
-    # per month at the end (row by row, the demo's 200,000 figures took minutes).
-    with rollups.batch():
-        Ledger.objects.all().delete()
+    Ledger.objects.all().delete()  # its rollups refreshed once per month (`LedgerQuerySet.delete`)
     AggregationLock.objects.all().delete()
 
 

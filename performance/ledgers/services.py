@@ -259,7 +259,7 @@ def _write_figures(
 
     inserts, updates = [], []
     written: dict[date, int] = defaultdict(int)
-    changed: dict[date, set[int]] | None = defaultdict(set)
+    touched: set[int] = set()  # the ledgers whose figures are written
     for ledger in ledgers:
         # Only the codes counted (non-zero) and the derived ones: a code absent from `counted` is 0
         # and stores no row, so the ~100 catalogue codes need not be walked for every ledger.
@@ -274,26 +274,26 @@ def _write_figures(
             old = existing.pop((ledger.pk, code), None)  # what is left in `existing` is now 0
             if old is None:
                 inserts.append((ledger.pk, ledger.palace_id, ledger.month, code, value, locked))
-                changed[ledger.month].add(ledger.palace_id)
+                touched.add(ledger.pk)
             elif old[1] != value:
                 updates.append((old[0], value))
-                changed[ledger.month].add(ledger.palace_id)
+                touched.add(ledger.pk)
     gone, by_pk = [], {ledger.pk: ledger for ledger in ledgers}
     for (ledger_id, _code), (pk, value) in existing.items():
-        ledger = by_pk.get(ledger_id)
         if ledger_id not in accepted:
             gone.append(pk)
-            if ledger is None:
-                changed = None
-        elif value and ledger is not None:  # keep the row and its snapshot; the latest value is 0
+            touched.add(ledger_id)
+        elif value and ledger_id in by_pk:  # keep the row and its snapshot; the latest value is 0
             updates.append((pk, ZERO))
-        else:
-            continue
-        if changed is not None:
-            changed[ledger.month].add(ledger.palace_id)
+            touched.add(ledger_id)
     writing.figures_delete(ids=gone)
     writing.figures_update(rows=updates)
     writing.figures_insert(rows=inserts)
+    if not touched <= by_pk.keys():
+        return written, None
+    changed: dict[date, set[int]] = defaultdict(set)
+    for ledger_id in touched:
+        changed[by_pk[ledger_id].month].add(by_pk[ledger_id].palace_id)
     return written, changed
 
 

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from palace_portal import months as m
-from venues import access
 from venues.models import Region
 from venues.pages import palace_or_404, staff_page
 
@@ -27,13 +26,6 @@ from .forms import PER_LABELS, RankingQueryForm
 from .periods import Period
 
 ROWS_PER_PAGE = 50
-
-
-def _visible(user, palace_list) -> set[int]:
-    """The ids of the ranked palaces whose trend `user` may open (a provincial officer: all)."""
-    if access.is_province_officer(user):
-        return {palace.pk for palace in palace_list}
-    return set(access.palaces_visible_to(user).values_list("pk", flat=True))
 
 
 def _default_period() -> Period:
@@ -61,7 +53,7 @@ def rankings(request):
             level=data["level"] or None,
             per=data["per"] or "",
             palace_list=palace_list,
-            visible=_visible(request.user, palace_list),
+            visible=caching.openable(request.user, [palace.pk for palace in palace_list]),
         )
         # A province's thousand rows in one table were 390 KB and a quarter of a second: a page of
         # them at a time (the leaders and laggards above it are the whole ranking's).
