@@ -123,8 +123,10 @@ def take_places(venue: Venue, rng: SlotRange, party: int) -> bool:
         # The duty roster or the venue's capacity changed since the counter was made; never
         # below what is already taken (the CHECK constraint would refuse it anyway).
         SlotCounter.objects.filter(pk=counter.pk, taken__lte=rng.capacity).update(capacity=rng.capacity)
+    # Against the slot's capacity now: a counter left above it (more were taken before the venue
+    # shrank) has no room for anyone until enough cancel.
     return bool(
-        SlotCounter.objects.filter(pk=counter.pk, taken__lte=F("capacity") - party).update(
+        SlotCounter.objects.filter(pk=counter.pk, taken__lte=rng.capacity - party).update(
             taken=F("taken") + party
         )
     )

@@ -1379,3 +1379,15 @@ def test_a_booking_with_a_stale_venue_keeps_the_capacity_staff_set(world):
 
     counter = SlotCounter.objects.get(venue=gym)
     assert (counter.capacity, counter.taken) == (5, 2)
+
+
+def test_a_room_made_smaller_than_its_bookings_takes_nobody_more(world):
+    room = shared_venue(world.palace_a, capacity=5, max_party=1)
+    for _ in range(4):
+        book(worker(), room, days=1, hour=10)
+    Venue.objects.filter(pk=room.pk).update(capacity=3)  # four came while it held five
+
+    refused("slot_full", book, worker(), Venue.objects.get(pk=room.pk), days=1, hour=10)
+
+    counter = SlotCounter.objects.get(venue=room)
+    assert (counter.capacity, counter.taken) == (5, 4)
