@@ -298,6 +298,20 @@ def notification_render(*, user, kind: str, booking: Booking | None = None, extr
     return KINDS[kind].render(booking, extra or {})
 
 
+def notification_parts(
+    *, user, kind: str, booking: Booking | None = None, extra: dict | None = None
+) -> tuple[str, str, list[str]]:
+    """(subject, body, channels) of the messages of one event, in the user's language: the subject
+    cut to its column, SMS always, e-mail when the user has an address. What `notify` writes (and
+    the booking's one-round-trip path, `services.fast`, which writes the rows itself)."""
+    with translation.override(user.message_language):
+        subject, body = notification_render(user=user, kind=kind, booking=booking, extra=extra)
+    channels = [Channel.SMS]
+    if user.email:
+        channels.append(Channel.EMAIL)
+    return subject[:200], body, channels
+
+
 def _dedupe_key(*, user, kind: str, booking: Booking | None, extra: dict, channel: str) -> str:
     ref = str(booking.pk) if booking is not None else f"u{user.pk}"
     parts = [kind, ref]
@@ -332,11 +346,7 @@ def notify(
     and their ids returned by the insert itself, one round trip instead of two.
     """
     extra = dict(extra or {})
-    with translation.override(user.message_language):
-        subject, body = notification_render(user=user, kind=kind, booking=booking, extra=extra)
-    channels = [Channel.SMS]
-    if user.email:
-        channels.append(Channel.EMAIL)
+    subject, body, channels = notification_parts(user=user, kind=kind, booking=booking, extra=extra)
     now = timezone.now()
     rows = [
         Notification(
@@ -344,7 +354,7 @@ def notify(
             booking=booking,
             kind=kind,
             channel=channel,
-            subject=subject[:200],
+            subject=subject,
             body=body,
             dedupe_key=_dedupe_key(user=user, kind=kind, booking=booking, extra=extra, channel=channel),
             created_at=now,

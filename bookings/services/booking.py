@@ -24,10 +24,11 @@ from venues.models import Palace, Venue
 from .. import notifications
 from ..access import is_staff_of
 from ..models import Booking, BookingRule
-from ..rules import cancel_deadline, checkin_window, in_member_hours, rule_for, window_last_date
+from ..rules import cancel_deadline, checkin_window, in_member_hours, rule_for
 from .appointment import matter_record
 from .common import CODE_ALPHABET, lock_booking, lock_user, mark_checked_in, new_check_in_code
 from .facts import booking_facts, person_lock
+from .fast import booking_create_fast, fast_path_enabled
 from .offering import offering_check_in, offering_check_withdrawable, offering_leave_family
 from .places import (
     SlotRange,
@@ -39,6 +40,7 @@ from .places import (
     take_places,
     waitlist_offer_freed,
 )
+from .refusals import already_booked, refuse_outside_window, slot_full, slot_taken
 from .suspension import refuse_if_suspended
 
 __all__ = [
@@ -54,17 +56,6 @@ Status = Booking.Status
 
 
 # --- Booking -------------------------------------------------------------------------------------
-
-
-def _check_window(rule: BookingRule, start: datetime, now: datetime) -> None:
-    if start <= now:
-        raise RuleViolation(_("That time has already begun."), code="outside_booking_window")
-    if timezone.localtime(start).date() > window_last_date(rule, now):
-        raise RuleViolation(
-            _("Booking for that day is not open yet: days open %(days)d days ahead at %(time)s.")
-            % {"days": rule.window_days, "time": rule.window_opens_at.strftime("%H:%M")},
-            code="outside_booking_window",
-        )
 
 
 def _limit_filters(user, start: datetime, now: datetime) -> tuple[Q, dict[str, Q]]:
@@ -163,26 +154,41 @@ def booking_create(
         message = _("Describe your matter briefly so the right person can help.")
         raise InvalidInput(message, fields={"matter": [message]})
     staff = is_staff_of(user, venue.palace)
+    if fast_path_enabled() and not (staff or waitlist or is_request or is_appointment):
+        # The common case in one round trip (`fast.py`); None: it is this function's to decide.
+        booking = booking_create_fast(
+            user=user,
+            venue=venue,
+            rule=rule,
+            start=start,
+            end=end,
+            party_size=party_size,
+            purpose=purpose,
+            organisation=organisation,
+            now=now,
+        )
+        if booking is not None:
+            return booking
 
     with transaction.atomic():
         venue.capacity, suspension_id = person_lock(user_id=user.pk, venue_id=venue.pk, now=now)
         if not staff and suspension_id is not None:
             refuse_if_suspended(user, now=now)
         rng = match_slots(venue, rule, start, end)
-        _check_window(rule, start, now)
+        refuse_outside_window(rule, start, now)
         if not staff and not user.is_member and (venue.member_only or in_member_hours(rule, start)):
             raise RuleViolation(_("This is for trade-union members only."), code="members_only")
         exclusive = venue.booking_mode in (BookingMode.EXCLUSIVE, BookingMode.REQUEST)
         facts = booking_facts(user_id=user.pk, venue_id=venue.pk, start=start, end=end, now=now)
         if facts["already"]:
-            raise RuleViolation(_("You already have a booking at this time here."), code="already_booked")
+            raise already_booked()
         if not staff:
             _refuse_over_limits(rule, facts)
         if exclusive and not is_request:
             if (facts["queue"] or facts["busy"]) and not waitlist:
                 # A committed booking holds the time (or people wait for it): refused at once,
                 # without queueing for the venue's lock behind everyone else racing for it.
-                raise RuleViolation(_("Someone has just booked this time."), code="slot_taken")
+                raise slot_taken()
             lock_ranges(venue)
             if waitlist:
                 # Where a newcomer joins the queue is decided under the lock.
@@ -242,7 +248,7 @@ def _claim(venue: Venue, rng: SlotRange, booking: Booking, *, waitlist: bool, fa
                     insert_rows(booking)
                 except IntegrityError:
                     # A concurrent booking won the range (PostgreSQL's exclusion constraint).
-                    raise RuleViolation(_("Someone has just booked this time."), code="slot_taken") from None
+                    raise slot_taken() from None
                 return Status.CONFIRMED
             try:
                 with transaction.atomic():
@@ -264,8 +270,8 @@ def _claim(venue: Venue, rng: SlotRange, booking: Booking, *, waitlist: bool, fa
             return Status.CONFIRMED
     if not waitlist:
         if exclusive:
-            raise RuleViolation(_("Someone has just booked this time."), code="slot_taken")
-        raise RuleViolation(_("This time slot is full."), code="slot_full")
+            raise slot_taken()
+        raise slot_full()
     booking.status = Status.WAITLISTED
     booking.save()
     return Status.WAITLISTED

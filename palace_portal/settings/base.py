@@ -403,6 +403,10 @@ OUTBOX_BATCH_PUBLISH = os.environ.get("OUTBOX_BATCH_PUBLISH", "1") == "1"
 # 1 ms of a web process's CPU whatever it carries: at 5 ms nearly every booking paid one (a fifth of
 # its CPU, docs/performance.md); 50 ms gathers several under load and delays an SMS by no more.
 OUTBOX_PUBLISH_WINDOW_MS = int(os.environ.get("OUTBOX_PUBLISH_WINDOW_MS", "50"))
+# A worker's booking of a free court or shared slot in one call of a PostgreSQL function
+# (bookings.services.fast; the rules' outcome is the same, docs/performance.md). Off: every booking
+# goes through booking_create's transaction of seven statements. No effect on SQLite.
+BOOKING_FAST_PATH = os.environ.get("BOOKING_FAST_PATH", "1") == "1"
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 1,
     "interval_start": 0,

@@ -31,6 +31,13 @@ URL = "/api/v1/bookings/"
 # (1), the range lock (exclusive) or the slot counter (shared) (1), the insert (1), the outbox
 # rows (1).
 BOOKING_STATEMENTS = 7
+# On PostgreSQL a worker's booking of a free place, and the race's refusals, are one call of the
+# booking function after the token and the venue (`bookings.services.fast`): no BEGIN, no COMMIT.
+FAST_STATEMENTS = 3
+
+
+def bound() -> int:
+    return FAST_STATEMENTS if connection.vendor == "postgresql" else BOOKING_STATEMENTS
 
 
 @pytest.fixture(autouse=True)
@@ -54,22 +61,23 @@ def post(user, venue, start: datetime):
     return response, statements
 
 
-def test_a_booking_of_a_court_takes_at_most_seven_statements(world):
+def test_a_booking_of_a_court_takes_at_most_seven_statements_three_on_postgresql(world):
     response, statements = post(world.worker, world.venue_a, at(1, 19))
 
     assert response.status_code == 201, response.content
-    assert len(statements) <= BOOKING_STATEMENTS, "\n".join(statements)
+    assert len(statements) <= bound(), "\n".join(statements)
     assert Booking.objects.get().status == Booking.Status.CONFIRMED
     assert Notification.objects.filter(kind="booking_confirmed").count() == 1
 
 
 def test_a_booking_of_a_shared_slot_takes_at_most_seven_statements_once_its_counter_exists(world):
+    # Three on PostgreSQL, whose function makes the counter too.
     post(world.worker2, world.venue_b, at(1, 19))  # makes the slot's counter
 
     response, statements = post(world.worker, world.venue_b, at(1, 19))
 
     assert response.status_code == 201, response.content
-    assert len(statements) <= BOOKING_STATEMENTS, "\n".join(statements)
+    assert len(statements) <= bound(), "\n".join(statements)
     assert SlotCounter.objects.get(venue=world.venue_b).taken == 2
 
 
@@ -83,6 +91,7 @@ def test_a_refusal_of_a_taken_court_waits_for_no_lock(world):
     range_lock = ("SELECT id FROM venues_venue WHERE", 'SELECT "venues_venue"."id" AS "pk"')  # lock_ranges
     assert not [sql for sql in statements if sql.startswith(range_lock)]
     assert len(statements) < BOOKING_STATEMENTS
+    assert len(statements) <= bound()
 
 
 def test_a_refusal_of_a_full_shared_slot_leaves_its_counter_alone(world):
@@ -99,6 +108,7 @@ def test_a_refusal_of_a_full_shared_slot_leaves_its_counter_alone(world):
     assert response.json()["code"] == "slot_full"
     assert not [sql for sql in statements if sql.lstrip().startswith("UPDATE")]
     assert len(statements) < BOOKING_STATEMENTS
+    assert len(statements) <= bound()
 
 
 def test_staff_booking_with_a_token_stay_exempt_from_the_limits(world):
