@@ -35,10 +35,12 @@ import booking_bench  # noqa: E402
 def prepare(db: str, env: dict, *, create: bool) -> dict:
     if create:
         booking_bench.psql("postgres", f"CREATE DATABASE {db}")
-        subprocess.run(
-            [booking_bench.PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"],
-            cwd=BASE_DIR, env=env, check=True, timeout=300,
-        )  # fmt: skip
+    # A kept database too: it follows the code's migrations and its booking function.
+    subprocess.run(
+        [booking_bench.PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=BASE_DIR, env=env, check=True, timeout=300,
+    )  # fmt: skip
+    if create:
         seeding = subprocess.run(
             [booking_bench.PYTHON, str(BASE_DIR / "bench" / "booking_bench.py"), "--seed"],
             cwd=BASE_DIR, env=env, check=True, timeout=300, capture_output=True,

@@ -27,11 +27,12 @@ runs each case through both paths on identical data and compares the answers and
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
-from functools import partial
+from functools import cache, partial
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, ProgrammingError, connection, transaction
 from django.utils import timezone
 
 from palace_portal.errors import InvalidInput, RuleViolation
@@ -47,6 +48,7 @@ from .facts import COUNTED
 from .places import match_slots
 from .refusals import already_booked, refuse_outside_window, slot_full, slot_taken
 
+logger = logging.getLogger(__name__)
 Status = Booking.Status
 FUNCTION = "bookings_book_fast"
 KIND = "booking_confirmed"
@@ -246,6 +248,12 @@ def booking_create_fast(
         # A range booked since the count (the exclusion constraint), or a check-in code drawn twice:
         # nothing was written; booking_create decides (and says `slot_taken`).
         return None
+    except ProgrammingError as error:
+        if getattr(error.__cause__, "pgcode", None) != UNDEFINED_FUNCTION:
+            raise
+        # Code deployed before its `migrate` (which installs the function): slower, not broken.
+        _warn_missing()
+        return None
     if outcome in _REFUSALS:
         raise _REFUSALS[outcome]()
     if outcome != "booked":
@@ -255,6 +263,14 @@ def booking_create_fast(
     booking._state.db = connection.alias
     transaction.on_commit(partial(outbox_enqueue_soon, list(ids[1:])))
     return booking
+
+
+UNDEFINED_FUNCTION = "42883"
+
+
+@cache
+def _warn_missing() -> None:
+    logger.warning("bookings: %s is missing (run migrate); bookings take the longer path", FUNCTION)
 
 
 def _call(params: list) -> tuple[str, list[int] | None]:

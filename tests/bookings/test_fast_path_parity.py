@@ -444,3 +444,39 @@ def test_the_cases_cover_every_answer_of_a_booking():
         "members_only", "outside_opening_hours", "outside_booking_window", "limit_reached",
         "invalid_party_size", "not_found",
     }  # fmt: skip
+
+
+def test_a_failed_constraint_in_the_function_leaves_nothing_and_booking_create_books(world, monkeypatch):
+    from bookings.services import fast
+
+    taken = write_booking(world.worker2, world.venue_b, at(1, 19))
+    drawn = []
+    monkeypatch.setattr(
+        fast, "new_check_in_code", lambda: drawn.append(taken.check_in_code) or taken.check_in_code
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        booking = booking_create(
+            user=world.worker, venue=world.venue_a, start=at(1, 19), end=at(1, 20), now=NOW
+        )
+
+    assert drawn == [taken.check_in_code]  # the function was called with a code already used
+    assert any(FUNCTION in q["sql"] for q in queries.captured_queries)
+    assert booking.status == Status.CONFIRMED
+    assert booking.check_in_code != taken.check_in_code
+    assert Booking.objects.filter(venue=world.venue_a).count() == 1
+    assert Notification.objects.filter(booking=booking).count() == 1
+
+
+def test_without_its_function_a_booking_takes_the_longer_path(world, caplog):
+    from bookings.services import fast
+
+    fast._warn_missing.cache_clear()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP FUNCTION {FUNCTION}")  # rolled back with the test's transaction
+
+    booking = booking_create(user=world.worker, venue=world.venue_a, start=at(1, 19), end=at(1, 20), now=NOW)
+
+    assert booking.status == Status.CONFIRMED
+    assert "run migrate" in caplog.text
+    fast._warn_missing.cache_clear()
