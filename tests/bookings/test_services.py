@@ -1391,3 +1391,13 @@ def test_a_room_made_smaller_than_its_bookings_takes_nobody_more(world):
 
     counter = SlotCounter.objects.get(venue=room)
     assert (counter.capacity, counter.taken) == (5, 4)
+
+
+def test_check_in_codes_are_eight_letters_of_the_alphabet_each_letter_drawn():
+    from bookings.services.common import CODE_ALPHABET, new_check_in_code
+
+    codes = [new_check_in_code() for _ in range(2000)]
+
+    assert all(len(code) == 8 and set(code) <= set(CODE_ALPHABET) for code in codes)
+    assert set("".join(codes)) == set(CODE_ALPHABET)  # 16,000 draws miss none of 32 letters
+    assert len(set(codes)) == len(codes)
