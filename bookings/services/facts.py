@@ -12,21 +12,50 @@ Helpers of `booking.py`: they run inside its transaction and assert nothing abou
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import cache
 
 from django.db import connection
 from django.utils import timezone
 
-from ..models import Booking
+from ..models import Booking, SlotCounter
 
 Status = Booking.Status
 # Statuses a day's and a week's limits count: checked-in bookings still count, over or not.
 COUNTED = (*Booking.ACTIVE, Status.CHECKED_IN)
 
 
-def _in(name: str, values) -> tuple[str, dict]:
-    keys = {f"{name}{i}": value for i, value in enumerate(values)}
-    return ", ".join(f"%({key})s" for key in keys), keys
+FACT_NAMES = ("already", "active", "on_day", "in_week", "queue", "busy", "counter_taken", "counter_capacity")
+
+
+def facts_select(value: Callable[[str], str]) -> str:
+    """The facts' SELECT, its inputs written by `value(name)`: a placeholder here, a PL/pgSQL
+    parameter in the one-round-trip function (`fast.py`), which asks the same. The inputs: `user`,
+    `venue`, `start`, `end`, `now`, `day`, `monday`, `next_monday`. Its columns: `FACT_NAMES`."""
+    user, venue, start, end, now = (value(name) for name in ("user", "venue", "start", "end", "now"))
+    mine = f"user_id = {user} AND offering_id IS NULL"
+    week = f"local_date >= {value('monday')} AND local_date < {value('next_monday')}"
+    here = f'venue_id = {venue} AND "start" < {end} AND "end" > {start}'
+    counter = f'FROM {SlotCounter._meta.db_table} WHERE venue_id = {venue} AND "start" = {start}'
+    # Only our tables' names, status constants and the callers' placeholders are interpolated.
+    return f"""
+        SELECT
+          COUNT(*) FILTER (WHERE user_id = {user} AND status IN ({_listed(Booking.OPEN)}) AND {here}),
+          COUNT(*) FILTER (WHERE {mine} AND status IN ({_listed(Booking.ACTIVE)}) AND "end" > {now}),
+          COUNT(*) FILTER (WHERE {mine} AND status IN ({_listed(COUNTED)}) AND local_date = {value("day")}),
+          COUNT(*) FILTER (WHERE {mine} AND status IN ({_listed(COUNTED)}) AND {week}),
+          COUNT(*) FILTER (WHERE status = '{Status.WAITLISTED}' AND {here}),
+          COUNT(*) FILTER (WHERE exclusive AND status IN ({_listed(Booking.HOLDING)}) AND {here}),
+          (SELECT taken {counter}),
+          (SELECT capacity {counter})
+        FROM {Booking._meta.db_table}
+        WHERE (user_id = {user} AND ("end" > {now} OR {week})) OR ({here})
+    """  # noqa: S608
+
+
+def _listed(values) -> str:
+    return ", ".join(f"'{value}'" for value in values)
 
 
 def booking_facts(
@@ -45,10 +74,6 @@ def booking_facts(
     day = timezone.localtime(start).date()
     monday = day - timedelta(days=day.weekday())
     ops = connection.ops
-    open_, p_open = _in("open", Booking.OPEN)
-    active, p_active = _in("active", Booking.ACTIVE)
-    counted, p_counted = _in("counted", COUNTED)
-    holding, p_holding = _in("holding", Booking.HOLDING)
     params = {
         "user": user_id,
         "venue": venue_id,
@@ -58,33 +83,16 @@ def booking_facts(
         "day": ops.adapt_datefield_value(day),
         "monday": ops.adapt_datefield_value(monday),
         "next_monday": ops.adapt_datefield_value(monday + timedelta(days=7)),
-        "waitlisted": Status.WAITLISTED,
-        **p_open,
-        **p_active,
-        **p_counted,
-        **p_holding,
     }
-    mine = "user_id = %(user)s AND offering_id IS NULL"
-    week = "local_date >= %(monday)s AND local_date < %(next_monday)s"
-    here = 'venue_id = %(venue)s AND "start" < %(end)s AND "end" > %(start)s'
-    sql = f"""
-        SELECT
-          COUNT(*) FILTER (WHERE user_id = %(user)s AND status IN ({open_}) AND {here}),
-          COUNT(*) FILTER (WHERE {mine} AND status IN ({active}) AND "end" > %(now)s),
-          COUNT(*) FILTER (WHERE {mine} AND status IN ({counted}) AND local_date = %(day)s),
-          COUNT(*) FILTER (WHERE {mine} AND status IN ({counted}) AND {week}),
-          COUNT(*) FILTER (WHERE status = %(waitlisted)s AND {here}),
-          COUNT(*) FILTER (WHERE exclusive AND status IN ({holding}) AND {here}),
-          (SELECT taken FROM bookings_slotcounter WHERE venue_id = %(venue)s AND "start" = %(start)s),
-          (SELECT capacity FROM bookings_slotcounter WHERE venue_id = %(venue)s AND "start" = %(start)s)
-        FROM bookings_booking
-        WHERE (user_id = %(user)s AND ("end" > %(now)s OR {week})) OR ({here})
-    """  # noqa: S608 - only placeholders are interpolated
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_facts_sql(), params)
         row = cursor.fetchone()
-    names = ("already", "active", "on_day", "in_week", "queue", "busy", "counter_taken", "counter_capacity")
-    return dict(zip(names, row, strict=True))
+    return dict(zip(FACT_NAMES, row, strict=True))
+
+
+@cache
+def _facts_sql() -> str:
+    return facts_select(lambda name: f"%({name})s")
 
 
 def person_lock(*, user_id: int, venue_id: int, now: datetime) -> tuple[int, int | None]:

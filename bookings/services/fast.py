@@ -44,7 +44,7 @@ from ..models import Booking, BookingRule, Notification, SlotCounter
 from ..outbox import outbox_enqueue_soon
 from ..rules import in_member_hours
 from .common import new_check_in_code
-from .facts import COUNTED
+from .facts import facts_select
 from .places import match_slots
 from .refusals import already_booked, refuse_outside_window, slot_full, slot_taken
 
@@ -54,17 +54,10 @@ FUNCTION = "bookings_book_fast"
 KIND = "booking_confirmed"
 
 
-def _in(values) -> str:
-    return ", ".join(f"'{value}'" for value in values)
-
-
 def function_sql() -> str:
     """The function's definition (CREATE OR REPLACE), written from the models' own names."""
     booking, counter = Booking._meta.db_table, SlotCounter._meta.db_table
     outbox, venues = Notification._meta.db_table, Venue._meta.db_table
-    mine = "user_id = p_user AND offering_id IS NULL"
-    week = "local_date >= p_monday AND local_date < p_next_monday"
-    here = 'venue_id = p_venue AND "start" < p_end AND "end" > p_start'
     # Only our tables' names and status constants are interpolated.
     return f"""
 CREATE OR REPLACE FUNCTION {FUNCTION}(
@@ -93,19 +86,9 @@ BEGIN
   IF NOT FOUND OR v_suspension IS NOT NULL OR v_capacity IS DISTINCT FROM p_venue_capacity THEN
     RETURN;
   END IF;
-  -- facts.booking_facts: the same counts.
-  SELECT
-    COUNT(*) FILTER (WHERE user_id = p_user AND status IN ({_in(Booking.OPEN)}) AND {here}),
-    COUNT(*) FILTER (WHERE {mine} AND status IN ({_in(Booking.ACTIVE)}) AND "end" > p_now),
-    COUNT(*) FILTER (WHERE {mine} AND status IN ({_in(COUNTED)}) AND local_date = p_day),
-    COUNT(*) FILTER (WHERE {mine} AND status IN ({_in(COUNTED)}) AND {week}),
-    COUNT(*) FILTER (WHERE status = '{Status.WAITLISTED}' AND {here}),
-    COUNT(*) FILTER (WHERE exclusive AND status IN ({_in(Booking.HOLDING)}) AND {here}),
-    (SELECT taken FROM {counter} WHERE venue_id = p_venue AND "start" = p_start),
-    (SELECT capacity FROM {counter} WHERE venue_id = p_venue AND "start" = p_start)
-    INTO f_already, f_active, f_day, f_week, f_queue, f_busy, c_taken, c_capacity
-    FROM {booking}
-    WHERE (user_id = p_user AND ("end" > p_now OR {week})) OR ({here});
+  -- facts.booking_facts: the same statement.
+  {facts_select(lambda name: f"p_{name}").strip()}
+    INTO f_already, f_active, f_day, f_week, f_queue, f_busy, c_taken, c_capacity;
   IF f_already > 0 THEN
     outcome := 'already_booked';
     RETURN;
