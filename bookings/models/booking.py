@@ -11,6 +11,8 @@ a cancellation, a no-show. Capacity lives in two places, both enforced by the da
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.postgres.fields import DateTimeRangeField, RangeOperators
 from django.db import models
@@ -24,6 +26,9 @@ from venues.models import Palace, Venue
 from ..constraints import PostgresExclusionConstraint
 from .offering import Occurrence, Offering
 from .rule import DutyShift
+
+# The longest a venue booking may be (its slots are one day's); sign-ups of offerings may be longer.
+MAX_VENUE_BOOKING = timedelta(days=1)
 
 
 class TsTzRange(Func):
@@ -184,6 +189,12 @@ class Booking(models.Model):
                 condition=Q(venue__isnull=False) | Q(offering__isnull=False),
                 name="booking_has_venue_or_offering",
             ),
+            # A venue booking covers slots of one day (match_slots): the booking's facts read only
+            # the day before its start instead of the venue's and the person's whole history.
+            models.CheckConstraint(
+                condition=Q(offering__isnull=False) | Q(end__lte=F("start") + MAX_VENUE_BOOKING),
+                name="booking_venue_booking_within_a_day",
+            ),
             PostgresExclusionConstraint(
                 name="booking_no_overlap_exclusive",
                 expressions=[
@@ -199,6 +210,11 @@ class Booking(models.Model):
             models.Index(fields=["user", "status", "start"]),
             models.Index(fields=["status", "end"]),
             models.Index(fields=["offering", "status"]),
+            # Sign-ups that name a venue and have not ended, for the booking's facts (a course's
+            # sign-up may span a term, so the day's bound above does not hold for them).
+            models.Index(
+                fields=["venue", "end"], condition=Q(offering__isnull=False), name="booking_signup_venue_end"
+            ),
             # The monthly ledger aggregation reads a month of the whole province by this index alone
             # (an index-only scan of the month's range: the table's rows are in no date order), see
             # performance.ledgers.counting and docs/performance.md "Aggregation under 1 s".

@@ -13,13 +13,14 @@ Helpers of `booking.py`: they run inside its transaction and assert nothing abou
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from functools import cache
 
 from django.db import connection
 from django.utils import timezone
 
 from ..models import Booking, SlotCounter
+from ..models.booking import MAX_VENUE_BOOKING
 
 Status = Booking.Status
 # Statuses a day's and a week's limits count: checked-in bookings still count, over or not.
@@ -32,11 +33,25 @@ FACT_NAMES = ("already", "active", "on_day", "in_week", "queue", "busy", "counte
 def facts_select(value: Callable[[str], str]) -> str:
     """The facts' SELECT, its inputs written by `value(name)`: a placeholder here, a PL/pgSQL
     parameter in the one-round-trip function (`fast.py`), which asks the same. The inputs: `user`,
-    `venue`, `start`, `end`, `now`, `day`, `monday`, `next_monday`. Its columns: `FACT_NAMES`."""
+    `venue`, `start`, `end`, `now`, `day`, `monday`, `next_monday`, and the bounds `reach` and
+    `since` (`facts_bounds`). Its columns: `FACT_NAMES`.
+
+    The rows it reads do not grow with history: a venue booking covers one day's slots (a
+    constraint, `MAX_VENUE_BOOKING`), so the venue's rows overlapping the time start after `reach`
+    (a day before the start), and the person's rows the limits count start after `since`; the
+    venue's sign-ups of offerings, which may span a term, are read by their end
+    (`booking_signup_venue_end`). Each count's own condition is unchanged."""
     user, venue, start, end, now = (value(name) for name in ("user", "venue", "start", "end", "now"))
     mine = f"user_id = {user} AND offering_id IS NULL"
     week = f"local_date >= {value('monday')} AND local_date < {value('next_monday')}"
     here = f'venue_id = {venue} AND "start" < {end} AND "end" > {start}'
+    # What the WHERE reads: every row a count below counts, by an index range each.
+    person = (
+        f'{mine} AND status IN ({_listed(COUNTED)}) AND "start" >= {value("since")} '
+        f'AND ("end" > {now} OR {week})'
+    )
+    venue_rows = f'{here} AND offering_id IS NULL AND "start" >= {value("reach")}'
+    sign_ups = f"{here} AND offering_id IS NOT NULL"
     counter = f'FROM {SlotCounter._meta.db_table} WHERE venue_id = {venue} AND "start" = {start}'
     # Only our tables' names, status constants and the callers' placeholders are interpolated.
     return f"""
@@ -50,7 +65,7 @@ def facts_select(value: Callable[[str], str]) -> str:
           (SELECT taken {counter}),
           (SELECT capacity {counter})
         FROM {Booking._meta.db_table}
-        WHERE (user_id = {user} AND ("end" > {now} OR {week})) OR ({here})
+        WHERE ({person}) OR ({venue_rows}) OR ({sign_ups})
     """  # noqa: S608
 
 
@@ -83,11 +98,20 @@ def booking_facts(
         "day": ops.adapt_datefield_value(day),
         "monday": ops.adapt_datefield_value(monday),
         "next_monday": ops.adapt_datefield_value(monday + timedelta(days=7)),
+        **{name: ops.adapt_datetimefield_value(bound) for name, bound in facts_bounds(start, now).items()},
     }
     with connection.cursor() as cursor:
         cursor.execute(_facts_sql(), params)
         row = cursor.fetchone()
     return dict(zip(FACT_NAMES, row, strict=True))
+
+
+def facts_bounds(start: datetime, now: datetime) -> dict[str, datetime]:
+    """`reach`: no venue booking overlapping `start` starts before it; `since`: none the person's
+    limits count at `now` (ending after it, or in the start's week) starts before it."""
+    monday = timezone.localtime(start).date() - timedelta(days=timezone.localtime(start).weekday())
+    week_began = timezone.make_aware(datetime.combine(monday, time.min))
+    return {"reach": start - MAX_VENUE_BOOKING, "since": min(now - MAX_VENUE_BOOKING, week_began)}
 
 
 @cache

@@ -44,7 +44,7 @@ from ..models import Booking, BookingRule, Notification, SlotCounter
 from ..outbox import outbox_enqueue_soon
 from ..rules import in_member_hours
 from .common import new_check_in_code
-from .facts import facts_select
+from .facts import facts_bounds, facts_select
 from .places import match_slots
 from .refusals import already_booked, refuse_outside_window, slot_full, slot_taken
 
@@ -64,7 +64,8 @@ CREATE OR REPLACE FUNCTION {FUNCTION}(
   p_user bigint, p_venue bigint, p_palace bigint, p_mode text, p_exclusive boolean,
   p_start timestamptz, p_end timestamptz, p_day date, p_monday date, p_next_monday date,
   p_party integer, p_fee numeric, p_code text, p_purpose text, p_organisation text,
-  p_now timestamptz, p_venue_capacity integer, p_slot_capacity integer,
+  p_now timestamptz, p_reach timestamptz, p_since timestamptz,
+  p_venue_capacity integer, p_slot_capacity integer,
   p_max_active integer, p_max_per_day integer, p_max_per_week integer,
   p_subject text, p_body text, p_channels text[],
   OUT outcome text, OUT ids bigint[]
@@ -159,7 +160,7 @@ def install(using: str = "default") -> None:
         cursor.execute(function_sql())
 
 
-_CALL = f"SELECT outcome, ids FROM {FUNCTION}({', '.join(['%s'] * 24)})"  # noqa: S608 - placeholders
+_CALL = f"SELECT outcome, ids FROM {FUNCTION}({', '.join(['%s'] * 26)})"  # noqa: S608 - placeholders
 
 _REFUSALS = {"slot_taken": slot_taken, "slot_full": slot_full, "already_booked": already_booked}
 
@@ -210,12 +211,13 @@ def booking_create_fast(
         created_at=now,
         updated_at=now,
     )
+    bounds = facts_bounds(start, now)
     subject, body, channels = notifications.notification_parts(user=user, kind=KIND, booking=booking)
     params = [
         user.pk, venue.pk, venue.palace_id, venue.booking_mode, exclusive,
         start, end, day, monday, monday + timedelta(days=7),
         party_size, venue.fee, booking.check_in_code, booking.purpose, booking.organisation,
-        now, venue.capacity, rng.capacity,
+        now, bounds["reach"], bounds["since"], venue.capacity, rng.capacity,
         rule.max_active, rule.max_per_day, rule.max_per_week,
         subject, body, channels,
     ]  # fmt: skip

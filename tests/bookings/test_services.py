@@ -1401,3 +1401,46 @@ def test_check_in_codes_are_eight_letters_of_the_alphabet_each_letter_drawn():
     assert all(len(code) == 8 and set(code) <= set(CODE_ALPHABET) for code in codes)
     assert set("".join(codes)) == set(CODE_ALPHABET)  # 16,000 draws miss none of 32 letters
     assert len(set(codes)) == len(codes)
+
+
+def test_a_venue_booking_longer_than_a_day_is_refused_by_the_database(world):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        write_booking(world.worker, world.venue_a, at(1, 10), end=at(2, 10, 1))
+
+    write_booking(world.worker, world.venue_a, at(1, 10), end=at(2, 10))  # a day is the most
+
+
+def test_a_term_long_sign_up_at_the_venue_still_holds_its_time(world):
+    # The booking's facts read the venue's rows of the day before the start, and its sign-ups of
+    # offerings (which may span a term) by their end: a course here since last month still counts.
+    from bookings.models import Offering
+
+    course = Offering.objects.create(
+        palace=world.palace_a,
+        venue=world.venue_a,
+        kind="course",
+        title="羽毛球提高班",
+        capacity=10,
+        closes_at=NOW - timedelta(days=40),
+        starts_at=NOW - timedelta(days=30),
+        ends_at=NOW + timedelta(days=30),
+    )
+    write_booking(
+        world.worker,
+        world.venue_a,
+        course.starts_at,
+        end=course.ends_at,
+        offering=course,
+        status=Booking.Status.CONFIRMED,
+    )
+    write_booking(
+        world.worker2,
+        world.venue_a,
+        course.starts_at,
+        end=course.ends_at,
+        offering=course,
+        status=Booking.Status.WAITLISTED,
+    )
+
+    refused("already_booked", book, world.worker, world.venue_a, days=1, hour=19)
+    refused("slot_taken", book, worker(), world.venue_a, days=1, hour=19)  # people wait for this time
