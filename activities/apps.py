@@ -7,6 +7,8 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Activities and classes")
 
     def ready(self):
+        from bookings.models import Offering
+        from venues.home_cache import home_page_watch
         from venues.page_cache import palace_page_watch
 
         from .classes.models import Course, Term
@@ -36,6 +38,9 @@ class ActivitiesConfig(AppConfig):
             ResidencyApplication,
             ResidencySupport,
         )
+        # The home page's "coming up" list (venues/home_cache.py): events, courses, and the
+        # sign-up windows held by their terms and offerings.
+        home_page_watch(Event, Course, Term, Offering)
         # The sessions of the worker's classes and events join their personal calendar feed.
         from bookings.calendars import FEED_PROVIDERS
         from bookings.notifications import notification_kind_register

@@ -106,9 +106,8 @@ def _week_hours(palace: Palace, today: date) -> list[dict]:
 
 
 def home(request):
-    by_city = selectors.network_by_city()
-    summary = selectors.network_summary(by_city)
-    venue_counts = selectors.venue_counts_by_centre()
+    figures = selectors.home_figures()
+    venue_counts = figures["venue_counts"]
     centres = [
         {
             "centre": centre,
@@ -122,11 +121,11 @@ def home(request):
         request,
         "venues/home.html",
         {
-            "summary": summary,
+            "summary": figures,
             "venues_open": sum(venue_counts.values()),
-            "cities_covered": sum(1 for row in by_city if row.palaces_in_service),
-            "city_count": len(by_city),
-            "by_city": by_city,
+            "cities_covered": figures["cities_covered"],
+            "city_count": len(figures["by_city"]),
+            "by_city": figures["by_city"],
             "centres": centres,
         },
     )
