@@ -17,22 +17,18 @@ ends, a shown class's sign-up closes, or another class's sign-up opens.
 
 from __future__ import annotations
 
-import math
 from datetime import datetime, timedelta
 
 from django import template
-from django.core.cache import cache
 from django.db.models import Case, IntegerField, Min, Q, Value, When
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from django.utils.safestring import mark_safe
 
 from activities.classes.models import Course
 from activities.events.models import Event
 from activities.offerings.api.common import open_now
 from bookings.models import Booking
 from venues import access
-from venues.home_cache import HOME_TTL, home_page_version
+from venues.home_cache import HOME_TTL, home_block
 from venues.models import Palace
 
 register = template.Library()
@@ -121,18 +117,9 @@ def _valid_until(rows: dict, now: datetime) -> datetime:
 def upcoming_near(context):
     request = context.get("request")
     palace = home_palace(getattr(request, "user", None))
-    now = timezone.now()
-    language = translation.get_language()
-    key = f"home-page:upcoming:{home_page_version()}:{language}:{palace.pk if palace else 0}"
-    cached = cache.get(key)
-    # The moment is kept with the block and checked here, against the portal's clock: the cache's
-    # own expiry is whole seconds of its own clock.
-    if cached is not None and now < cached[0]:
-        return mark_safe(cached[1])  # noqa: S308 - our own rendering of the template below
-    rows = _rows(palace, now)
-    html = render_to_string("activities/_upcoming.html", rows)
-    valid_until = _valid_until(rows, now)
-    seconds = min(HOME_TTL, math.floor((valid_until - now).total_seconds()))
-    if seconds >= 1:
-        cache.set(key, (valid_until, html), timeout=seconds)
-    return mark_safe(html)  # noqa: S308 - rendered from our template, autoescaped
+
+    def build(now: datetime):
+        rows = _rows(palace, now)
+        return render_to_string("activities/_upcoming.html", rows), _valid_until(rows, now)
+
+    return home_block(f"upcoming:{palace.pk if palace else 0}", build)
