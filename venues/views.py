@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from palace_portal.db_router import replica_reads
 
-from . import access, page_cache, selectors
+from . import access, home_cache, page_cache, selectors
 from .filters import PalaceFilter, StrictBooleanFilter
 from .kinds import BookingMode, Centre, kinds_of
 from .models import Closure, OpeningHours, Palace, Region, Venue
@@ -224,6 +224,13 @@ def palace_list(request):
                 for name, errors in form.errors.items()
                 if name not in DIRECTORY_FIELDS
             ],
+            # The form with no filter chosen, the directory's usual first view, is the same for
+            # everyone: its cities (one query) and choices, rendered once per language and kept
+            # under the version that a region written moves (venues/home_cache.py).
+            "filters_version": None
+            if any(name != "page" for name in request.GET)
+            else home_cache.home_page_version(),
+            "filters_ttl": home_cache.HOME_TTL,
             "page_obj": page,
             "items": [{"palace": p, "state": _open_state(p, now)} for p in items],
             "is_filtered": any(request.GET.get(name) for name in form.fields),

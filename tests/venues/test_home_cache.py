@@ -72,3 +72,19 @@ def test_without_a_cache_the_figures_come_from_the_database(world, client):
         assert _home(client).context["venues_open"] == 2
         VenueFactory(palace=world.palace_b, kind="swimming_pool")
         assert _home(client).context["venues_open"] == 3
+
+
+def test_the_directory_s_unfiltered_form_is_cached_until_a_city_is_written(
+    world, client, django_assert_max_num_queries
+):
+    url = reverse("venues:palace_list")
+    client.get(url)
+    with django_assert_max_num_queries(4):  # count, page, hours, closures: no cities for the form
+        assert '<option value="360400">九江市</option>' in client.get(url).content.decode()
+    world.city2.name = "浔阳市"
+    world.city2.save()
+    html = client.get(url + "?page=1").content.decode()
+    assert '<option value="360400">浔阳市</option>' in html
+    # A filtered form is rendered for its request (its chosen values, its errors).
+    assert 'value="360400" selected' in client.get(url, {"city": "360400"}).content.decode()
+    assert "has-error" in client.get(url, {"city": "999999"}).content.decode()
