@@ -7,13 +7,15 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Activities and classes")
 
     def ready(self):
+        from bookings.models import Offering
+        from venues.home_cache import home_page_watch
         from venues.page_cache import palace_page_watch
 
         from .classes.models import Course, Term
         from .employment.models import Employer, JobPosting, ResidencyApplication, ResidencySupport
         from .events.models import Event
         from .ledger.models import Activity
-        from .media.models import Article, Channel
+        from .media.models import Article, Channel, Column
         from .series.models import Series
         from .teams.models import Team
         from .voice.models import Survey, Wish
@@ -36,6 +38,12 @@ class ActivitiesConfig(AppConfig):
             ResidencyApplication,
             ResidencySupport,
         )
+        # The home page's "coming up" list (venues/home_cache.py): events, courses, and the
+        # sign-up windows held by their terms and offerings.
+        home_page_watch(Event, Course, Term, Offering)
+        # Its latest news: articles (published and withdrawn by update(), which announce
+        # themselves) and their columns.
+        home_page_watch(Article, Column)
         # The sessions of the worker's classes and events join their personal calendar feed.
         from bookings.calendars import FEED_PROVIDERS
         from bookings.notifications import notification_kind_register

@@ -7,9 +7,13 @@ class VenuesConfig(AppConfig):
     verbose_name = _("Palaces and venues")
 
     def ready(self):
-        from .models import Palace, SatellitePoint, Venue
+        from .home_cache import home_page_watch
+        from .models import Palace, Region, SatellitePoint, Venue
         from .page_cache import palace_page_watch
 
         # The palace page's cached sections show satellite points, duty windows and the
         # alliance flag (venues/page_cache.py).
         palace_page_watch(Palace, Venue, SatellitePoint)
+        # The home page's figures and its "coming up" list name palaces, cities and venues
+        # (venues/home_cache.py).
+        home_page_watch(Palace, Region, Venue)

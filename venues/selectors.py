@@ -134,6 +134,36 @@ def venue_counts_by_centre() -> dict[str, int]:
     return counts
 
 
+def home_figures() -> dict:
+    """The home page's network figures as plain values, from the shared cache when they are there
+    (`venues/home_cache.py`: a palace, region or venue written moves the key); else three queries.
+
+    Plain numbers, codes and names, no model instances: nothing that a deploy changing a model
+    would unpickle wrongly.
+    """
+    from django.core.cache import cache
+
+    from .home_cache import HOME_TTL, home_page_version
+
+    key = f"home-page:figures:{home_page_version()}"
+    figures = cache.get(key)
+    if figures is None:
+        by_city = network_by_city()
+        summary = network_summary(by_city)
+        figures = {
+            "palaces_in_service": summary["palaces_in_service"],
+            "county_level_in_service": summary["county_level_in_service"],
+            "venue_counts": venue_counts_by_centre(),
+            "cities_covered": sum(1 for row in by_city if row.palaces_in_service),
+            "by_city": [
+                {"code": row.city.code, "name": row.city.name, "palaces_in_service": row.palaces_in_service}
+                for row in by_city
+            ],
+        }
+        cache.set(key, figures, timeout=HOME_TTL)
+    return figures
+
+
 def venues_by_centre(venues) -> list[tuple[Centre, list[Venue]]]:
     """[(centre, venues)] in the canonical order of the four centres, empty centres left out."""
     grouped: dict[str, list[Venue]] = defaultdict(list)

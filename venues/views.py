@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from palace_portal.db_router import replica_reads
 
-from . import access, page_cache, selectors
+from . import access, home_cache, page_cache, selectors
 from .filters import PalaceFilter, StrictBooleanFilter
 from .kinds import BookingMode, Centre, kinds_of
 from .models import Closure, OpeningHours, Palace, Region, Venue
@@ -106,9 +106,8 @@ def _week_hours(palace: Palace, today: date) -> list[dict]:
 
 
 def home(request):
-    by_city = selectors.network_by_city()
-    summary = selectors.network_summary(by_city)
-    venue_counts = selectors.venue_counts_by_centre()
+    figures = selectors.home_figures()
+    venue_counts = figures["venue_counts"]
     centres = [
         {
             "centre": centre,
@@ -122,11 +121,11 @@ def home(request):
         request,
         "venues/home.html",
         {
-            "summary": summary,
+            "summary": figures,
             "venues_open": sum(venue_counts.values()),
-            "cities_covered": sum(1 for row in by_city if row.palaces_in_service),
-            "city_count": len(by_city),
-            "by_city": by_city,
+            "cities_covered": figures["cities_covered"],
+            "city_count": len(figures["by_city"]),
+            "by_city": figures["by_city"],
             "centres": centres,
         },
     )
@@ -225,6 +224,13 @@ def palace_list(request):
                 for name, errors in form.errors.items()
                 if name not in DIRECTORY_FIELDS
             ],
+            # The form with no filter chosen, the directory's usual first view, is the same for
+            # everyone: its cities (one query) and choices, rendered once per language and kept
+            # under the version that a region written moves (venues/home_cache.py).
+            "filters_version": None
+            if any(name != "page" for name in request.GET)
+            else home_cache.home_page_version(),
+            "filters_ttl": home_cache.HOME_TTL,
             "page_obj": page,
             "items": [{"palace": p, "state": _open_state(p, now)} for p in items],
             "is_filtered": any(request.GET.get(name) for name in form.fields),

@@ -26,6 +26,7 @@ from bookings.models import Booking, Occurrence, Offering
 from bookings.services import offering as offerings
 from palace_portal.errors import InvalidInput, NotFound, RuleViolation
 from palace_portal.images import apply_picture, picture_input
+from venues.home_cache import home_page_changed
 from venues.kinds import Centre
 from venues.models import Palace, Venue
 
@@ -141,6 +142,7 @@ def _sync_offering(event: Event, clean: dict[str, Any], *, now: datetime) -> Non
                     code="has_registrations",
                 )
             Offering.objects.filter(pk=offering.pk).update(cancelled=True, published=False)
+            home_page_changed()  # an update() sends no signal (venues/home_cache.py)
             event.offering = None
         return
     if offering is None:

@@ -14,6 +14,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -58,6 +59,32 @@ def _bad_filters(form: LedgerFilterForm) -> HttpResponse | None:
     return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8")
 
 
+# A stand-in id: each row's links are this one reversed URL with the row's id put in its place.
+_ROW_ID = 987654321
+
+
+def _row_url(name: str):
+    """`name`'s URL for any activity id, reversed once per page instead of once per row: the
+    ledger page showed 30 rows twice (cards and table) with two links each, 129 `reverse()`
+    calls a page."""
+    before, after = reverse(name, args=[_ROW_ID]).split(str(_ROW_ID))
+    return lambda pk: f"{before}{pk}{after}"
+
+
+def _with_row_texts(activities: list[Activity], *, may_manage: bool) -> list[Activity]:
+    """What each row shows (cards and table alike), worked out once per row, not per cell in the
+    template: its dates, its place, its person-times and, for managers, its links."""
+    edit_url, delete_url = _row_url("activities:edit"), _row_url("activities:delete")
+    for a in activities:
+        a.dates = a.date.isoformat() + (f"–{a.end_date.isoformat()}" if a.end_date else "")
+        a.place = _place(a) or "—"
+        figures = {"n": a.participants, "v": a.online_viewers}
+        a.people = _("%(n)s person-times · %(v)s online viewers") % figures
+        if may_manage:
+            a.edit_url, a.delete_url = edit_url(a.pk), delete_url(a.pk)
+    return activities
+
+
 def _head(palace: Palace, tab: str) -> dict:
     return {"palace": palace, "tab": tab}
 
@@ -77,10 +104,15 @@ def ledger(request, palace_id: int):
     )
     paginator.count = totals["activities"]  # already counted above: spare the second COUNT
     page_obj = paginator.get_page(request.GET.get("page"))
+    may_manage = access.may_manage(request.user, palace)
+    page_obj.object_list = _with_row_texts(list(page_obj.object_list), may_manage=may_manage)
     # Sessions of classes and events with check-ins count themselves: staff do not log them twice.
     first, last = form.month_range()
     by_kind = bool(form.params().get("kind"))  # a kind of logged activity: sessions are none of them
     counted = [] if by_kind else counted_from_offerings(palace, first=first, last=last, limit=COUNTED_SHOWN)
+    for row in counted:
+        row["day"] = row["date"].isoformat()
+        row["people"] = _("%(n)s person-times") % {"n": row["participants"]}
     if len(counted) < COUNTED_SHOWN:  # every session is on the page: its sums are the totals
         counted_sums = {"sessions": len(counted), "participants": sum(r["participants"] for r in counted)}
     else:
@@ -96,7 +128,7 @@ def ledger(request, palace_id: int):
             "counted_totals": counted_sums,
             "page_obj": page_obj,
             "query": urlencode(form.params()),
-            "may_manage": access.may_manage(request.user, palace),
+            "may_manage": may_manage,
             # Ratings feed the monthly ledger too: the template shows the month filtered on (else this
             # month) through `activities.templatetags.ratings_tags`, as ratings sit above the ledger.
             "month": form.params().get("month"),

@@ -21,6 +21,7 @@ from activities.access import require_manager
 from activities.series.services import series_check
 from palace_portal.errors import InvalidInput, NotFound, RuleViolation
 from venues import access
+from venues.home_cache import home_page_changed
 from venues.models import Palace
 from venues.page_cache import palace_page_changed
 
@@ -159,6 +160,7 @@ def article_publish(*, actor, article: Article, now: datetime | None = None) -> 
     if not done:
         raise RuleViolation(_("The article is already published."), code="already_published")
     palace_page_changed(article.palace_id)
+    home_page_changed()  # the home page's latest news (venues/home_cache.py)
     article.refresh_from_db()
     return article
 
@@ -173,6 +175,7 @@ def article_unpublish(*, actor, article: Article) -> Article:
     if not done:
         raise RuleViolation(_("The article is not published."), code="not_published")
     palace_page_changed(article.palace_id)
+    home_page_changed()  # the home page's latest news (venues/home_cache.py)
     article.refresh_from_db()
     return article
 

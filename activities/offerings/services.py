@@ -19,6 +19,7 @@ from django.utils import timezone
 from activities.access import require_manager
 from bookings.models import Booking, Offering
 from palace_portal.errors import InvalidInput, NotFound, RuleViolation
+from venues.home_cache import home_page_changed
 
 from .models import PublishState
 
@@ -46,6 +47,7 @@ def listing_publish(*, actor, listing: Listing, refusals: Refusals) -> Listing:
         listing.save(update_fields=["state"])
         if listing.offering_id:
             Offering.objects.filter(pk=listing.offering_id).update(published=True)
+            home_page_changed()  # an update() sends no signal (venues/home_cache.py)
     return listing
 
 
@@ -70,6 +72,7 @@ def listing_cancel(
         listing.save(update_fields=["state"])
         if listing.offering_id:
             Offering.objects.filter(pk=listing.offering_id).update(cancelled=True)
+            home_page_changed()
             for booking in Booking.objects.filter(offering_id=listing.offering_id, status__in=Booking.OPEN):
                 booking_cancel(actor=actor, booking=booking, reason=reason, now=now)
     return listing

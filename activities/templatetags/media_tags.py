@@ -2,7 +2,8 @@
 
 - `{{ article.body|article_body }}`: an article's plain text as paragraphs with its web addresses
   as links. Everything else is escaped: staff never put HTML on a page.
-- `{% latest_news %}`: the home page's small news block (one query).
+- `{% latest_news %}`: the home page's small news block (one query, then kept in the cache until a
+  write moves the home page's version: venues/home_cache.py).
 - `{% palace_news palace %}`: the palace page's latest articles and channel links (two queries).
 """
 
@@ -11,10 +12,12 @@ from __future__ import annotations
 import re
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils.html import urlize
 from django.utils.safestring import SafeString, mark_safe
 
 from activities.media import selectors
+from venues.home_cache import home_block
 
 register = template.Library()
 
@@ -32,9 +35,18 @@ def article_body(text: str) -> SafeString:
     return mark_safe(html)  # noqa: S308 - built from escaped text only (see above)
 
 
-@register.inclusion_tag("activities/media/_home_latest.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def latest_news(context):
-    return {"articles": selectors.latest_news(), "province_name": context.get("province_name", "")}
+    province_name = context.get("province_name", "")
+
+    def build(now):
+        articles = selectors.latest_news()
+        html = render_to_string(
+            "activities/media/_home_latest.html", {"articles": articles, "province_name": province_name}
+        )
+        return html, None
+
+    return home_block("news", build)
 
 
 @register.inclusion_tag("activities/media/_palace_section.html")

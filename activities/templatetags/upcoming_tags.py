@@ -7,19 +7,28 @@ palace": where they hold a staff post, else where they last booked or signed up.
 most, whatever the number of events and courses. The few rows are chosen in a subquery without
 the palace and venue they are shown with (joining every venue before sorting made the events'
 query 25 ms at ten times the province).
+
+The block is rendered once and kept in the shared cache (`venues/home_cache.py`), per language and
+per palace put first (none for anonymous visitors): a write to an event, a course, a term, an
+offering (the sign-up windows), a palace or a venue moves the key, and the rendered block is kept
+only until the next moment its list would change with time alone (`_valid_until`): a shown event
+ends, a shown class's sign-up closes, or another class's sign-up opens.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django import template
-from django.db.models import Case, IntegerField, Q, Value, When
-from django.utils import timezone
+from django.db.models import Case, IntegerField, Min, Q, Value, When
+from django.template.loader import render_to_string
 
 from activities.classes.models import Course
 from activities.events.models import Event
 from activities.offerings.api.common import open_now
 from bookings.models import Booking
 from venues import access
+from venues.home_cache import HOME_TTL, home_block
 from venues.models import Palace
 
 register = template.Library()
@@ -65,11 +74,7 @@ def _first(rows, n: int, *related: str) -> list:
     return list(rows.filter(pk__in=rows.values("pk")[:n]).select_related(*related))
 
 
-@register.inclusion_tag("activities/_upcoming.html", takes_context=True)
-def upcoming_near(context):
-    request = context.get("request")
-    palace = home_palace(getattr(request, "user", None))
-    now = timezone.now()
+def _rows(palace: Palace | None, now: datetime) -> dict:
     nearness = _nearness(palace)
     events = (
         Event.objects.filter(state=Event.State.PUBLISHED, ends_at__gt=now)
@@ -89,3 +94,32 @@ def upcoming_near(context):
         "events": _first(events, UPCOMING_EVENTS, "palace", "venue"),
         "courses": _first(courses, UPCOMING_COURSES, "palace", "venue", "offering"),
     }
+
+
+def _valid_until(rows: dict, now: datetime) -> datetime:
+    """The first moment the list would change with time alone (one query): a shown event ends, a
+    shown class's sign-up closes, or a published class's sign-up opens (which may put it among the
+    first). Events still to come cannot join by themselves: they are already candidates."""
+    moments = [e.ends_at for e in rows["events"]] + [c.offering.closes_at for c in rows["courses"]]
+    opening = Course.objects.filter(
+        state=Course.State.PUBLISHED,
+        offering__published=True,
+        offering__cancelled=False,
+        offering__opens_at__gt=now,
+        offering__closes_at__gt=now,
+    ).aggregate(first=Min("offering__opens_at"))["first"]
+    if opening is not None:
+        moments.append(opening)
+    return min(moments, default=now + timedelta(seconds=HOME_TTL))
+
+
+@register.simple_tag(takes_context=True)
+def upcoming_near(context):
+    request = context.get("request")
+    palace = home_palace(getattr(request, "user", None))
+
+    def build(now: datetime):
+        rows = _rows(palace, now)
+        return render_to_string("activities/_upcoming.html", rows), _valid_until(rows, now)
+
+    return home_block(f"upcoming:{palace.pk if palace else 0}", build)

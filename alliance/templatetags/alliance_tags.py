@@ -5,12 +5,19 @@
 - `{% palace_alliance palace %}`: the public palace page's membership section (member since …,
   founding member, leading the rotation now); nothing for a palace that is not a member today
   (no query then; two for a member).
-- `{% alliance_upcoming %}`: the home page's next provincial events of the alliance. One query.
+- `{% alliance_upcoming %}`: the home page's next provincial events of the alliance. One query,
+  then kept in the cache until a write moves the home page's version or the day ends
+  (venues/home_cache.py).
 - `{{ user|may_apply_for:palace }}`: whether the palace desk shows the palace's "Alliance" button.
 """
 
+from datetime import datetime, time, timedelta
+
 from django import template
+from django.template.loader import render_to_string
 from django.utils import timezone
+
+from venues.home_cache import home_block
 
 from .. import access
 from ..models import Membership, RotationTerm
@@ -28,10 +35,16 @@ def rotation_banner():
 UPCOMING_PROVINCIAL = 3
 
 
-@register.inclusion_tag("alliance/_upcoming.html")
+@register.simple_tag
 def alliance_upcoming():
-    events = calendar_events(first=timezone.localdate())
-    return {"provincial_events": list(events[:UPCOMING_PROVINCIAL])}
+    def build(now: datetime):
+        today = timezone.localdate(now)
+        events = list(calendar_events(first=today)[:UPCOMING_PROVINCIAL])
+        # An event of today stays listed until the day ends.
+        midnight = timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
+        return render_to_string("alliance/_upcoming.html", {"provincial_events": events}), midnight
+
+    return home_block("alliance", build)
 
 
 @register.inclusion_tag("alliance/_palace_membership.html")

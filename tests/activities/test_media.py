@@ -201,6 +201,20 @@ def test_the_home_page_shows_the_latest_published_news(world, client):
     assert "还是草稿" not in text
 
 
+def test_the_home_page_s_cached_news_shows_each_write_on_the_next_request(world, client):
+    # The block is cached (venues/home_cache.py); publishing and withdrawing go by update().
+    draft = _article(world, title="还是草稿")
+    assert "还是草稿" not in client.get(reverse("home")).content.decode()
+    article_publish(actor=world.staff_a, article=draft)
+    assert "还是草稿" in client.get(reverse("home")).content.decode()
+    article_update(actor=world.staff_a, article=draft, title="改过的标题", body=draft.body)
+    text = client.get(reverse("home")).content.decode()
+    assert "改过的标题" in text
+    assert "还是草稿" not in text
+    article_unpublish(actor=world.staff_a, article=Article.objects.get(pk=draft.pk))
+    assert "改过的标题" not in client.get(reverse("home")).content.decode()
+
+
 def test_staff_write_and_publish_on_their_pages(world, client):
     client.force_login(world.staff_a)
     response = client.post(

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 from openpyxl import load_workbook
@@ -93,6 +94,28 @@ def test_readers_see_no_edit_links(world):
     page = _client(world.city_officer).get(_ledger(world.palace_a)).content.decode()
     assert "/new/" not in page
     assert "/edit/" not in page
+
+
+def test_each_row_shows_its_dates_place_figures_and_links(world):
+    # The rows' texts and links are made in the view (a URL reversed once per page), not per cell.
+    hall = VenueFactory(palace=world.palace_a, name="职工剧场", kind="theatre")
+    point = SatellitePointFactory(palace=world.palace_a, name="矿区活动点")
+    rows = [
+        *_log(world.palace_a, venue=hall, participants=120, online_viewers=30),
+        *_log(world.palace_a, day=date(2026, 3, 2), end_date=date(2026, 3, 3), satellite_point=point),
+        *_log(world.palace_a, day=date(2026, 3, 1), off_site="八一广场"),
+        *_log(world.palace_a, day=date(2026, 2, 28)),
+    ]
+    with translation.override("en"):
+        page = _client(world.staff_a).get(_ledger(world.palace_a), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    for activity in rows:
+        for name in ("activities:edit", "activities:delete"):
+            assert page.count(f'href="{reverse(name, args=[activity.pk])}"') == 2  # card and table
+    assert "120 person-times · 30 online viewers" in page
+    assert page.count("2026-03-02–2026-03-03") == 2
+    for place in ("职工剧场", "矿区活动点", "八一广场"):
+        assert page.count(place) >= 2
+    assert page.count("<td>—</td>") == 1  # no place at all
 
 
 @pytest.mark.parametrize("who", ["staff_b", "city_officer", "worker"])

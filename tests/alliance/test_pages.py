@@ -8,8 +8,9 @@ campaign's dates.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.urls import reverse
@@ -675,3 +676,28 @@ def test_a_founding_members_page_says_so(world, en):
 def test_a_non_members_page_has_no_alliance_section(world, en):
     html = en.get(reverse("venues:palace_detail", args=[world.palace_a.pk])).content.decode()
     assert "Alliance member since" not in html
+
+
+# --- The home page's provincial events (cached: venues/home_cache.py) ------------------------------
+
+
+def _home_block(client) -> str:
+    html = client.get(reverse("home")).content.decode()
+    return html[html.index('id="upcoming-title"') : html.index('id="cities-title"')]
+
+
+def test_the_home_page_shows_an_approved_event_on_the_next_request_until_its_day_ends(members, client):
+    world = members
+    call = open_call(world)
+    application = apply(world, call)
+    day = application.event_date
+    on_the_day = timezone.make_aware(datetime.combine(day, time(20)))
+    with mock.patch("django.utils.timezone.now", return_value=on_the_day - timedelta(days=3)):
+        assert "全省职工篮球友谊赛（南昌站）" not in _home_block(client)  # cached, not yet approved
+        _approve(world, application, title="全省职工篮球友谊赛（南昌站）")
+        assert "全省职工篮球友谊赛（南昌站）" in _home_block(client)
+    with mock.patch("django.utils.timezone.now", return_value=on_the_day):
+        assert "全省职工篮球友谊赛（南昌站）" in _home_block(client)
+    the_day_after = timezone.make_aware(datetime.combine(day + timedelta(days=1), time(0, 0, 1)))
+    with mock.patch("django.utils.timezone.now", return_value=the_day_after):
+        assert "全省职工篮球友谊赛（南昌站）" not in _home_block(client)

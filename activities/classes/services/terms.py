@@ -14,6 +14,7 @@ from activities.access import require_manager as _require_manager
 from activities.classes.models import Term
 from bookings.models import Offering
 from palace_portal.errors import InvalidInput
+from venues.home_cache import home_page_changed
 from venues.models import Palace
 
 # --- Terms -----------------------------------------------------------------------------------------
@@ -85,4 +86,5 @@ def term_update(*, actor, term: Term, **values: Any) -> Term:
         Offering.objects.filter(course__term=term, drawn_at__isnull=True).update(
             opens_at=term.enrolment_opens, closes_at=term.enrolment_closes, group_limit=term.max_courses
         )
+        home_page_changed()  # the sign-up windows, by update(): no signal (venues/home_cache.py)
     return term

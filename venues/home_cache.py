@@ -1,0 +1,100 @@
+"""The home page's cached blocks: the network's figures, the "coming up" list, the alliance's next
+provincial events and the latest news.
+
+Every visitor of the home page used to pay for a count over every region and palace, a group over
+every venue of the province and the choice of the coming events and open classes: seven queries
+and 28 ms at ten times the province, for blocks that change far less often than the page is read.
+They are now kept in the shared cache (Redis in production) under a key that holds one version,
+kept in the cache too (`home_page_version()`), as the palace page does (`venues/page_cache.py`):
+
+- a save or delete of a row the blocks show (palaces, regions, venues; events, courses, terms and
+  their offerings, which hold the sign-up windows; hosting applications and calls; articles and
+  columns) writes a new version (`home_page_watch(...)`, in each app's `AppConfig.ready`); writes
+  that send no signal call `home_page_changed()`;
+- what time alone changes is not a write: a rendered block (`home_block`) is kept only until the
+  next moment its content would change by itself (for "coming up": an event shown ends, a sign-up
+  window shown closes, a window opens; for the alliance: the next day), and never longer than
+  `HOME_TTL`, which also bounds rows written in bulk (the demo, the scale data) that announce
+  nothing.
+
+Nothing personal is cached: the blocks hold public rows only, keyed at most by the palace that a
+signed-in visitor's list puts first (the same list for everyone whose palace it is). When the
+cache is down every request reads a new version and the blocks come from the database, as before.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+
+# Five minutes: the longest that rows written without a signal (bulk writes) stay unseen.
+HOME_TTL = 300
+_VERSION_KEY = "home-page:v"
+
+
+def home_page_version() -> str:
+    """The version the home page's cached blocks are keyed with (one cache round trip; a missing
+    version is created, so the next render reads the database rather than an older block)."""
+    value = cache.get(_VERSION_KEY)
+    if value is None:
+        value = uuid.uuid4().hex
+        # `add` keeps a version another process wrote meanwhile.
+        if not cache.add(_VERSION_KEY, value, timeout=None):
+            value = cache.get(_VERSION_KEY) or value
+    return value
+
+
+def _bump() -> None:
+    cache.set(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def home_page_changed() -> None:
+    """Something the home page's cached blocks show has changed: build them anew.
+
+    Bumps now (the writer's next page shows the change) and again after the commit (a reader that
+    cached the old rows between the two, before the commit, is not believed either).
+    """
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def _on_change(sender, **kwargs) -> None:
+    home_page_changed()
+
+
+def home_page_watch(*models) -> None:
+    """Build the home page's blocks anew whenever a row of these models is saved or deleted."""
+    from django.db.models.signals import post_delete, post_save
+
+    for model in models:
+        uid = f"home-page:{model._meta.label}"
+        post_save.connect(_on_change, sender=model, dispatch_uid=uid + ":save")
+        post_delete.connect(_on_change, sender=model, dispatch_uid=uid + ":delete")
+
+
+def home_block(name: str, build: Callable[[datetime], tuple[str, datetime | None]]) -> SafeString:
+    """A block of the home page rendered once per version and language and kept in the cache.
+
+    `name` holds whatever else the block depends on (the palace put first). `build(now)` renders it
+    and says until when it stays true with no write (None: until a write, or `HOME_TTL`). That
+    moment is kept with the block and checked against the portal's clock on every read: the
+    cache's own expiry counts whole seconds of its own clock.
+    """
+    now = timezone.now()
+    key = f"home-page:{name}:{home_page_version()}:{translation.get_language()}"
+    cached = cache.get(key)
+    if cached is not None and now < cached[0]:
+        return mark_safe(cached[1])  # noqa: S308 - our own rendering, stored as it was made
+    html, until = build(now)
+    until = until or now + timedelta(seconds=HOME_TTL)
+    seconds = min(HOME_TTL, math.floor((until - now).total_seconds()))
+    if seconds >= 1:
+        cache.set(key, (until, str(html)), timeout=seconds)
+    return mark_safe(html)  # noqa: S308 - rendered from a template, autoescaped
