@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 from urllib.parse import quote
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
@@ -78,7 +79,7 @@ def _with_row_texts(activities: list[Activity], *, may_manage: bool) -> list[Act
     for a in activities:
         a.dates = a.date.isoformat() + (f"–{a.end_date.isoformat()}" if a.end_date else "")
         a.place = _place(a) or "—"
-        figures = {"n": a.participants, "v": a.online_viewers}
+        figures = {"n": intcomma(a.participants), "v": intcomma(a.online_viewers)}
         a.people = _("%(n)s person-times · %(v)s online viewers") % figures
         if may_manage:
             a.edit_url, a.delete_url = edit_url(a.pk), delete_url(a.pk)
@@ -132,6 +133,8 @@ def ledger(request, palace_id: int):
             # Ratings feed the monthly ledger too: the template shows the month filtered on (else this
             # month) through `activities.templatetags.ratings_tags`, as ratings sit above the ledger.
             "month": form.params().get("month"),
+            # The period the totals cover: the month filtered on, or every month.
+            "period": first if form.params().get("month") else None,
         },
     )
 

@@ -101,7 +101,7 @@ def test_each_row_shows_its_dates_place_figures_and_links(world):
     hall = VenueFactory(palace=world.palace_a, name="职工剧场", kind="theatre")
     point = SatellitePointFactory(palace=world.palace_a, name="矿区活动点")
     rows = [
-        *_log(world.palace_a, venue=hall, participants=120, online_viewers=30),
+        *_log(world.palace_a, venue=hall, participants=1200, online_viewers=30),
         *_log(world.palace_a, day=date(2026, 3, 2), end_date=date(2026, 3, 3), satellite_point=point),
         *_log(world.palace_a, day=date(2026, 3, 1), off_site="八一广场"),
         *_log(world.palace_a, day=date(2026, 2, 28)),
@@ -111,11 +111,12 @@ def test_each_row_shows_its_dates_place_figures_and_links(world):
     for activity in rows:
         for name in ("activities:edit", "activities:delete"):
             assert page.count(f'href="{reverse(name, args=[activity.pk])}"') == 2  # card and table
-    assert "120 person-times · 30 online viewers" in page
+    assert "1,200 person-times · 30 online viewers" in page  # figures grouped, as in the table
+    assert '<td class="num">1,200</td>' in page
     assert page.count("2026-03-02–2026-03-03") == 2
     for place in ("职工剧场", "矿区活动点", "八一广场"):
         assert page.count(place) >= 2
-    assert page.count("<td>—</td>") == 1  # no place at all
+    assert page.count('<td class="ledger-text">—</td>') == 1  # no place at all
 
 
 @pytest.mark.parametrize("who", ["staff_b", "city_officer", "worker"])
@@ -334,3 +335,15 @@ def test_csv_export_holds_the_filtered_rows(world):
     assert len(rows) == 2
     assert rows[1][0] == "2026-03-04"
     assert rows[1][6] == "9"
+
+
+def test_the_totals_name_their_period_and_group_their_digits(world):
+    _log(world.palace_a, day=date(2026, 3, 2), participants=1234)
+    client = _client(world.staff_a)
+
+    every = client.get(_ledger(world.palace_a)).content.decode()
+    march = client.get(_ledger(world.palace_a) + "?month=2026-03").content.decode()
+
+    assert "全部月份合计" in every
+    assert "2026年3月合计" in march
+    assert "<strong>1,234</strong>" in march
