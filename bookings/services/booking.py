@@ -26,7 +26,7 @@ from ..access import is_staff_of
 from ..models import Booking, BookingRule
 from ..rules import cancel_deadline, checkin_window, in_member_hours, rule_for
 from .appointment import matter_record
-from .common import CODE_ALPHABET, lock_booking, lock_user, mark_checked_in, new_check_in_code
+from .common import CODE_ALPHABET, lock_booking, lock_user, mark_checked_in, new_venue_booking
 from .facts import booking_facts, person_lock
 from .fast import booking_create_fast, fast_path_enabled
 from .offering import offering_check_in, offering_check_withdrawable, offering_leave_family
@@ -196,21 +196,16 @@ def booking_create(
             # Free when read: a booking committed since then makes the insert fail (PostgreSQL's
             # exclusion constraint; SQLite serialises writing transactions): `slot_taken`.
 
-        booking = Booking(
-            palace=venue.palace,
-            venue=venue,
+        booking = new_venue_booking(
             user=user,
-            mode=venue.booking_mode,
+            venue=venue,
             exclusive=exclusive,
             start=start,
             end=end,
-            local_date=timezone.localtime(start).date(),
             party_size=party_size,
-            fee=venue.fee,
-            check_in_code=new_check_in_code(),
-            purpose=purpose.strip(),
-            organisation=organisation.strip(),
-            created_at=now,
+            purpose=purpose,
+            organisation=organisation,
+            now=now,
         )
         if is_request:
             booking.status = Status.PENDING

@@ -8,6 +8,7 @@ import secrets
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from ..models import Booking
 
@@ -19,6 +20,40 @@ def new_check_in_code() -> str:
     # 32 letters: each random byte's low five bits pick one uniformly (one call for the eight,
     # where secrets.choice asked the system for randomness once a letter, on every booking).
     return "".join(CODE_ALPHABET[byte & 31] for byte in secrets.token_bytes(8))
+
+
+def new_venue_booking(
+    *,
+    user,
+    venue,
+    exclusive: bool,
+    start: datetime,
+    end: datetime,
+    party_size: int,
+    purpose: str,
+    organisation: str,
+    now: datetime,
+    **fields,
+) -> Booking:
+    """An unsaved booking of `venue` (status and the rest in `fields`): what both of a booking's
+    paths write, its palace, mode and fee the venue's, its local date, a new check-in code."""
+    return Booking(
+        palace=venue.palace,
+        venue=venue,
+        user=user,
+        mode=venue.booking_mode,
+        exclusive=exclusive,
+        start=start,
+        end=end,
+        local_date=timezone.localtime(start).date(),
+        party_size=party_size,
+        fee=venue.fee,
+        check_in_code=new_check_in_code(),
+        purpose=purpose.strip(),
+        organisation=organisation.strip(),
+        created_at=now,
+        **fields,
+    )
 
 
 def lock_user(user) -> None:

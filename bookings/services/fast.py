@@ -33,7 +33,6 @@ from functools import cache, partial
 
 from django.conf import settings
 from django.db import IntegrityError, ProgrammingError, connection, transaction
-from django.utils import timezone
 
 from palace_portal.errors import InvalidInput, RuleViolation
 from venues.kinds import BookingMode
@@ -43,7 +42,7 @@ from .. import notifications
 from ..models import Booking, BookingRule, Notification, SlotCounter
 from ..outbox import outbox_enqueue_soon
 from ..rules import in_member_hours
-from .common import new_check_in_code
+from .common import new_venue_booking
 from .facts import facts_bounds, facts_select
 from .places import match_slots
 from .refusals import already_booked, refuse_outside_window, slot_full, slot_taken
@@ -191,26 +190,21 @@ def booking_create_fast(
         return None
     if not user.is_member and (venue.member_only or in_member_hours(rule, start)):
         return None
-    day = timezone.localtime(start).date()
-    monday = day - timedelta(days=day.weekday())
-    booking = Booking(
-        palace=venue.palace,
-        venue=venue,
+    booking = new_venue_booking(
         user=user,
-        mode=venue.booking_mode,
+        venue=venue,
         exclusive=exclusive,
         start=start,
         end=end,
-        local_date=day,
         party_size=party_size,
-        fee=venue.fee,
-        check_in_code=new_check_in_code(),
-        purpose=purpose.strip(),
-        organisation=organisation.strip(),
+        purpose=purpose,
+        organisation=organisation,
+        now=now,
         status=Status.CONFIRMED,
-        created_at=now,
         updated_at=now,
     )
+    day = booking.local_date
+    monday = day - timedelta(days=day.weekday())
     bounds = facts_bounds(start, now)
     subject, body, channels = notifications.notification_parts(user=user, kind=KIND, booking=booking)
     params = [
