@@ -33,7 +33,23 @@ def figures(
 
 
 def _figures(palace, month: date, status: str, locked: dict | None, **values) -> Ledger:
-    ledger, _created = Ledger.objects.get_or_create(palace=palace, month=month, defaults={"status": status})
+    ledger, created = Ledger.objects.get_or_create(palace=palace, month=month, defaults={"status": status})
+    locked = locked or {}
+    if created:
+        # A new ledger has no figures yet: one INSERT for them all (no signal: the ledger's own
+        # save has noted its palace-month for the batch's refresh).
+        LedgerFigure.objects.bulk_create(
+            LedgerFigure(
+                ledger=ledger,
+                palace=palace,
+                month=month,
+                metric=metric,
+                value=Decimal(value),
+                locked_value=Decimal(locked[metric]) if metric in locked else None,
+            )
+            for metric, value in values.items()
+        )
+        return ledger
     for metric, value in values.items():
         LedgerFigure.objects.update_or_create(
             ledger=ledger,
@@ -42,7 +58,7 @@ def _figures(palace, month: date, status: str, locked: dict | None, **values) ->
                 "palace": palace,
                 "month": month,
                 "value": Decimal(value),
-                "locked_value": Decimal((locked or {})[metric]) if metric in (locked or {}) else None,
+                "locked_value": Decimal(locked[metric]) if metric in locked else None,
             },
         )
     return ledger

@@ -238,16 +238,17 @@ def _generate(world) -> list[Palace]:
         PalaceFactory(name="规划中文化宫", level=Palace.Level.COUNTY, region=world.county2, status="planned"),
     ]
     accepted = []
-    for palace in palaces[:5]:
-        for year in YEARS:
-            for month in range(1, 13):
-                if rng.random() < 0.1:
-                    continue  # no ledger this month
-                values = {code: rng.randint(1, 500) for code in CODES if rng.random() < 0.9}
-                values["online_viewers_max"] = rng.randint(1, 9000)
-                ledger = figures(palace, date(year, month, 1), **values)
-                if rng.random() < 0.3:
-                    accepted.append(ledger)
+    with rollups.batch():  # as an import writes them: each palace-month refreshed once, at the end
+        for palace in palaces[:5]:
+            for year in YEARS:
+                for month in range(1, 13):
+                    if rng.random() < 0.1:
+                        continue  # no ledger this month
+                    values = {code: rng.randint(1, 500) for code in CODES if rng.random() < 0.9}
+                    values["online_viewers_max"] = rng.randint(1, 9000)
+                    ledger = figures(palace, date(year, month, 1), **values)
+                    if rng.random() < 0.3:
+                        accepted.append(ledger)
     for ledger in accepted:
         workflow.ledger_accept(actor=world.province_officer, ledger=_submitted(ledger))
     # Recomputed after acceptance: `value` moves, the snapshot stays official.
