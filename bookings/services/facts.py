@@ -19,7 +19,9 @@ from functools import cache
 from django.db import connection
 from django.utils import timezone
 
-from ..models import Booking, SlotCounter
+from venues.models import Venue
+
+from ..models import Booking, SlotCounter, Suspension
 from ..models.booking import MAX_VENUE_BOOKING
 
 Status = Booking.Status
@@ -119,6 +121,21 @@ def _facts_sql() -> str:
     return facts_select(lambda name: f"%({name})s")
 
 
+def person_lock_select(value: Callable[[str], str], lock: str) -> str:
+    """`person_lock`'s statement, its inputs (`user`, `venue`, `now`) written by `value(name)`, as
+    `facts_select`'s: the one-round-trip function (`fast.py`) locks the person with it too."""
+    user, venue, now = value("user"), value("venue"), value("now")
+    # Only our tables' names, the callers' placeholders and the lock clause are interpolated.
+    return f"""
+        SELECT
+          (SELECT capacity FROM {Venue._meta.db_table} WHERE id = {venue}),
+          (SELECT id FROM {Suspension._meta.db_table}
+            WHERE user_id = {user} AND lifted_at IS NULL AND starts_at <= {now} AND ends_at > {now}
+            ORDER BY ends_at DESC LIMIT 1)
+        FROM {Booking.user.field.related_model._meta.db_table} WHERE id = {user} {lock}
+    """  # noqa: S608
+
+
 def person_lock(*, user_id: int, venue_id: int, now: datetime) -> tuple[int, int | None]:
     """Lock the person's row; answer the venue's capacity and the person's suspension in force.
 
@@ -134,14 +151,7 @@ def person_lock(*, user_id: int, venue_id: int, now: datetime) -> tuple[int, int
         lock = "FOR NO KEY UPDATE"
     elif features.has_select_for_update:
         lock = "FOR UPDATE"
-    sql = f"""
-        SELECT
-          (SELECT capacity FROM venues_venue WHERE id = %(venue)s),
-          (SELECT id FROM bookings_suspension
-            WHERE user_id = %(user)s AND lifted_at IS NULL AND starts_at <= %(now)s AND ends_at > %(now)s
-            ORDER BY ends_at DESC LIMIT 1)
-        FROM users_user WHERE id = %(user)s {lock}
-    """  # noqa: S608 - only the lock clause is interpolated
+    sql = person_lock_select(lambda name: f"%({name})s", lock)
     params = {"user": user_id, "venue": venue_id, "now": connection.ops.adapt_datetimefield_value(now)}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -43,7 +43,7 @@ from ..models import Booking, BookingRule, Notification, SlotCounter
 from ..outbox import outbox_enqueue_soon
 from ..rules import in_member_hours
 from .common import new_venue_booking
-from .facts import facts_bounds, facts_select
+from .facts import facts_bounds, facts_select, person_lock_select
 from .places import match_slots
 from .refusals import already_booked, refuse_outside_window, slot_full, slot_taken
 
@@ -77,12 +77,8 @@ DECLARE
 BEGIN
   outcome := 'ask';
   -- facts.person_lock: the person's row, the venue's capacity now, a suspension in force.
-  SELECT (SELECT capacity FROM {venues} WHERE id = p_venue),
-         (SELECT id FROM bookings_suspension
-           WHERE user_id = p_user AND lifted_at IS NULL AND starts_at <= p_now AND ends_at > p_now
-           LIMIT 1)
-    INTO v_capacity, v_suspension
-    FROM users_user WHERE id = p_user FOR NO KEY UPDATE;
+  {person_lock_select(lambda name: f"p_{name}", "FOR NO KEY UPDATE").strip()}
+    INTO v_capacity, v_suspension;
   IF NOT FOUND OR v_suspension IS NOT NULL OR v_capacity IS DISTINCT FROM p_venue_capacity THEN
     RETURN;
   END IF;
