@@ -1,7 +1,9 @@
+import re
+
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from palace_portal.api import api_not_found
@@ -69,6 +71,14 @@ handler403 = "palace_portal.views.permission_denied"
 handler404 = "palace_portal.views.page_not_found"
 handler500 = "palace_portal.views.server_error"
 
-# Uploaded files (course pictures) on a laptop; in production the web server serves MEDIA_ROOT.
+# Uploaded files (course pictures, the demo's) on a laptop; in production the web server serves
+# MEDIA_ROOT. Not `django.conf.urls.static.static()`: it adds nothing when DEBUG is off, which is
+# how `make run` runs, so every picture of the demo answered 404 there.
 if settings.SERVE_MEDIA:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += [
+        re_path(
+            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]
