@@ -171,14 +171,16 @@ def booking_create(
             return booking
 
     with transaction.atomic():
-        venue.capacity, suspension_id = person_lock(user_id=user.pk, venue_id=venue.pk, now=now)
+        exclusive = venue.booking_mode in (BookingMode.EXCLUSIVE, BookingMode.REQUEST)
+        venue.capacity, suspension_id = person_lock(
+            user_id=user.pk, venue_id=venue.pk, now=now, hold_capacity=not exclusive
+        )
         if not staff and suspension_id is not None:
             refuse_if_suspended(user, now=now)
         rng = match_slots(venue, rule, start, end)
         refuse_outside_window(rule, start, now)
         if not staff and not user.is_member and (venue.member_only or in_member_hours(rule, start)):
             raise RuleViolation(_("This is for trade-union members only."), code="members_only")
-        exclusive = venue.booking_mode in (BookingMode.EXCLUSIVE, BookingMode.REQUEST)
         facts = booking_facts(user_id=user.pk, venue_id=venue.pk, start=start, end=end, now=now)
         if facts["already"]:
             raise already_booked()

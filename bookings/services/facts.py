@@ -121,14 +121,15 @@ def _facts_sql() -> str:
     return facts_select(lambda name: f"%({name})s")
 
 
-def person_lock_select(value: Callable[[str], str], lock: str) -> str:
+def person_lock_select(value: Callable[[str], str], lock: str, venue_lock: str = "") -> str:
     """`person_lock`'s statement, its inputs (`user`, `venue`, `now`) written by `value(name)`, as
-    `facts_select`'s: the one-round-trip function (`fast.py`) locks the person with it too."""
+    `facts_select`'s: the one-round-trip function (`fast.py`) locks the person with it too.
+    `lock` locks the person's row, `venue_lock` the venue's (or nothing)."""
     user, venue, now = value("user"), value("venue"), value("now")
-    # Only our tables' names, the callers' placeholders and the lock clause are interpolated.
+    # Only our tables' names, the callers' placeholders and the lock clauses are interpolated.
     return f"""
         SELECT
-          (SELECT capacity FROM {Venue._meta.db_table} WHERE id = {venue}),
+          (SELECT capacity FROM {Venue._meta.db_table} WHERE id = {venue} {venue_lock}),
           (SELECT id FROM {Suspension._meta.db_table}
             WHERE user_id = {user} AND lifted_at IS NULL AND starts_at <= {now} AND ends_at > {now}
             ORDER BY ends_at DESC LIMIT 1)
@@ -136,14 +137,21 @@ def person_lock_select(value: Callable[[str], str], lock: str) -> str:
     """  # noqa: S608
 
 
-def person_lock(*, user_id: int, venue_id: int, now: datetime) -> tuple[int, int | None]:
+def person_lock(*, user_id: int, venue_id: int, now: datetime, hold_capacity: bool) -> tuple[int, int | None]:
     """Lock the person's row; answer the venue's capacity and the person's suspension in force.
 
     The lock serialises one person's bookings so that two at once cannot both pass a limit
     (`common.lock_user`, whose FOR NO KEY UPDATE this keeps: rows merely referring to the user
-    must not wait). The capacity is read inside the transaction: one staff changed since the venue
-    was loaded must not be written back over the slot's counter by take_places. The suspension:
-    the latest-ending one in force (`suspension.suspension_in_force`), its id or None.
+    must not wait). The suspension: the latest-ending one in force
+    (`suspension.suspension_in_force`), its id or None.
+
+    `hold_capacity` (venues counted per slot): the venue's row is also held FOR SHARE until the
+    commit, so the capacity read here stays the venue's while take_places sets the slot's counter
+    by it. Read without it, staff lowering the capacity in between (rule_update holds the venue
+    FOR NO KEY UPDATE, which now waits) had a booking write the old capacity back over the
+    counter, or take a place the counter no longer had (its CHECK failed: a 500; the racing tests
+    showed it). Shares do not wait for each other. Not for venues booked whole: their range lock
+    takes the same row FOR NO KEY UPDATE later, and two bookings upgrading a share would deadlock.
     """
     features = connection.features
     lock = ""
@@ -151,7 +159,8 @@ def person_lock(*, user_id: int, venue_id: int, now: datetime) -> tuple[int, int
         lock = "FOR NO KEY UPDATE"
     elif features.has_select_for_update:
         lock = "FOR UPDATE"
-    sql = person_lock_select(lambda name: f"%({name})s", lock)
+    venue_lock = "FOR SHARE" if hold_capacity and features.has_select_for_update else ""
+    sql = person_lock_select(lambda name: f"%({name})s", lock, venue_lock)
     params = {"user": user_id, "venue": venue_id, "now": connection.ops.adapt_datetimefield_value(now)}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -76,9 +76,15 @@ DECLARE
   v_booking bigint; v_outbox bigint[];
 BEGIN
   outcome := 'ask';
-  -- facts.person_lock: the person's row, the venue's capacity now, a suspension in force.
-  {person_lock_select(lambda name: f"p_{name}", "FOR NO KEY UPDATE").strip()}
-    INTO v_capacity, v_suspension;
+  -- facts.person_lock: the person's row, the venue's capacity now (held for a shared venue),
+  -- a suspension in force.
+  IF p_exclusive THEN
+    {person_lock_select(lambda name: f"p_{name}", "FOR NO KEY UPDATE").strip()}
+      INTO v_capacity, v_suspension;
+  ELSE
+    {person_lock_select(lambda name: f"p_{name}", "FOR NO KEY UPDATE", "FOR SHARE").strip()}
+      INTO v_capacity, v_suspension;
+  END IF;
   IF NOT FOUND OR v_suspension IS NOT NULL OR v_capacity IS DISTINCT FROM p_venue_capacity THEN
     RETURN;
   END IF;

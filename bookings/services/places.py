@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -124,11 +125,12 @@ def take_places(venue: Venue, rng: SlotRange, party: int) -> bool:
         # below what is already taken (the CHECK constraint would refuse it anyway).
         SlotCounter.objects.filter(pk=counter.pk, taken__lte=rng.capacity).update(capacity=rng.capacity)
     # Against the slot's capacity now: a counter left above it (more were taken before the venue
-    # shrank) has no room for anyone until enough cancel.
+    # shrank) has no room for anyone until enough cancel. And never past the counter's own
+    # capacity, whoever set it last: its CHECK would refuse the row (an error, not an answer).
     return bool(
-        SlotCounter.objects.filter(pk=counter.pk, taken__lte=rng.capacity - party).update(
-            taken=F("taken") + party
-        )
+        SlotCounter.objects.filter(
+            pk=counter.pk, taken__lte=Least(F("capacity"), rng.capacity) - party
+        ).update(taken=F("taken") + party)
     )
 
 

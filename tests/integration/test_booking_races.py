@@ -38,8 +38,9 @@ from datetime import time as clock
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.db.models import Sum
+from django.test.utils import override_settings
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -389,6 +390,121 @@ def test_staff_raising_the_capacity_while_workers_book_keeps_counter_and_venue_i
     assert counter.capacity == Venue.objects.get(pk=gym.pk).capacity
     assert counter.taken == held_places(gym, start) <= counter.capacity
     assert_no_place_left_to_someone_who_fits(gym, start)
+
+
+# A capacity read by a booking must stay the venue's until the booking commits: staff lowering it
+# in between had the booking take a place the counter no longer had (its CHECK failed: an error,
+# once in CI) or write the old capacity back over the counter. Two deterministic interleavings
+# instead of waiting for the race to strike again.
+
+
+def wait_for_a_blocked_backend(timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.02)
+    raise AssertionError("the booking never reached the slot's counter")
+
+
+def in_thread(call: Callable[[], object]) -> tuple[threading.Thread, list]:
+    """Run `call` in a thread with its own connection; its answer (or exception) lands in the list."""
+    result: list = []
+
+    def run():
+        try:
+            result.append(call())
+        except Exception as error:  # handed to the test
+            result.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, result
+
+
+@pytest.mark.parametrize(
+    ("fast", "waitlist"),
+    [(True, False), (False, False), (True, True)],
+    ids=["one-round-trip", "booking_create", "joining-a-waitlist"],
+)
+def test_a_booking_holds_the_venues_capacity_until_it_commits(racers, world, fast, waitlist):
+    """Paused at the slot's counter (the test holds its row), the booking has read the capacity and
+    still holds it: staff could not lock the venue to change it now."""
+    venue = VenueFactory(palace=world.palace_a, name="健身房", kind="gym", capacity=2)
+    rule_for(venue)
+    start, end = tomorrow_at(18)
+    booking_create(user=racers[0], venue=venue, start=start, end=end)
+
+    with override_settings(BOOKING_FAST_PATH=fast), transaction.atomic():
+        SlotCounter.objects.select_for_update().get(venue=venue, start=start)
+        booking, answer = in_thread(
+            lambda: booking_create(user=racers[1], venue=venue, start=start, end=end, waitlist=waitlist)
+        )
+        wait_for_a_blocked_backend()
+
+        def staff_would_lock():
+            with transaction.atomic(), connection.cursor() as cursor:
+                sql = f"SELECT id FROM {Venue._meta.db_table} WHERE id = %s FOR NO KEY UPDATE NOWAIT"  # noqa: S608
+                cursor.execute(sql, [venue.pk])
+            return "locked"
+
+        staff, tried = in_thread(staff_would_lock)
+        staff.join(timeout=30)
+    booking.join(timeout=30)
+
+    assert isinstance(tried[0], OperationalError), f"staff could lock the venue mid-booking: {tried}"
+    assert getattr(tried[0].__cause__, "pgcode", None) == "55P03"  # lock_not_available
+    assert answer[0].status == "confirmed"
+    counter = SlotCounter.objects.get(venue=venue, start=start)
+    assert (counter.taken, counter.capacity) == (2, 2)
+
+
+def test_staff_lowering_the_capacity_mid_booking_waits_for_it_and_counts_its_place(
+    racers, world, monkeypatch
+):
+    """The booking has read capacity 2 (one place taken); staff lower it to 1. Staff must wait for
+    the booking and then be refused (two places are held), not commit first and leave the booking
+    to overfill the counter."""
+    import bookings.services.booking as booking_module
+
+    venue = VenueFactory(palace=world.palace_a, name="健身房", kind="gym", capacity=2)
+    rule_for(venue)
+    start, end = tomorrow_at(18)
+    booking_create(user=racers[0], venue=venue, start=start, end=end)
+    decided, go_on = threading.Event(), threading.Event()
+    slots = booking_module.match_slots
+
+    def pausing_match_slots(*args, **kwargs):
+        decided.set()
+        assert go_on.wait(timeout=30)
+        return slots(*args, **kwargs)
+
+    monkeypatch.setattr(booking_module, "match_slots", pausing_match_slots)
+    with override_settings(BOOKING_FAST_PATH=False):
+        booking, answer = in_thread(
+            lambda: booking_create(user=racers[1], venue=Venue.objects.get(pk=venue.pk), start=start, end=end)
+        )
+        assert decided.wait(timeout=30)
+        staff, lowered = in_thread(
+            lambda: rule_update(actor=world.staff_a, venue=Venue.objects.get(pk=venue.pk), capacity=1)
+        )
+        staff.join(timeout=1)
+        waited = staff.is_alive()
+        go_on.set()
+        booking.join(timeout=30)
+        staff.join(timeout=30)
+
+    assert waited, "staff changed the capacity while a booking that had read it was deciding"
+    assert answer[0].status == "confirmed"
+    assert isinstance(lowered[0], RuleViolation)
+    assert lowered[0].code == "capacity_below_taken"
+    venue.refresh_from_db()
+    counter = SlotCounter.objects.get(venue=venue, start=start)
+    assert (counter.taken, counter.capacity, venue.capacity) == (2, 2, 2)
 
 
 def test_newcomers_joining_the_queue_while_holders_cancel_get_answers_not_deadlocks(racers, pool):
