@@ -329,6 +329,32 @@ def test_today_shows_no_shows_and_closed_check_in(desk, client):
     assert "check-in closed" in html
 
 
+def test_today_rows_say_when_check_in_opens_when_it_was_done_and_how_many_come(desk, client):
+    """The rows' texts are made in the view: each state's own line, the party, the row's link."""
+    later = book(UserFactory(), desk.venue_a, days=0, hour=15, now=NOW)
+    yoga = shared_venue(desk.palace_a, capacity=6)
+    party = write_booking(UserFactory(), yoga, at(0, 11), party_size=3)
+    done = write_booking(
+        UserFactory(), yoga, at(0, 9), status=Status.CHECKED_IN, checked_in_at=at(0, 8).replace(minute=52)
+    )
+    sign_in(client, desk.staff_a)
+    with translation.override("en"):
+        response = client.get(url("today", desk.palace_a.pk))
+    html = response.content.decode()
+    rows = {row.booking.pk: row for group in response.context["groups"] for row in group["rows"]}
+
+    opens = timezone.localtime(rows[later.pk].booking.start) - timedelta(
+        minutes=rule_for(desk.venue_a).checkin_opens_minutes
+    )
+    assert rows[later.pk].note == f"from {opens:%H:%M}"
+    assert f'<span class="meta small">from {opens:%H:%M}</span>' in html
+    assert rows[done.pk].note == "08:52"
+    assert rows[done.pk].state == "checked in"
+    assert rows[party.pk].about == f"{party.user.masked_phone} · 3 people"
+    assert f'<time datetime="{timezone.localtime(party.start).isoformat()}">11:00</time>–12:00' in html
+    assert f'href="{reverse("bookings_staff:booking", args=[desk.palace_a.pk, party.pk])}"' in html
+
+
 def test_today_of_another_day_and_a_bad_date(desk, client):
     sign_in(client, desk.staff_a)
     response = client.get(url("today", desk.palace_a.pk), {"date": (TODAY + timedelta(days=3)).isoformat()})
