@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from activities.offerings.pages import ACTIVE
 from activities.offerings.selectors import ENROLLED, AttendanceRecord, Status, count_per_offering
-from bookings.models import Booking, Occurrence
+from bookings.models import Booking, Occurrence, Offering
 
 from .models import Course
 from .services.sections import Demand
@@ -28,6 +29,23 @@ def courses_with_counts(qs: QuerySet[Course]) -> QuerySet[Course]:
         offered=count_per_offering(Booking.objects.filter(status=Status.OFFERED)),
         session_count=count_per_offering(Occurrence.objects.filter(cancelled=False)),
     )
+
+
+def catalogue_live(offering_ids: list[int], *, user) -> dict[int, Offering]:
+    """The offerings of the catalogue's shown cards as they are now (one query, none for no
+    card): their places and window with `applied` and `waitlisted` counted, and for a signed-in
+    visitor `mine`, the status of their current sign-up (None without one). What the cached cards
+    may not hold (`activities.classes.catalogue`)."""
+    if not offering_ids:
+        return {}
+    rows = Offering.objects.filter(pk__in=offering_ids).annotate(
+        applied=count_per_offering(Booking.objects.filter(status=Status.PENDING), outer="pk"),
+        waitlisted=count_per_offering(Booking.objects.filter(status=Status.WAITLISTED), outer="pk"),
+    )
+    if user.is_authenticated:
+        mine = Booking.objects.filter(user=user, offering_id=OuterRef("pk"), status__in=ACTIVE)
+        rows = rows.annotate(mine=Subquery(mine.order_by("-pk").values("status")[:1]))
+    return {row.pk: row for row in rows}
 
 
 def course_demand(course: Course) -> Demand:
