@@ -234,6 +234,19 @@ def test_a_course_changed_shows_on_the_next_request(world, client):
     assert "书法入门" not in page
 
 
+def test_a_course_or_term_edited_alone_shows_on_the_next_request(world, client):
+    # The admin saves the one row, with no service around it.
+    course = make_course(world, title="书法入门")
+    assert "书法入门" in _page(client)
+    course.title = "书法进阶"
+    course.save()
+    assert "书法进阶" in _page(client)
+    term = course.term
+    term.name = "冬季班"
+    term.save()
+    assert "冬季班" in _page(client)
+
+
 def test_a_course_rescheduled_shows_its_sessions_on_the_next_request(world, client):
     course = make_course(world, title="书法入门")
     assert "8 sessions" in _page(client)
