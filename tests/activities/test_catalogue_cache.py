@@ -12,14 +12,17 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.db.models import OuterRef, Subquery
 from django.db.models.signals import post_save
 from django.urls import reverse
 from django.utils import translation
 
-from activities.classes import catalogue
+from activities.classes import catalogue, selectors
 from activities.classes.models import Course, Term
 from activities.classes.services import course_cancel, course_publish, course_update, term_update
+from activities.offerings.selectors import count_per_offering
 from bookings.models import Booking, Offering
 from tests.factories import UserFactory
 from venues.home_cache import home_page_version
@@ -195,6 +198,38 @@ def test_places_are_exact_on_every_request_while_the_cards_come_from_the_cache(
     Booking.objects.filter(user=first).update(status=Booking.Status.CANCELLED)
     Offering.objects.filter(pk=course.offering_id).update(taken=1)  # as withdrawing does
     assert "1 place left" in _page(client)
+
+
+def test_the_live_statement_reads_what_the_orm_would(world, client):
+    _mixed_catalogue(world, client)
+    ids = list(Offering.objects.order_by("pk").values_list("pk", flat=True))
+    assert len(ids) == 5
+    active, S = (*Booking.OPEN, Booking.Status.CHECKED_IN), Booking.Status
+    for user in (AnonymousUser(), world.worker, world.worker2):
+        live = selectors.catalogue_live(ids, user=user)
+        expected = Offering.objects.filter(pk__in=ids).annotate(
+            applied=count_per_offering(Booking.objects.filter(status=S.PENDING), outer="pk"),
+            waitlisted=count_per_offering(Booking.objects.filter(status=S.WAITLISTED), outer="pk"),
+            mine=Subquery(
+                Booking.objects.filter(user_id=user.pk, offering_id=OuterRef("pk"), status__in=active)
+                .order_by("-pk")
+                .values("status")[:1]
+            ),
+        )
+        for row in expected:
+            got = live[row.pk]
+            assert got.__dict__.keys() >= {f.attname for f in Offering._meta.concrete_fields}
+            assert (got.taken, got.capacity, got.closes_at, got.drawn_at) == (
+                row.taken,
+                row.capacity,
+                row.closes_at,
+                row.drawn_at,
+            )
+            assert (got.applied, got.waitlisted) == (row.applied, row.waitlisted)
+            assert getattr(got, "mine", None) == (row.mine if user.is_authenticated else None)
+    mine = selectors.catalogue_live(ids, user=world.worker)
+    assert sorted(filter(None, (row.mine for row in mine.values()))) == ["confirmed", "pending"]
+    assert selectors.catalogue_live([], user=world.worker) == {}
 
 
 # --- The query count of a warm request --------------------------------------------------------------
