@@ -20,6 +20,9 @@ kept in the cache too (`home_page_version()`), as the palace page does (`venues/
 Nothing personal is cached: the blocks hold public rows only, keyed at most by the palace that a
 signed-in visitor's list puts first (the same list for everyone whose palace it is). When the
 cache is down every request reads a new version and the blocks come from the database, as before.
+
+The course catalogue shows the same rows (courses, terms, offerings, palaces, regions, venues) and
+keeps its cards under the same version with `home_value` (`activities/classes/catalogue.py`).
 """
 
 from __future__ import annotations
