@@ -9,8 +9,8 @@ moves (and the writes by `update()` that change sign-up windows, publishing or c
 language, and only until the first moment the list would change with time alone (a sign-up
 window opening or closing, a course ending: `_valid_until`).
 
-What is kept is public: the filter panel, the number of courses and the cards with three holes
-each. The holes are filled on every request from one query (`selectors.catalogue_live`):
+What is kept is public: the filter panel, the number of courses and the cards, three parts of
+each marked (`_PART`) and settled on every request from one query (`selectors.catalogue_live`):
 
 - the places (left, full, waiting, applied for a lottery) and the sign-up window's line, exact to
   the request: sign-ups move `taken` by `update()` and add bookings that no signal announces, so
@@ -49,9 +49,12 @@ PAGE_SIZE = 20
 FILTERS = tuple(CourseFilterForm.base_fields)
 Status = Booking.Status
 
-# A hole of a cached card: `<!--card:<n>:<part>-->`. Autoescaping turns any "<" a course's own
-# text holds into "&lt;", so only the template's holes match.
-_HOLE = re.compile(r"<!--card:(\d+):(mine|places|window)-->")
+# A part of a cached card that each request may replace: `<!--card:<n>:<part>-->…<!--/card-->`,
+# empty for the visitor's badge, the text as rendered from the figures of `state` for the places
+# and the window. Autoescaping turns any "<" a course's own text holds into "&lt;", so only the
+# template's markers match.
+_PART = re.compile(r"<!--card:(\d+):(mine|places|window)-->(.*?)<!--/card-->", re.DOTALL)
+_END = mark_safe("<!--/card-->")
 
 
 def catalogue_courses(now: datetime) -> QuerySet[Course]:
@@ -63,7 +66,7 @@ def catalogue_courses(now: datetime) -> QuerySet[Course]:
     )
 
 
-def _hole(n: int, part: str) -> SafeString:
+def _start(n: int, part: str) -> SafeString:
     return mark_safe(f"<!--card:{n}:{part}-->")  # noqa: S308 - a fixed marker, no input in it
 
 
@@ -84,12 +87,13 @@ def _places_state(places: Places) -> tuple:
     )
 
 
-def _places_html(places: Places) -> tuple[str, str]:
+def _places_html(places: Places) -> dict[str, str]:
+    """The places and window parts of a card whose figures changed since it was kept."""
     context = {"places": places}
-    return (
-        render_to_string("activities/classes/_places.html", context),
-        render_to_string("activities/classes/_window.html", context),
-    )
+    return {
+        "places": render_to_string("activities/classes/_places.html", context),
+        "window": render_to_string("activities/classes/_window.html", context),
+    }
 
 
 def _valid_until(now: datetime) -> datetime | None:
@@ -109,8 +113,8 @@ def _build(
     query: Mapping[str, str], number: str | None, now: datetime, *, keep: bool = True
 ) -> tuple[dict, datetime | None]:
     """The page of the catalogue that `query` (the filters) and `number` ask for, rendered with
-    holes, and until when it stays true with no write (`now`: not to be kept, the filters are
-    not valid or `keep` is off)."""
+    its parts marked, and until when it stays true with no write (`now`: not to be kept, the
+    filters are not valid or `keep` is off)."""
     courses = catalogue_courses(now)
     palaces = listed_palaces().filter(courses__in=courses).distinct()
     form = CourseFilterForm(query or None, palaces=palaces)
@@ -129,15 +133,9 @@ def _build(
     cards, kept = [], []
     for n, course in enumerate(page.object_list):
         places = places_of(course.offering, applicants=course.applied, waitlisted=course.waitlisted, now=now)
-        cards.append({"course": course, **{part: _hole(n, part) for part in ("mine", "places", "window")}})
-        kept.append(
-            {
-                "offering": course.offering_id,
-                "title": course.title,
-                "state": _places_state(places),
-                "text": _places_html(places),
-            }
-        )
+        parts = {f"{part}_start": _start(n, part) for part in ("mine", "places", "window")}
+        cards.append({"course": course, "places": places, "end": _END, **parts})
+        kept.append({"offering": course.offering_id, "title": course.title, "state": _places_state(places)})
     html = render_to_string(
         "activities/classes/_catalogue_results.html",
         {
@@ -188,11 +186,16 @@ def catalogue_page(request) -> dict[str, Any]:
     for card in block["cards"]:
         offering: Offering = live[card["offering"]]
         places = places_of(offering, applicants=offering.applied, waitlisted=offering.waitlisted, now=now)
-        text = card["text"] if _places_state(places) == card["state"] else _places_html(places)
         mine = getattr(offering, "mine", None)
-        parts.append({"mine": _mine_badge(mine), "places": text[0], "window": text[1]})
+        # The kept text where the figures are the ones it was rendered from, else rendered now.
+        part = {} if _places_state(places) == card["state"] else _places_html(places)
+        parts.append({"mine": _mine_badge(mine), **part})
         cards.append({"offering": card["offering"], "title": card["title"], "mine": mine})
-    html = _HOLE.sub(lambda hole: parts[int(hole[1])][hole[2]], block["html"])
+
+    def fill(found: re.Match) -> str:
+        return parts[int(found[1])].get(found[2], found[3])
+
+    html = _PART.sub(fill, block["html"])
     return {
         "results": mark_safe(html),  # noqa: S308 - rendered from templates, autoescaped
         "page_obj": page,

@@ -131,6 +131,7 @@ def test_the_page_shows_what_the_cards_always_showed(world, client):
         assert page.count('<span class="badge badge-ok">Enrolled</span>') == 1
         assert page.count('<span class="badge badge-ok">Applied</span>') == 1
         assert "<!--card:" not in page
+        assert "<!--/card-->" not in page
 
 
 def test_a_chinese_page_is_cached_apart_from_the_english_one(world, client):
