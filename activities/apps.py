@@ -39,7 +39,8 @@ class ActivitiesConfig(AppConfig):
             ResidencySupport,
         )
         # The home page's "coming up" list (venues/home_cache.py): events, courses, and the
-        # sign-up windows held by their terms and offerings.
+        # sign-up windows held by their terms and offerings. The course catalogue's cached cards
+        # (activities/classes/catalogue.py) are kept under the same version.
         home_page_watch(Event, Course, Term, Offering)
         # Its latest news: articles (published and withdrawn by update(), which announce
         # themselves) and their columns.

@@ -15,5 +15,5 @@ class VenuesConfig(AppConfig):
         # alliance flag (venues/page_cache.py).
         palace_page_watch(Palace, Venue, SatellitePoint)
         # The home page's figures and its "coming up" list name palaces, cities and venues
-        # (venues/home_cache.py).
+        # (venues/home_cache.py), as do the course catalogue's cached cards and filters.
         home_page_watch(Palace, Region, Venue)

@@ -20,6 +20,9 @@ kept in the cache too (`home_page_version()`), as the palace page does (`venues/
 Nothing personal is cached: the blocks hold public rows only, keyed at most by the palace that a
 signed-in visitor's list puts first (the same list for everyone whose palace it is). When the
 cache is down every request reads a new version and the blocks come from the database, as before.
+
+The course catalogue shows the same rows (courses, terms, offerings, palaces, regions, venues) and
+keeps its cards under the same version with `home_value` (`activities/classes/catalogue.py`).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import math
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
@@ -37,6 +41,8 @@ from django.utils.safestring import SafeString, mark_safe
 # Five minutes: the longest that rows written without a signal (bulk writes) stay unseen.
 HOME_TTL = 300
 _VERSION_KEY = "home-page:v"
+
+T = TypeVar("T")
 
 
 def home_page_version() -> str:
@@ -79,22 +85,36 @@ def home_page_watch(*models) -> None:
         post_delete.connect(_on_change, sender=model, dispatch_uid=uid + ":delete")
 
 
-def home_block(name: str, build: Callable[[datetime], tuple[str, datetime | None]]) -> SafeString:
-    """A block of the home page rendered once per version and language and kept in the cache.
+def home_value(name: str, build: Callable[[datetime], tuple[T, datetime | None]]) -> T:
+    """A value kept in the cache under the home page's version and the language: a block of the
+    home page, or another page's part that shows the same rows (the course catalogue's cards,
+    `activities.classes.catalogue`). Plain values only (text, numbers, tuples): no model instances.
 
-    `name` holds whatever else the block depends on (the palace put first). `build(now)` renders it
-    and says until when it stays true with no write (None: until a write, or `HOME_TTL`). That
-    moment is kept with the block and checked against the portal's clock on every read: the
-    cache's own expiry counts whole seconds of its own clock.
+    `name` holds whatever else the value depends on (the palace put first, a page's filters).
+    `build(now)` makes it and says until when it stays true with no write (None: until a write,
+    or `HOME_TTL`; `now` or earlier: not kept at all). That moment is kept with the value and
+    checked against the portal's clock on every read: the cache's own expiry counts whole seconds
+    of its own clock.
     """
     now = timezone.now()
     key = f"home-page:{name}:{home_page_version()}:{translation.get_language()}"
     cached = cache.get(key)
     if cached is not None and now < cached[0]:
-        return mark_safe(cached[1])  # noqa: S308 - our own rendering, stored as it was made
-    html, until = build(now)
-    until = until or now + timedelta(seconds=HOME_TTL)
-    seconds = min(HOME_TTL, math.floor((until - now).total_seconds()))
+        return cached[1]
+    value, until = build(now)
+    until = min(until or now + timedelta(seconds=HOME_TTL), now + timedelta(seconds=HOME_TTL))
+    seconds = math.floor((until - now).total_seconds())
     if seconds >= 1:
-        cache.set(key, (until, str(html)), timeout=seconds)
-    return mark_safe(html)  # noqa: S308 - rendered from a template, autoescaped
+        cache.set(key, (until, value), timeout=seconds)
+    return value
+
+
+def home_block(name: str, build: Callable[[datetime], tuple[str, datetime | None]]) -> SafeString:
+    """A block of the home page rendered once per version and language and kept in the cache
+    (`home_value`): `build(now)` renders it and says until when it stays true with no write."""
+
+    def rendered(now: datetime) -> tuple[str, datetime | None]:
+        html, until = build(now)
+        return str(html), until
+
+    return mark_safe(home_value(name, rendered))  # noqa: S308 - our own rendering, stored as it was made

@@ -33,11 +33,8 @@ from activities.offerings.pages import (
     ACTIVE,
     STATUS_BADGES,
     Status,
-    filter_context,
     is_course,
-    listed_palaces,
     listing_or_404,
-    mine_by_offering,
     places_of,
     sign_up_page,
     signup_context,
@@ -49,12 +46,9 @@ from bookings.models import Attendance, Booking, Occurrence, Offering
 from bookings.services.offering import offering_waitlist_position
 
 from . import selectors
-from .forms import CourseFilterForm, enrolment_order
+from .catalogue import catalogue_page
 from .models import Course, LotteryDraw, PriorityRound
 from .services.enrolments import enrolment_create
-
-PAGE_SIZE = 20
-
 
 PAST_PAGE_SIZE = 20
 
@@ -69,52 +63,11 @@ DRAW_ROWS_OPEN = 30
 KEY_PREFIX = 12
 
 
-def _catalogue_courses(now: datetime):
-    """Published courses of listed palaces not yet over (current and coming terms)."""
-    return Course.objects.filter(
-        state=Course.State.PUBLISHED,
-        offering__ends_at__gt=now,
-        palace__in=listed_palaces(),
-    )
-
-
 @require_GET
 def catalogue(request):
-    now = timezone.now()
-    courses = _catalogue_courses(now)
-    palaces = listed_palaces().filter(courses__in=courses).distinct()
-    form = CourseFilterForm(request.GET or None, palaces=palaces)
-    courses = form.apply(courses, now=now)
-    # What can be signed up for now comes first, then what opens later, then (asked for) the rest.
-    courses = selectors.courses_with_counts(courses).order_by(
-        enrolment_order(now),
-        "term__starts_on",
-        "palace__region__code",
-        "palace__name",
-        "title",
-        "section_label",
-        "pk",
-    )
-    page = Paginator(courses, PAGE_SIZE).get_page(request.GET.get("page"))
-    items = list(page.object_list)
-    mine = mine_by_offering(request.user, [c.offering_id for c in items])
-    cards = [
-        {
-            "course": c,
-            "places": places_of(c.offering, applicants=c.applied, waitlisted=c.waitlisted, now=now),
-            "mine": mine.get(c.offering_id),
-        }
-        for c in items
-    ]
-    return render(
-        request,
-        "activities/classes/catalogue.html",
-        {
-            **filter_context(request, form, form.fields),
-            "page_obj": page,
-            "cards": cards,
-        },
-    )
+    # The cards come from the shared cache, with places and the visitor's own state filled in
+    # live (activities.classes.catalogue).
+    return render(request, "activities/classes/catalogue.html", catalogue_page(request))
 
 
 def _course_or_404(request, pk: int) -> Course:

@@ -147,11 +147,12 @@ def signup_refusal(user, offering: Offering, *, now: datetime) -> str:
     return str(refusal.message) if refusal is not None else ""
 
 
-def count_per_offering(rows: QuerySet) -> Coalesce:
-    """How many of `rows` (sign-ups) belong to the outer course's or event's offering, as a
-    correlated subquery: counted for the rows a list keeps, not for every offering."""
+def count_per_offering(rows: QuerySet, *, outer: str = "offering_id") -> Coalesce:
+    """How many of `rows` (sign-ups) belong to the outer course's or event's offering (`outer`
+    names the offering's id in the outer query), as a correlated subquery: counted for the rows a
+    list keeps, not for every offering."""
     counted = (
-        rows.filter(offering_id=OuterRef("offering_id"))
+        rows.filter(offering_id=OuterRef(outer))
         .order_by()
         .values("offering_id")
         .annotate(n=Count("pk"))
