@@ -34,7 +34,15 @@ from ..access import is_staff_of
 from ..forms import BookingForm, GridForm
 from ..models import Booking, BookingRule
 from ..rules import cancel_deadline, checkin_window, rule_for, window_last_date
-from ..selectors import SlotState, day_slots, venue_availability_days, venue_calendar, venue_days
+from ..selectors import (
+    OwnBooking,
+    SlotState,
+    day_slots,
+    listed_venue,
+    venue_availability_days,
+    venue_calendar,
+    venue_days,
+)
 from ._common import when_label
 
 Status = Booking.Status
@@ -61,11 +69,12 @@ MODE_LEADS = {
 
 
 def _venue_or_404(pk: int) -> Venue:
-    """A venue offered to the public (active, at a listed palace), with its palace."""
-    try:
-        return Venue.objects.listed().select_related("palace", "booking_rule").get(pk=pk)
-    except Venue.DoesNotExist:
-        raise Http404 from None
+    """A venue offered to the public (active, at a listed palace), with its palace and rule: the
+    booking API's statement written once (`listed_venue`), cheaper to run than to build the query."""
+    venue = listed_venue(pk)
+    if venue is None:
+        raise Http404
+    return venue
 
 
 def _local_dt(day: date, at: time) -> datetime:
@@ -82,7 +91,7 @@ class SlotView:
     slot: SlotState
     # open, full, past, not_yet_open, members_only (closed to this non-member), mine
     state: str
-    mine: Booking | None
+    mine: OwnBooking | None
     selectable: bool
 
     @property
