@@ -502,6 +502,8 @@ def listed_venue(pk: int, *, day: date | None = None) -> Venue | None:
     date too, kept on the venue for `match_slots` (`venues.selectors.day_hours_remember`): the
     booking's transaction then has one round trip less.
     """
+    if not rows.is_id(pk):
+        return None  # no row has it (and SQLite refuses integers past 64 bits)
     params = {"venue": pk}
     if day is not None:
         params.update(weekday=day.weekday(), day=connection.ops.adapt_datefield_value(day))

@@ -57,6 +57,12 @@ def instance(model: type[Model], row, offset: int = 0) -> tuple[Model, int]:
     return model.from_db(connection.alias, _attnames(model), values), offset + count
 
 
+def is_id(value: int) -> bool:
+    """Whether `value` fits a 64-bit id column: a URL's `<int:pk>` may be any size, the ORM answers
+    nothing for one past the column's range, and SQLite refuses it as a parameter."""
+    return -(2**63) <= value < 2**63
+
+
 def column(model: type[Model], name: str, alias: str) -> str:
     """One field's column, for a SELECT list read back with `values`."""
     return f'{alias}."{model._meta.get_field(name).column}"'
