@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods
@@ -231,7 +232,10 @@ def _tab(info, *, today: date, day: date, last_open: date, page_url: str, avail_
         css, note = css + " is-later", _("Opens later")
     else:
         note = ""
-    name = {"today": _("Today"), "tomorrow": _("Tomorrow")}.get(label) or formats.date_format(info.day, "D")
+    # What the template's `date:"D"` and `date:"n/j"` print, without parsing the format per tab.
+    name = {"today": _("Today"), "tomorrow": _("Tomorrow")}.get(label) or str(
+        WEEKDAYS_ABBR[info.day.weekday()]
+    )
     query = f"?date={info.day.isoformat()}"
     return Tab(
         info.day,
@@ -243,7 +247,7 @@ def _tab(info, *, today: date, day: date, last_open: date, page_url: str, avail_
         href=page_url + query,
         hx_get=avail_url + query,
         name=name,
-        date_label=formats.date_format(info.day, "n/j"),
+        date_label=f"{info.day.month}/{info.day.day}",
         note=note,
     )
 
