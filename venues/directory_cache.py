@@ -4,7 +4,10 @@ The directory is public and the same for everyone: its filter form, the palaces 
 their badges, place, open state and venue count, and the pages. Rendering it cost four queries
 and about 15 ms of CPU per request, for a list that changes when staff edit a palace. It is kept
 in the shared cache (`cache_versions.timed_block`) under a key holding the whole query string
-(filters, search and page: nothing else decides what it shows), the language and one version:
+(filters and page: nothing else decides what it shows), the language and one version. Only the
+lists people browse are kept (`venues.views._directory_cacheable`: at most two filters, valid,
+no free-text search, a page that exists, some palaces), so that the keys are bounded by the
+network rather than by what a query string can hold; the others are rendered per request.
 
 - a save or delete of a palace (its name, picture, status, level, address, alliance flag),
   a region (the city and county names, the city filter), a venue (the counts, the centre

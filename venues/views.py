@@ -245,7 +245,32 @@ def _directory_html(request, at: datetime) -> tuple[str, datetime]:
         },
         request=request,
     )
+    if not _directory_cacheable(request, filterset, page, items):
+        return html, now  # shown, not kept
     return html, _directory_until(states, now)
+
+
+# The most filters a directory kept in the cache may have: each combination is a key.
+DIRECTORY_CACHED_FILTERS = 2
+
+
+def _directory_cacheable(request, filterset, page, items) -> bool:
+    """Whether to keep this directory in the shared cache: only the lists people browse, so that
+    the keys are bounded by the network (its valid filter values, two at a time, and the pages
+    they fill), not by what a query string can hold. Free-text searches, invalid or unknown or
+    repeated parameters, a page number that is not the page shown, and empty lists are rendered
+    for their request only (as every directory was before the cache)."""
+    fields = filterset.form.fields
+    return (
+        bool(items)
+        and filterset.is_valid()
+        and not request.GET.get("q", "").strip()
+        and all(
+            (name in fields or name == "page") and len(request.GET.getlist(name)) == 1 for name in request.GET
+        )
+        and sum(1 for name in fields if request.GET.get(name)) <= DIRECTORY_CACHED_FILTERS
+        and request.GET.get("page", str(page.number)) == str(page.number)
+    )
 
 
 def _directory_until(states: list[tuple[Palace, OpenState]], now: datetime) -> datetime:

@@ -12,6 +12,7 @@ from unittest import mock
 
 import pytest
 from django.core.cache import cache
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
@@ -53,10 +54,15 @@ def _directory(client, query: str = "", language: str = "en") -> str:
     return re.sub(r'(name="csrfmiddlewaretoken" value|name="csrf-token" content)="[^"]+"', r'\1=""', html)
 
 
+def _cache_key(query: str = "", language: str = "en") -> str:
+    # The view's key: the query string as Django encodes it again.
+    encoded = QueryDict(query.lstrip("?")).urlencode()
+    digest = hashlib.sha256(encoded.encode()).hexdigest()[:32]
+    return f"directory:{digest}:{directory_cache.directory_version()}:{language}"
+
+
 def _cached_block(query: str = "", language: str = "en") -> str:
-    digest = hashlib.sha256(query.lstrip("?").encode()).hexdigest()[:32]
-    key = f"directory:{digest}:{directory_cache.directory_version()}:{language}"
-    return cache.get(key)[1]
+    return cache.get(_cache_key(query, language))[1]
 
 
 @pytest.fixture
@@ -189,6 +195,30 @@ def test_the_directory_is_rendered_again_after_midnight(network, client):
         assert "opens tomorrow at 09:00" in _directory(client, "?city=360400")
     with frozen(local(MONDAY + timedelta(days=1), 0)):
         assert "opens today at 09:00" in _directory(client, "?city=360400")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?q=南昌",  # free text
+        "?city=999999",  # invalid
+        "?county=nowhere",  # valid, but no palace: a key per string otherwise
+        "?city=360100&level=county&status=in_service",  # three filters
+        "?page=99",  # shows the last page
+        "?page=x",
+        "?city=360100&city=360400",  # repeated
+        "?utm_source=wechat",  # unknown
+    ],
+)
+def test_only_the_lists_people_browse_are_kept(network, client, query):
+    with frozen(local(MONDAY, 10)):
+        first = _directory(client, query)
+        assert cache.get(_cache_key(query)) is None
+        assert _directory(client, query) == first
+    kept = "?city=360100&level=county&status="  # the form's own shape, two filters set
+    with frozen(local(MONDAY, 10)):
+        _directory(client, kept)
+        assert cache.get(_cache_key(kept)) is not None
 
 
 def test_a_signed_in_visitor_s_directory_leaves_nothing_personal_in_the_cache(network, client):
