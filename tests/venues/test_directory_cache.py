@@ -167,8 +167,10 @@ def test_a_closure_shows_on_the_next_request(network, client):
 
 def test_joining_the_alliance_shows_on_the_next_request(network, client):
     # The palace's flag is written by update(), which sends no signal: the service announces it.
-    assert "No palace matches these filters." in _directory(client, "?alliance_member=true")
+    badge = 'badge-red">Alliance member<'
+    assert badge not in _directory(client, "?city=360400")
     membership_join(actor=network.province_officer, palace=network.palace_b, joined_on=timezone.localdate())
+    assert badge in _directory(client, "?city=360400")
     assert "武宁县工人文化宫" in _directory(client, "?alliance_member=true")
 
 
