@@ -10,7 +10,7 @@ frame's memo on, hashed static files: run `collectstatic` into `DJANGO_STATIC_RO
 local-memory cache. Django's test client, one request at a time, everything inside one transaction
 rolled back at the end (`force_login` writes a session).
 
-Pages: the directory (anonymous, unfiltered and with a city and a centre), and for the demo
+Pages: the directory (anonymous: unfiltered, with a city and a centre, and a search), and for the demo
 palace's busiest venue of each booking mode, tomorrow's venue page and its htmx grid, as the demo
 worker (a union member with bookings). Each is requested three times to warm up (caches filled),
 its queries counted on the fourth, then `--rounds` rounds of `--requests` requests: the CPU time of
@@ -71,6 +71,8 @@ def main() -> None:
     pages = [
         ("directory", "/palaces/", None, {}),
         ("directory, a city and a centre", "/palaces/?city=360100&centre=health", None, {}),
+        # A free-text search is never kept in the cache (venues.views._directory_cacheable).
+        ("directory, a search", "/palaces/?q=%E5%8D%97%E6%98%8C", None, {}),
     ]
     for mode, venue in sorted(busiest.items()):
         pages.append((f"venue page, {mode}", f"/venues/{venue.pk}/?date={tomorrow}", worker, {}))
