@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -49,14 +50,50 @@ class VenueCalendar:
     shifts: list[DutyShift] | None
 
 
+@functools.cache
+def _calendar_sql(model_name: str) -> str:
+    # Only our tables' names and columns are interpolated.
+    if model_name == "hours":
+        return (
+            f"SELECT {rows.columns(OpeningHours, 'h')} FROM {OpeningHours._meta.db_table} h "  # noqa: S608
+            "WHERE h.palace_id = %(palace)s ORDER BY h.weekday, h.opens"
+        )
+    if model_name == "closures":
+        return (
+            f"SELECT {rows.columns(Closure, 'c')} FROM {Closure._meta.db_table} c "  # noqa: S608
+            "WHERE c.palace_id = %(palace)s AND c.start_date <= %(last)s AND c.end_date >= %(first)s "
+            "AND (c.venue_id IS NULL OR c.venue_id = %(venue)s) ORDER BY c.start_date, c.id"
+        )
+    return (
+        f"SELECT {rows.columns(DutyShift, 's')} FROM {DutyShift._meta.db_table} s "  # noqa: S608
+        "WHERE s.venue_id = %(venue)s AND (s.date IS NULL OR (s.date >= %(first)s AND s.date <= %(last)s)) "
+        "ORDER BY s.weekday, s.date, s.starts, s.id"
+    )
+
+
+def _calendar_read(model, name: str, params: dict) -> list:
+    with connection.cursor() as cursor:
+        cursor.execute(_calendar_sql(name), params)
+        return [rows.instance(model, row)[0] for row in cursor.fetchall()]
+
+
 def venue_calendar(venue: Venue, first: date, last: date) -> VenueCalendar:
     """Two queries (three for a service window), fewer when the venue page has already loaded its
-    palace's opening hours and upcoming closures (`venues.selectors.venue_detail`)."""
+    palace's opening hours and upcoming closures (`venues.selectors.venue_detail`).
+
+    SQL written once (`palace_portal.rows`): the grid reads these on every tap of a day, and the
+    ORM took longer to build the two queries than SQLite or PostgreSQL took to answer them."""
     palace = venue.palace
+    params = {
+        "palace": venue.palace_id,
+        "venue": venue.pk,
+        "first": connection.ops.adapt_datefield_value(first),
+        "last": connection.ops.adapt_datefield_value(last),
+    }
     if "opening_hours" in getattr(palace, "_prefetched_objects_cache", {}):
         hours = list(palace.opening_hours.all())
     else:
-        hours = list(OpeningHours.objects.filter(palace_id=venue.palace_id).order_by("weekday", "opens"))
+        hours = _calendar_read(OpeningHours, "hours", params)
     upcoming = getattr(palace, "upcoming_closures", None)
     # The prefetch holds every closure not over when it was read; good for a range from today on.
     if upcoming is not None and first >= timezone.localdate():
@@ -69,18 +106,10 @@ def venue_calendar(venue: Venue, first: date, last: date) -> VenueCalendar:
             key=lambda c: c.start_date,
         )
     else:
-        closures = list(
-            Closure.objects.filter(palace_id=venue.palace_id, start_date__lte=last, end_date__gte=first)
-            .filter(Q(venue__isnull=True) | Q(venue=venue))
-            .order_by("start_date")
-        )
+        closures = _calendar_read(Closure, "closures", params)
     shifts = None
     if venue.booking_mode == BookingMode.APPOINTMENT:
-        shifts = list(
-            DutyShift.objects.filter(venue=venue).filter(
-                Q(date__isnull=True) | Q(date__gte=first, date__lte=last)
-            )
-        )
+        shifts = _calendar_read(DutyShift, "shifts", params)
     return VenueCalendar(first, last, hours, closures, shifts)
 
 
@@ -133,40 +162,109 @@ def _local_midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, datetime.min.time()))
 
 
+@dataclass(frozen=True)
+class OwnBooking:
+    """One of the visitor's own bookings in the grid: what it marks (the slots it covers) and
+    links to (its page)."""
+
+    pk: int
+    start: datetime
+    end: datetime
+
+
+def _overlap_counts(slots, ranges) -> dict[datetime, int]:
+    """{slot start: how many of `ranges` overlap the slot}. The slots do not overlap one another,
+    so sorted by start their ends are sorted too, and each range finds its slots by bisection
+    (a busy day has dozens of waits over a dozen slots)."""
+    ordered = sorted((start, end) for start, end, _cap in slots)
+    starts = [start for start, _end in ordered]
+    ends = [end for _start, end in ordered]
+    counts = dict.fromkeys(starts, 0)
+    for range_start, range_end in ranges:
+        # The first slot ending after the range starts, up to the first starting at its end.
+        for index in range(bisect.bisect_right(ends, range_start), bisect.bisect_left(starts, range_end)):
+            counts[starts[index]] += 1
+    return counts
+
+
+_HELD_FIELDS = ("id", "start", "end", "status", "exclusive", "user")
+
+
+def _in(values) -> str:
+    return ", ".join(f"'{value}'" for value in values)
+
+
+@functools.cache
+def _held_sql(*, shared: bool, signed_in: bool) -> str:
+    """`_held_and_waiting`'s read of bookings, as the ORM wrote it: the waits, the whole bookings
+    holding the venue (not for a shared venue, whose places are counted in `SlotCounter`), and the
+    visitor's own open or checked-in bookings."""
+    wanted = [f"b.status = '{Booking.Status.WAITLISTED}'"]
+    if not shared:
+        wanted.append(f"(b.exclusive AND b.status IN ({_in(Booking.HOLDING)}))")
+    if signed_in:
+        wanted.append(
+            f"(b.user_id = %(user)s AND b.status IN ({_in((*Booking.OPEN, Booking.Status.CHECKED_IN))}))"
+        )
+    selected = ", ".join(rows.column(Booking, name, "b") for name in _HELD_FIELDS)
+    # Only our table's name, columns and status constants are interpolated.
+    return (
+        f"SELECT {selected} FROM {Booking._meta.db_table} b "  # noqa: S608
+        'WHERE b.venue_id = %(venue)s AND b.start < %(span_end)s AND b."end" > %(span_start)s '
+        f"AND ({' OR '.join(wanted)}) ORDER BY b.start"
+    )
+
+
+@functools.cache
+def _counters_sql() -> str:
+    return (
+        f"SELECT s.start, s.taken FROM {SlotCounter._meta.db_table} s "  # noqa: S608 - our table
+        "WHERE s.venue_id = %(venue)s AND s.start >= %(span_start)s AND s.start < %(span_end)s"
+    )
+
+
 def _held_and_waiting(
     venue: Venue, slots, span_start, span_end, user=None
-) -> tuple[dict, dict, list[Booking]]:
+) -> tuple[dict, dict, list[OwnBooking]]:
     """Places held and people waiting per slot start, and `user`'s own open or checked-in
-    bookings of the venue in the span (two queries; one for a venue booked whole)."""
+    bookings of the venue in the span (two queries; one for a venue booked whole).
+
+    Plain values, not model instances: a busy day of a venue booked whole has dozens of rows, and
+    building a `Booking` for each cost more than the query (about 2 ms of the grid's 10)."""
     shared = venue.booking_mode in (BookingMode.SHARED, BookingMode.APPOINTMENT)
-    wanted = Q(status=Booking.Status.WAITLISTED)
-    if not shared:
-        wanted |= Q(exclusive=True, status__in=Booking.HOLDING)
-    if user is not None and user.is_authenticated:
-        wanted |= Q(user=user, status__in=(*Booking.OPEN, Booking.Status.CHECKED_IN))
-    rows = list(
-        Booking.objects.filter(venue=venue, start__lt=span_end, end__gt=span_start)
-        .filter(wanted)
-        .order_by("start")
-    )
-    # A wait for 10–12 is a wait for both the 10:00 and the 11:00 slot.
-    waiting_ranges = [(b.start, b.end) for b in rows if b.status == Booking.Status.WAITLISTED]
-    waiting = {
-        start: sum(1 for ws, we in waiting_ranges if ws < end and start < we) for start, end, _cap in slots
+    signed_in = user is not None and user.is_authenticated
+    params = {
+        "venue": venue.pk,
+        "user": user.pk if signed_in else None,
+        "span_start": connection.ops.adapt_datetimefield_value(span_start),
+        "span_end": connection.ops.adapt_datetimefield_value(span_end),
     }
+    with connection.cursor() as cursor:
+        cursor.execute(_held_sql(shared=shared, signed_in=signed_in), params)
+        found = rows.values(Booking, _HELD_FIELDS, cursor.fetchall())
+    # A wait for 10–12 is a wait for both the 10:00 and the 11:00 slot.
+    waiting_ranges = [
+        (start, end) for _pk, start, end, status, _x, _u in found if status == Booking.Status.WAITLISTED
+    ]
+    waiting = _overlap_counts(slots, waiting_ranges)
     mine = []
-    if user is not None and user.is_authenticated:
+    if signed_in:
+        own = (*Booking.OPEN, Booking.Status.CHECKED_IN)
         mine = [
-            b for b in rows if b.user_id == user.pk and b.status in (*Booking.OPEN, Booking.Status.CHECKED_IN)
+            OwnBooking(pk, start, end)
+            for pk, start, end, status, _x, user_id in found
+            if user_id == user.pk and status in own
         ]
     if shared:
-        taken = dict(
-            SlotCounter.objects.filter(venue=venue, start__gte=span_start, start__lt=span_end).values_list(
-                "start", "taken"
-            )
-        )
+        with connection.cursor() as cursor:
+            cursor.execute(_counters_sql(), params)
+            taken = dict(rows.values(SlotCounter, ("start", "taken"), cursor.fetchall()))
         return taken, waiting, mine
-    ranges = [(b.start, b.end) for b in rows if b.exclusive and b.status in Booking.HOLDING]
+    ranges = [
+        (start, end)
+        for _pk, start, end, status, exclusive, _u in found
+        if exclusive and status in Booking.HOLDING
+    ]
     taken = {start: int(any(bs < end and start < be for bs, be in ranges)) for start, end, _cap in slots}
     return taken, waiting, mine
 
@@ -176,7 +274,7 @@ class Availability:
     """Slots of several days of one venue, and the visitor's own bookings over those days."""
 
     days: dict[date, list[SlotState]]
-    mine: list[Booking]
+    mine: list[OwnBooking]
 
 
 def venue_availability_days(
@@ -196,7 +294,7 @@ def venue_availability_days(
         calendar = venue_calendar(venue, min(days), max(days))
     per_day = {day: day_slots(venue, day, calendar=calendar) for day in days}
     every = [slot for slots in per_day.values() for slot in slots]
-    mine: list[Booking] = []
+    mine: list[OwnBooking] = []
     taken: dict = {}
     waiting: dict = {}
     if days and (every or (user is not None and user.is_authenticated)):
@@ -404,6 +502,8 @@ def listed_venue(pk: int, *, day: date | None = None) -> Venue | None:
     date too, kept on the venue for `match_slots` (`venues.selectors.day_hours_remember`): the
     booking's transaction then has one round trip less.
     """
+    if not rows.is_id(pk):
+        return None  # no row has it (and SQLite refuses integers past 64 bits)
     params = {"venue": pk}
     if day is not None:
         params.update(weekday=day.weekday(), day=connection.ops.adapt_datefield_value(day))

@@ -57,6 +57,47 @@ def instance(model: type[Model], row, offset: int = 0) -> tuple[Model, int]:
     return model.from_db(connection.alias, _attnames(model), values), offset + count
 
 
+def is_id(value: int) -> bool:
+    """Whether `value` fits a 64-bit id column: a URL's `<int:pk>` may be any size, the ORM answers
+    nothing for one past the column's range, and SQLite refuses it as a parameter."""
+    return -(2**63) <= value < 2**63
+
+
+def column(model: type[Model], name: str, alias: str) -> str:
+    """One field's column, for a SELECT list read back with `values`."""
+    return f'{alias}."{model._meta.get_field(name).column}"'
+
+
+@cache
+def _expressions(model: type[Model], names: tuple[str, ...]) -> tuple:
+    table = model._meta.db_table
+    return tuple(Col(table, model._meta.get_field(name)) for name in names)
+
+
+def values(model: type[Model], names: tuple[str, ...], fetched) -> list[tuple]:
+    """The values of `names` (fields of `model`, their columns selected in that order, see
+    `column`) in each fetched row, through the converters the ORM applies: what `values_list`
+    answers. The converters are looked up once for all the rows."""
+    columns = []
+    for index, expression in enumerate(_expressions(model, names)):
+        field = expression.target
+        converters = connection.ops.get_db_converters(expression) + field.get_db_converters(connection)
+        if converters:
+            columns.append((index, expression, converters))
+    if not columns:
+        return [tuple(row) for row in fetched]
+    result = []
+    for row in fetched:
+        row = list(row)
+        for index, expression, converters in columns:
+            value = row[index]
+            for converter in converters:
+                value = converter(value, expression, connection)
+            row[index] = value
+        result.append(tuple(row))
+    return result
+
+
 @cache
 def _insert_sql(model: type[Model], vendor: str, count: int) -> tuple[str, tuple, bool]:
     meta = model._meta

@@ -7,8 +7,9 @@ class VenuesConfig(AppConfig):
     verbose_name = _("Palaces and venues")
 
     def ready(self):
+        from .directory_cache import directory_watch
         from .home_cache import home_page_watch
-        from .models import Palace, Region, SatellitePoint, Venue
+        from .models import Closure, OpeningHours, Palace, Region, SatellitePoint, Venue
         from .page_cache import palace_page_watch
 
         # The palace page's cached sections show satellite points, duty windows and the
@@ -17,3 +18,7 @@ class VenuesConfig(AppConfig):
         # The home page's figures and its "coming up" list name palaces, cities and venues
         # (venues/home_cache.py), as do the course catalogue's cached cards and filters.
         home_page_watch(Palace, Region, Venue)
+        # The directory shows palaces with their city and county, open state (hours, closures)
+        # and venue count; the city and centre filters read regions and venues
+        # (venues/directory_cache.py).
+        directory_watch(Palace, Region, Venue, OpeningHours, Closure)

@@ -27,16 +27,15 @@ keeps its cards under the same version with `home_value` (`activities/classes/ca
 
 from __future__ import annotations
 
-import math
-import uuid
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TypeVar
 
-from django.core.cache import cache
-from django.db import transaction
-from django.utils import timezone, translation
-from django.utils.safestring import SafeString, mark_safe
+from django.core.cache import cache  # noqa: F401 - the shared cache these blocks live in (tests patch it)
+from django.utils import translation
+from django.utils.safestring import SafeString
+
+from .cache_versions import timed_block, timed_value, version_bump, version_changed, version_of, version_watch
 
 # Five minutes: the longest that rows written without a signal (bulk writes) stay unseen.
 HOME_TTL = 300
@@ -48,17 +47,11 @@ T = TypeVar("T")
 def home_page_version() -> str:
     """The version the home page's cached blocks are keyed with (one cache round trip; a missing
     version is created, so the next render reads the database rather than an older block)."""
-    value = cache.get(_VERSION_KEY)
-    if value is None:
-        value = uuid.uuid4().hex
-        # `add` keeps a version another process wrote meanwhile.
-        if not cache.add(_VERSION_KEY, value, timeout=None):
-            value = cache.get(_VERSION_KEY) or value
-    return value
+    return version_of(_VERSION_KEY)
 
 
 def _bump() -> None:
-    cache.set(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    version_bump(_VERSION_KEY)
 
 
 def home_page_changed() -> None:
@@ -67,8 +60,7 @@ def home_page_changed() -> None:
     Bumps now (the writer's next page shows the change) and again after the commit (a reader that
     cached the old rows between the two, before the commit, is not believed either).
     """
-    _bump()
-    transaction.on_commit(_bump)
+    version_changed(_VERSION_KEY)
 
 
 def _on_change(sender, **kwargs) -> None:
@@ -77,12 +69,11 @@ def _on_change(sender, **kwargs) -> None:
 
 def home_page_watch(*models) -> None:
     """Build the home page's blocks anew whenever a row of these models is saved or deleted."""
-    from django.db.models.signals import post_delete, post_save
+    version_watch("home-page", _on_change, *models)
 
-    for model in models:
-        uid = f"home-page:{model._meta.label}"
-        post_save.connect(_on_change, sender=model, dispatch_uid=uid + ":save")
-        post_delete.connect(_on_change, sender=model, dispatch_uid=uid + ":delete")
+
+def _key(name: str) -> str:
+    return f"home-page:{name}:{home_page_version()}:{translation.get_language()}"
 
 
 def home_value(name: str, build: Callable[[datetime], tuple[T, datetime | None]]) -> T:
@@ -92,29 +83,12 @@ def home_value(name: str, build: Callable[[datetime], tuple[T, datetime | None]]
 
     `name` holds whatever else the value depends on (the palace put first, a page's filters).
     `build(now)` makes it and says until when it stays true with no write (None: until a write,
-    or `HOME_TTL`; `now` or earlier: not kept at all). That moment is kept with the value and
-    checked against the portal's clock on every read: the cache's own expiry counts whole seconds
-    of its own clock.
+    or `HOME_TTL`; `now` or earlier: not kept at all): see `cache_versions.timed_value`.
     """
-    now = timezone.now()
-    key = f"home-page:{name}:{home_page_version()}:{translation.get_language()}"
-    cached = cache.get(key)
-    if cached is not None and now < cached[0]:
-        return cached[1]
-    value, until = build(now)
-    until = min(until or now + timedelta(seconds=HOME_TTL), now + timedelta(seconds=HOME_TTL))
-    seconds = math.floor((until - now).total_seconds())
-    if seconds >= 1:
-        cache.set(key, (until, value), timeout=seconds)
-    return value
+    return timed_value(_key(name), build, ttl=HOME_TTL)
 
 
 def home_block(name: str, build: Callable[[datetime], tuple[str, datetime | None]]) -> SafeString:
     """A block of the home page rendered once per version and language and kept in the cache
     (`home_value`): `build(now)` renders it and says until when it stays true with no write."""
-
-    def rendered(now: datetime) -> tuple[str, datetime | None]:
-        html, until = build(now)
-        return str(html), until
-
-    return mark_safe(home_value(name, rendered))  # noqa: S308 - our own rendering, stored as it was made
+    return timed_block(_key(name), build, ttl=HOME_TTL)

@@ -20,10 +20,9 @@ request and the page renders its sections from the database, as it did before th
 
 from __future__ import annotations
 
-import uuid
+from django.core.cache import cache  # noqa: F401 - the shared cache the sections live in (tests patch it)
 
-from django.core.cache import cache
-from django.db import transaction
+from .cache_versions import version_bump, version_changed, version_of, version_watch
 
 # Five minutes: the longest a change that no write announces stays unseen.
 PALACE_PAGE_TTL = 300
@@ -40,24 +39,11 @@ def palace_page_version(palace_id: int) -> str:
     A missing version (never written, evicted, the cache down) is created, so the next render
     reads the database again rather than an older fragment.
     """
-    keys = [_NETWORK_KEY, _palace_key(palace_id)]
-    found = cache.get_many(keys)
-    versions = []
-    for key in keys:
-        value = found.get(key)
-        if value is None:
-            value = uuid.uuid4().hex
-            # `add` keeps a version another process wrote meanwhile; a version that outlives
-            # the fragments it names only costs a render.
-            if not cache.add(key, value, timeout=None):
-                value = cache.get(key) or value
-        versions.append(value)
-    return ".".join(versions)
+    return version_of(_NETWORK_KEY, _palace_key(palace_id))
 
 
 def _bump(palace_id: int | None) -> None:
-    key = _NETWORK_KEY if palace_id is None else _palace_key(palace_id)
-    cache.set(key, uuid.uuid4().hex, timeout=None)
+    version_bump(_NETWORK_KEY if palace_id is None else _palace_key(palace_id))
 
 
 def palace_page_changed(palace_id: int | None) -> None:
@@ -67,8 +53,7 @@ def palace_page_changed(palace_id: int | None) -> None:
     the change) and again after the transaction commits (a reader that cached the old rows
     between the two, before the commit, is not believed either).
     """
-    _bump(palace_id)
-    transaction.on_commit(lambda: _bump(palace_id))
+    version_changed(_NETWORK_KEY if palace_id is None else _palace_key(palace_id))
 
 
 def _palace_of(instance) -> int | None:
@@ -96,12 +81,11 @@ def palace_page_watch(*models) -> None:
     the demo write, and a missed call would show stale content for minutes. Writes that bypass
     signals (`update()`, `bulk_create()`) call `palace_page_changed` themselves.
     """
-    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from django.db.models.signals import m2m_changed
 
+    version_watch("palace-page", _on_change, *models)
     for model in models:
         uid = f"palace-page:{model._meta.label}"
-        post_save.connect(_on_change, sender=model, dispatch_uid=uid + ":save")
-        post_delete.connect(_on_change, sender=model, dispatch_uid=uid + ":delete")
         for field in model._meta.local_many_to_many:
             m2m_changed.connect(
                 _on_m2m_change, sender=field.remote_field.through, dispatch_uid=f"{uid}:{field.name}"

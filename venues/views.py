@@ -7,9 +7,10 @@ issues a fixed number of queries whatever the amount of data (tests/venues/test_
 from __future__ import annotations
 
 import csv
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import django_filters
@@ -19,13 +20,15 @@ from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from palace_portal.db_router import replica_reads
 
-from . import access, home_cache, page_cache, selectors
+from . import access, directory_cache, page_cache, selectors
+from .cache_versions import timed_block
 from .filters import PalaceFilter, StrictBooleanFilter
 from .kinds import BookingMode, Centre, kinds_of
 from .models import Closure, OpeningHours, Palace, Region, Venue
@@ -197,6 +200,18 @@ DIRECTORY_FIELDS = ("q", "city", "level", "status", "centre", "alliance_member")
 
 
 def palace_list(request):
+    """The directory: the same for everyone, so kept rendered per query string, language and
+    version (`venues/directory_cache.py`); the page frame around it is the visitor's."""
+    query = request.GET.urlencode()
+    digest = hashlib.sha256(query.encode()).hexdigest()[:32]
+    key = f"directory:{digest}:{directory_cache.directory_version()}:{translation.get_language()}"
+    directory = timed_block(key, lambda now: _directory_html(request, now), ttl=directory_cache.DIRECTORY_TTL)
+    return render(request, "venues/palace_list.html", {"directory": directory})
+
+
+def _directory_html(request, at: datetime) -> tuple[str, datetime]:
+    """The directory's form, palaces and pages as HTML, and until when it stays true with no
+    write: the first moment a listed palace in service opens or closes, or the local midnight."""
     status = request.GET.get("status", "")
     queryset = selectors.palace_list(include_unlisted=status in UNLISTED_STATUSES)
     filterset = PalaceDirectoryFilter(request.GET, queryset=queryset)
@@ -204,12 +219,12 @@ def palace_list(request):
     palaces = filterset.qs if filterset.is_valid() else queryset.none()
     page = Paginator(palaces, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     items = list(page.object_list)
-    prefetch_related_objects(items, selectors.upcoming_closures_prefetch())
-    now = timezone.localtime()
+    now = timezone.localtime(at)
+    prefetch_related_objects(items, selectors.upcoming_closures_prefetch(now.date()))
+    states = [(p, _open_state(p, now)) for p in items]
     form = filterset.form
-    return render(
-        request,
-        "venues/palace_list.html",
+    html = render_to_string(
+        "venues/_directory.html",
         {
             "filter_form": form,
             "visible_fields": [form[name] for name in DIRECTORY_FIELDS],
@@ -224,18 +239,52 @@ def palace_list(request):
                 for name, errors in form.errors.items()
                 if name not in DIRECTORY_FIELDS
             ],
-            # The form with no filter chosen, the directory's usual first view, is the same for
-            # everyone: its cities (one query) and choices, rendered once per language and kept
-            # under the version that a region written moves (venues/home_cache.py).
-            "filters_version": None
-            if any(name != "page" for name in request.GET)
-            else home_cache.home_page_version(),
-            "filters_ttl": home_cache.HOME_TTL,
             "page_obj": page,
-            "items": [{"palace": p, "state": _open_state(p, now)} for p in items],
+            "items": [{"palace": p, "state": state} for p, state in states],
             "is_filtered": any(request.GET.get(name) for name in form.fields),
         },
+        request=request,
     )
+    if not _directory_cacheable(request, filterset, page, items):
+        return html, now  # shown, not kept
+    return html, _directory_until(states, now)
+
+
+# The most filters a directory kept in the cache may have: each combination is a key.
+DIRECTORY_CACHED_FILTERS = 2
+
+
+def _directory_cacheable(request, filterset, page, items) -> bool:
+    """Whether to keep this directory in the shared cache: only the lists people browse, so that
+    the keys are bounded by the network (its valid filter values, two at a time, and the pages
+    they fill), not by what a query string can hold. Free-text searches, invalid or unknown or
+    repeated parameters, a page number that is not the page shown, and empty lists are rendered
+    for their request only (as every directory was before the cache)."""
+    fields = filterset.form.fields
+    return (
+        bool(items)
+        and filterset.is_valid()
+        and not request.GET.get("q", "").strip()
+        and all(
+            (name in fields or name == "page") and len(request.GET.getlist(name)) == 1 for name in request.GET
+        )
+        and sum(1 for name in fields if request.GET.get(name)) <= DIRECTORY_CACHED_FILTERS
+        and request.GET.get("page", str(page.number)) == str(page.number)
+    )
+
+
+def _directory_until(states: list[tuple[Palace, OpenState]], now: datetime) -> datetime:
+    """The next moment an open state shown changes by itself: a palace in service closes or
+    opens, or the day ends (today and tomorrow, closures by date, the next opening's search)."""
+    until = timezone.make_aware(datetime.combine(now.date() + timedelta(days=1), time.min))
+    for palace, state in states:
+        if palace.status != Palace.Status.IN_SERVICE:
+            continue  # its open state is not shown
+        if state.is_open and state.closes_at is not None:
+            until = min(until, timezone.make_aware(datetime.combine(now.date(), state.closes_at)))
+        elif state.next_opening is not None:
+            until = min(until, state.next_opening)
+    return until
 
 
 # --- Palace and venue pages ----------------------------------------------------------------------

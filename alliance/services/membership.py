@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from palace_portal.errors import InvalidInput, RuleViolation
+from venues.directory_cache import directory_changed
 from venues.models import Palace
 from venues.page_cache import palace_page_changed
 
@@ -24,7 +25,9 @@ def _sync_flag(palace: Palace, *, today: date) -> None:
     if palace.alliance_member != member:
         Palace.objects.filter(pk=palace.pk).update(alliance_member=member)
         palace.alliance_member = member
+        # An update() sends no signal: the palace page's and the directory's badge and filter.
         palace_page_changed(palace.pk)
+        directory_changed()
 
 
 def membership_join(*, actor, palace: Palace, joined_on: date, founding: bool = False) -> Membership:

@@ -20,8 +20,9 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
@@ -34,7 +35,15 @@ from ..access import is_staff_of
 from ..forms import BookingForm, GridForm
 from ..models import Booking, BookingRule
 from ..rules import cancel_deadline, checkin_window, rule_for, window_last_date
-from ..selectors import SlotState, day_slots, venue_availability_days, venue_calendar, venue_days
+from ..selectors import (
+    OwnBooking,
+    SlotState,
+    day_slots,
+    listed_venue,
+    venue_availability_days,
+    venue_calendar,
+    venue_days,
+)
 from ._common import when_label
 
 Status = Booking.Status
@@ -61,11 +70,12 @@ MODE_LEADS = {
 
 
 def _venue_or_404(pk: int) -> Venue:
-    """A venue offered to the public (active, at a listed palace), with its palace."""
-    try:
-        return Venue.objects.listed().select_related("palace", "booking_rule").get(pk=pk)
-    except Venue.DoesNotExist:
-        raise Http404 from None
+    """A venue offered to the public (active, at a listed palace), with its palace and rule: the
+    booking API's statement written once (`listed_venue`), cheaper to run than to build the query."""
+    venue = listed_venue(pk)
+    if venue is None:
+        raise Http404
+    return venue
 
 
 def _local_dt(day: date, at: time) -> datetime:
@@ -82,12 +92,30 @@ class SlotView:
     slot: SlotState
     # open, full, past, not_yet_open, members_only (closed to this non-member), mine
     state: str
-    mine: Booking | None
+    mine: OwnBooking | None
     selectable: bool
 
     @property
     def at(self) -> str:
         return f"{timezone.localtime(self.slot.start):%H:%M}"
+
+
+@dataclass(frozen=True)
+class SlotCell:
+    """What the template prints for one slot: worked out once here rather than in the template
+    (an include per slot, with its ifs, filters and translations, was most of the grid's render)."""
+
+    view: SlotView
+    css: str
+    # A link (a free or full slot to tap, or the visitor's own booking), or a plain box.
+    href: str
+    # The htmx address of a slot to tap (empty for the visitor's own booking).
+    hx_get: str
+    current: bool
+    times: str
+    state_label: str
+    # "Members" on a slot kept for trade-union members, else empty.
+    flag: str
 
 
 @dataclass(frozen=True)
@@ -97,6 +125,13 @@ class Tab:
     closed: bool
     no_slots: bool
     not_open: bool
+    # What the template prints (see SlotCell).
+    css: str = ""
+    href: str = ""
+    hx_get: str = ""
+    name: str = ""
+    date_label: str = ""
+    note: str = ""
 
 
 def _slot_views(slots, *, mine, signed_in, member, staff, suspended) -> list[SlotView]:
@@ -113,6 +148,108 @@ def _slot_views(slots, *, mine, signed_in, member, staff, suspended) -> list[Slo
             state = slot.state
         views.append(SlotView(slot, state, booking, state in ("open", "full") and not suspended))
     return views
+
+
+def _state_label(view: SlotView, *, is_shared: bool) -> str:
+    slot, state = view.slot, view.state
+    if view.selectable:
+        if state == "open":
+            if is_shared:
+                left = slot.available
+                return ngettext("%(counter)s place left", "%(counter)s places left", left) % {"counter": left}
+            return pgettext("slot state", "Available")
+        if slot.waiting:
+            waiting = ngettext("%(counter)s waiting", "%(counter)s waiting", slot.waiting) % {
+                "counter": slot.waiting
+            }
+        else:
+            waiting = _("join the waitlist")
+        return f"{_('Full')} · {waiting}"
+    if state == "mine":
+        return _("Your booking")
+    return {
+        "past": _("Over"),
+        "not_yet_open": _("Not open yet"),
+        "members_only": _("Members only"),
+        "full": _("Full"),
+    }.get(state) or pgettext("slot state", "Available")
+
+
+def _slot_cells(
+    views: list[SlotView],
+    *,
+    selected: SlotView | None,
+    page_url: str,
+    avail_url: str,
+    day: date,
+    is_shared: bool,
+) -> list[SlotCell]:
+    """Each slot's classes, links and texts, as `bookings/_availability.html` prints them."""
+    day_iso = day.isoformat()
+    members = _("Members")
+    cells = []
+    for view in views:
+        start, end = timezone.localtime(view.slot.start), timezone.localtime(view.slot.end)
+        times = f"{start:%H:%M}–{end:%H:%M}"
+        href = hx_get = ""
+        current = False
+        if view.selectable:
+            current = selected is not None and view.slot.start == selected.slot.start
+            css = f"slot-btn is-{view.state}" + (" is-selected" if current else "")
+            query = f"?date={day_iso}&at={start:%H:%M}"
+            href, hx_get = f"{page_url}{query}#confirm", f"{avail_url}{query}"
+        elif view.state == "mine":
+            css = "slot-btn is-mine"
+            href = reverse("bookings:detail", args=[view.mine.pk])
+        else:
+            css = f"slot-btn is-{view.state} is-disabled"
+        cells.append(
+            SlotCell(
+                view=view,
+                css=css,
+                href=href,
+                hx_get=hx_get,
+                current=current,
+                times=times,
+                state_label=_state_label(view, is_shared=is_shared),
+                flag=members if view.selectable and view.slot.members_only else "",
+            )
+        )
+    return cells
+
+
+def _tab(info, *, today: date, day: date, last_open: date, page_url: str, avail_url: str) -> Tab:
+    label = {0: "today", 1: "tomorrow"}.get((info.day - today).days, "")
+    closed, no_slots, not_open = info.closure is not None, not info.has_hours, info.day > last_open
+    css = "day-tab"
+    if info.day == day:
+        css += " is-current"
+    if closed:
+        css, note = css + " is-closed", _("Closed")
+    elif no_slots:
+        css, note = css + " is-empty", _("No slots")
+    elif not_open:
+        css, note = css + " is-later", _("Opens later")
+    else:
+        note = ""
+    # What the template's `date:"D"` and `date:"n/j"` print, without parsing the format per tab.
+    name = {"today": _("Today"), "tomorrow": _("Tomorrow")}.get(label) or str(
+        WEEKDAYS_ABBR[info.day.weekday()]
+    )
+    query = f"?date={info.day.isoformat()}"
+    return Tab(
+        info.day,
+        label,
+        closed,
+        no_slots,
+        not_open,
+        css=css,
+        href=page_url + query,
+        hx_get=avail_url + query,
+        name=name,
+        date_label=f"{info.day.month}/{info.day.day}",
+        note=note,
+    )
 
 
 def _ends_from(views: list[SlotView], index: int, rule: BookingRule, venue: Venue) -> list[datetime]:
@@ -193,14 +330,10 @@ def _grid_context(
         suspended=suspension is not None,
     )
 
+    page_url = _page_url(request, venue)
+    avail_url = reverse("bookings:availability", args=[venue.pk])
     tabs = [
-        Tab(
-            info.day,
-            {0: "today", 1: "tomorrow"}.get((info.day - today).days, ""),
-            info.closure is not None,
-            not info.has_hours,
-            info.day > last_open,
-        )
+        _tab(info, today=today, day=day, last_open=last_open, page_url=page_url, avail_url=avail_url)
         for info in days
         if info.day <= tab_last or info.day == day
     ]
@@ -224,6 +357,10 @@ def _grid_context(
     earlier = []
     if any(v.state != "past" for v in views):
         earlier = [v for v in views if v.state == "past"]
+    is_shared = venue.booking_mode in (BookingMode.SHARED, BookingMode.APPOINTMENT)
+    cells = _slot_cells(
+        views, selected=selected, page_url=page_url, avail_url=avail_url, day=day, is_shared=is_shared
+    )
     info = by_day.get(day)
     not_open_note = ""
     if day > last_open:
@@ -244,6 +381,8 @@ def _grid_context(
         # Today's slots that are over fold away above the rest (when some are still ahead).
         "earlier": earlier,
         "later": views[len(earlier) :],
+        "earlier_cells": cells[: len(earlier)],
+        "later_cells": cells[len(earlier) :],
         "any_selectable": any(v.selectable for v in views),
         "members_note": any(v.state == "members_only" for v in views),
         "all_past": bool(views) and all(v.state == "past" for v in views),
@@ -253,10 +392,10 @@ def _grid_context(
         "error": error,
         "notice": notice,
         "suspension": suspension,
-        "is_shared": venue.booking_mode in (BookingMode.SHARED, BookingMode.APPOINTMENT),
+        "is_shared": is_shared,
         "book_url": reverse("bookings:venue_book", args=[venue.pk]),
-        "avail_url": reverse("bookings:availability", args=[venue.pk]),
-        "page_url": _page_url(request, venue),
+        "avail_url": avail_url,
+        "page_url": page_url,
         "far_days": rule.window_days >= MAX_TABS,
         "last_open": last_open,
         "today": today,

@@ -1,0 +1,110 @@
+"""Versioned keys in the shared cache: what the home page (`home_cache`), the palace page's sections
+(`page_cache`) and the directory (`directory_cache`) are cached under.
+
+A version is a random token kept in the cache itself (Redis in production, local memory on a
+laptop), with no timeout. Whatever is cached puts the versions it depends on into its key, so
+writing a new version (`version_changed`) makes every older entry unreachable at once; the old
+entries expire with their own timeout. Save and delete signals of the models a page shows write
+new versions (`version_watch`); writes that send no signal (`update()`, `bulk_create()`) call
+`version_changed` themselves. What time alone changes is not a write: `timed_block` keeps a
+rendered block only until the moment it says its content stops being true.
+
+When the cache is down (django-redis ignores its errors) every read finds no version and makes a
+new one: each request then renders from the database, as if nothing were cached, never stale.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+T = TypeVar("T")
+
+
+def version_of(*keys: str) -> str:
+    """The current versions under `keys`, joined (one cache round trip). A missing version (never
+    written, evicted, the cache down) is created, so the next render reads the database rather
+    than an older entry."""
+    if len(keys) == 1:
+        value = cache.get(keys[0])
+        found = {} if value is None else {keys[0]: value}
+    else:
+        found = cache.get_many(keys)
+    versions = []
+    for key in keys:
+        value = found.get(key)
+        if value is None:
+            value = uuid.uuid4().hex
+            # `add` keeps a version another process wrote meanwhile; a version that outlives the
+            # entries it names only costs a render.
+            if not cache.add(key, value, timeout=None):
+                value = cache.get(key) or value
+        versions.append(value)
+    return ".".join(versions)
+
+
+def version_bump(key: str) -> None:
+    cache.set(key, uuid.uuid4().hex, timeout=None)
+
+
+def version_changed(key: str) -> None:
+    """What is cached under `key`'s version has changed: build it anew.
+
+    Bumps now (the writer's own next read sees the change) and again after the transaction
+    commits (a reader that cached the old rows between the two, before the commit, is not
+    believed either).
+    """
+    version_bump(key)
+    transaction.on_commit(lambda: version_bump(key))
+
+
+def version_watch(prefix: str, receiver: Callable, *models) -> None:
+    """Call `receiver(sender, instance, **kwargs)` whenever a row of these models is saved or
+    deleted (`prefix` names the connections, so that connecting twice connects once)."""
+    from django.db.models.signals import post_delete, post_save
+
+    for model in models:
+        uid = f"{prefix}:{model._meta.label}"
+        post_save.connect(receiver, sender=model, dispatch_uid=uid + ":save")
+        post_delete.connect(receiver, sender=model, dispatch_uid=uid + ":delete")
+
+
+def timed_value(key: str, build: Callable[[datetime], tuple[T, datetime | None]], *, ttl: int) -> T:
+    """A value kept in the cache under `key` (which holds its versions and language).
+
+    `build(now)` makes it and says until when it stays true with no write (None: until a write;
+    never longer than `ttl` seconds; `now` or earlier: not kept at all). That moment is kept with
+    the value and checked against the portal's clock on every read: the cache's own expiry counts
+    whole seconds of its own clock. Plain values only (text, numbers, tuples).
+    """
+    now = timezone.now()
+    cached = cache.get(key)
+    if cached is not None and now < cached[0]:
+        return cached[1]
+    value, until = build(now)
+    limit = now + timedelta(seconds=ttl)
+    until = min(until or limit, limit)
+    seconds = math.floor((until - now).total_seconds())
+    if seconds >= 1:
+        cache.set(key, (until, value), timeout=seconds)
+    return value
+
+
+def timed_block(
+    key: str, build: Callable[[datetime], tuple[str, datetime | None]], *, ttl: int
+) -> SafeString:
+    """A rendered block kept in the cache under `key` (`timed_value`), as text."""
+
+    def rendered(now: datetime) -> tuple[str, datetime | None]:
+        html, until = build(now)
+        return str(html), until
+
+    return mark_safe(timed_value(key, rendered, ttl=ttl))  # noqa: S308 - our own rendering, autoescaped
