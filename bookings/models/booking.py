@@ -98,7 +98,10 @@ class Booking(models.Model):
     ACTIVE = (Status.PENDING, Status.OFFERED, Status.CONFIRMED)
     OPEN = (Status.WAITLISTED, Status.OFFERED, Status.PENDING, Status.CONFIRMED)
 
-    palace = models.ForeignKey(Palace, verbose_name=_("palace"), on_delete=models.PROTECT)
+    # The four foreign keys below that the Meta's indexes lead with (palace, venue, offering,
+    # user) have no index of their own: each such index duplicated the leading column of a
+    # composite one, and every booking paid for writing it.
+    palace = models.ForeignKey(Palace, verbose_name=_("palace"), on_delete=models.PROTECT, db_index=False)
     # Empty only for sign-ups of an offering held online.
     venue = models.ForeignKey(
         Venue,
@@ -107,6 +110,7 @@ class Booking(models.Model):
         related_name="bookings",
         null=True,
         blank=True,
+        db_index=False,
     )
     # Set for sign-ups (enrolments, registrations): places are counted on the offering.
     offering = models.ForeignKey(
@@ -116,6 +120,7 @@ class Booking(models.Model):
         related_name="bookings",
         null=True,
         blank=True,
+        db_index=False,
     )
     # Waitlist order where it is not the order of joining (a lottery's draw order).
     queue_rank = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("queue position"))
@@ -124,6 +129,7 @@ class Booking(models.Model):
         verbose_name=_("booked by"),
         on_delete=models.PROTECT,
         related_name="bookings",
+        db_index=False,
     )
     # A venue's booking mode, or the kind of offering (a course or an event) for sign-ups.
     mode = models.CharField(
