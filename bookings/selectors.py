@@ -190,10 +190,6 @@ def _overlap_counts(slots, ranges) -> dict[datetime, int]:
 _HELD_FIELDS = ("id", "start", "end", "status", "exclusive", "user")
 
 
-def _in(values) -> str:
-    return ", ".join(f"'{value}'" for value in values)
-
-
 @functools.cache
 def _held_sql(*, shared: bool, signed_in: bool) -> str:
     """`_held_and_waiting`'s read of bookings, as the ORM wrote it: the waits, the whole bookings
@@ -201,11 +197,10 @@ def _held_sql(*, shared: bool, signed_in: bool) -> str:
     visitor's own open or checked-in bookings."""
     wanted = [f"b.status = '{Booking.Status.WAITLISTED}'"]
     if not shared:
-        wanted.append(f"(b.exclusive AND b.status IN ({_in(Booking.HOLDING)}))")
+        wanted.append(f"(b.exclusive AND b.status IN ({rows.literals(Booking.HOLDING)}))")
     if signed_in:
-        wanted.append(
-            f"(b.user_id = %(user)s AND b.status IN ({_in((*Booking.OPEN, Booking.Status.CHECKED_IN))}))"
-        )
+        own = rows.literals((*Booking.OPEN, Booking.Status.CHECKED_IN))
+        wanted.append(f"(b.user_id = %(user)s AND b.status IN ({own}))")
     selected = ", ".join(rows.column(Booking, name, "b") for name in _HELD_FIELDS)
     # Only our table's name, columns and status constants are interpolated.
     return (
@@ -477,7 +472,7 @@ def waitlist_positions(bookings) -> dict[int, int]:
 
 @functools.cache
 def _listed_venue_sql(with_day: bool) -> str:
-    hidden = ", ".join(f"'{status}'" for status in (Palace.Status.PLANNED, Palace.Status.CLOSED))
+    hidden = rows.literals((Palace.Status.PLANNED, Palace.Status.CLOSED))
     selected = f"{rows.columns(Venue, 'v')}, {rows.columns(Palace, 'p')}, {rows.columns(BookingRule, 'r')}"
     hours = ""
     if with_day:

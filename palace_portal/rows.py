@@ -63,6 +63,12 @@ def is_id(value: int) -> bool:
     return -(2**63) <= value < 2**63
 
 
+def literals(values) -> str:
+    """Our own constants (status values) as a SQL list of string literals, for `IN (...)` in
+    statements written once; never for input, which goes in as parameters."""
+    return ", ".join(f"'{value}'" for value in values)
+
+
 def column(model: type[Model], name: str, alias: str) -> str:
     """One field's column, for a SELECT list read back with `values`."""
     return f'{alias}."{model._meta.get_field(name).column}"'

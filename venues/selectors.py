@@ -105,7 +105,7 @@ def _venue_detail_sql() -> tuple[str, str, str]:
     opening hours; its closures not over yet, each with its venue. Only our tables' names and
     columns and the status constants are interpolated."""
     rule_model = Venue._meta.get_field("booking_rule").related_model
-    hidden = ", ".join(f"'{status}'" for status in (Palace.Status.PLANNED, Palace.Status.CLOSED))
+    hidden = rows.literals((Palace.Status.PLANNED, Palace.Status.CLOSED))
     venue = (
         f"SELECT {rows.columns(Venue, 'v')}, {rows.columns(Palace, 'p')}, {rows.columns(Region, 'r')}, "  # noqa: S608
         f"{rows.columns(Region, 'rp')}, {rows.columns(rule_model, 'br')} "

@@ -19,6 +19,7 @@ from functools import cache
 from django.db import connection
 from django.utils import timezone
 
+from palace_portal.rows import literals as _listed
 from venues.models import Venue
 
 from ..models import Booking, SlotCounter, Suspension
@@ -69,10 +70,6 @@ def facts_select(value: Callable[[str], str]) -> str:
         FROM {Booking._meta.db_table}
         WHERE ({person}) OR ({venue_rows}) OR ({sign_ups})
     """  # noqa: S608
-
-
-def _listed(values) -> str:
-    return ", ".join(f"'{value}'" for value in values)
 
 
 def booking_facts(
