@@ -25,7 +25,7 @@ from palace_portal.errors import PortalError
 from .. import qr, services
 from ..models import Booking, BookingRule
 from ..rules import cancel_deadline, checkin_window, rule_defaults
-from ..selectors import past_bookings_of_user, upcoming_bookings_of_user, waitlist_positions
+from ..selectors import PAST_ROW_FIELDS, past_bookings_of_user, upcoming_bookings_of_user, waitlist_positions
 from ._common import when_label
 from .calendar import feed_url_of
 
@@ -81,6 +81,32 @@ class BookingItem:
         # Only a place the worker holds: a waitlisted, offered or pending booking may never happen,
         # and a calendar entry for it would block the time as if it would.
         return self.booking.status in (Status.CONFIRMED, Status.CHECKED_IN)
+
+
+@dataclass(frozen=True)
+class PastRow:
+    """A line of the past list: what it prints, ready (the list reads tuples, not bookings)."""
+
+    pk: int
+    venue_name: str
+    palace_name: str
+    status_label: str
+    badge: str
+    when: str
+    reason: str
+
+
+def _past_row(pk, venue_name, palace_name, status, start, end, reason) -> PastRow:
+    start, end = timezone.localtime(start), timezone.localtime(end)
+    return PastRow(
+        pk=pk,
+        venue_name=venue_name,
+        palace_name=palace_name,
+        status_label=str(Status(status).label),
+        badge=STATUS_BADGES.get(status, ""),
+        when=f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}",
+        reason=reason,
+    )
 
 
 def _rule_of(booking: Booking) -> BookingRule:
@@ -145,7 +171,7 @@ def my_bookings(request):
         {
             "upcoming": [_item(b, now, positions) for b in upcoming],
             "past_page": past_page,
-            "past": [_item(b, now, {}) for b in past_page.object_list],
+            "past": [_past_row(*row) for row in past_page.object_list.values_list(*PAST_ROW_FIELDS)],
             "suspension": services.suspension_in_force(user, now=now),
             "feed_url": feed_url,
             "webcal_url": "webcal://" + feed_url.split("://", 1)[1],

@@ -501,7 +501,7 @@ def test_my_bookings_lists_upcoming_and_past_with_codes_and_reasons(world, clien
     response = client.get(reverse("bookings:my_bookings"))
     page = html(response)
     assert [i.booking for i in response.context["upcoming"]] == [confirmed, waiting]
-    assert [i.booking for i in response.context["past"]] == [declined]
+    assert [row.pk for row in response.context["past"]] == [declined.pk]
     assert confirmed.check_in_code in page
     assert reverse("bookings:qr", args=[confirmed.pk]) in page
     assert reverse("bookings:qr", args=[waiting.pk]) not in page
@@ -512,6 +512,24 @@ def test_my_bookings_lists_upcoming_and_past_with_codes_and_reasons(world, clien
     assert "场地维修" in page
     assert reverse("bookings:detail", args=[other.pk]) not in page
     assert waiting_for.check_in_code not in page
+
+
+def test_my_bookings_past_lines_show_local_time_palace_status_and_reason(world, client):
+    """The past list is read as tuples, not bookings: each line still says where, when (local
+    time), how it ended and why."""
+    declined = write_booking(
+        world.worker, world.venue_a, at(-3, 19, 30), status=S.DECLINED, decision_reason="场地维修"
+    )
+    write_booking(world.worker, world.venue_b, at(-5, 9), status=S.NO_SHOW)
+    sign_in(client, world.worker)
+    page = html(client.get(reverse("bookings:my_bookings")))
+    assert f"2026-11-20 19:30–20:30 · {world.palace_a.name}" in page
+    assert f"2026-11-18 09:00–10:00 · {world.venue_b.palace.name}" in page
+    assert page.index("2026-11-20 19:30") < page.index("2026-11-18 09:00")  # the latest first
+    assert reverse("bookings:detail", args=[declined.pk]) in page
+    assert "Reason: 场地维修" in page
+    assert '<span class="badge badge-red">declined</span>' in page
+    assert '<span class="badge badge-red">no-show</span>' in page
 
 
 def test_my_bookings_query_count_does_not_grow_with_bookings(world, client, django_assert_max_num_queries):
