@@ -12,9 +12,10 @@ class VenuesConfig(AppConfig):
         from .models import Closure, OpeningHours, Palace, Region, SatellitePoint, Venue
         from .page_cache import palace_page_watch
 
-        # The palace page's cached sections show satellite points, duty windows and the
-        # alliance flag (venues/page_cache.py).
-        palace_page_watch(Palace, Venue, SatellitePoint)
+        # The palace page, kept rendered (venues/page_cache.py): the palace, its city and county,
+        # venues, satellite points, opening hours and closures (its open state); the other apps
+        # add the models their sections show.
+        palace_page_watch(Palace, Region, Venue, SatellitePoint, OpeningHours, Closure)
         # The home page's figures and its "coming up" list name palaces, cities and venues
         # (venues/home_cache.py), as do the course catalogue's cached cards and filters.
         home_page_watch(Palace, Region, Venue)

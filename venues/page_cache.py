@@ -1,21 +1,26 @@
-"""The palace page's cached sections: versioned keys, bumped when what they show changes.
+"""The palace page, kept rendered: versioned keys, bumped when what it shows changes.
 
-Below its venues the public palace page shows a dozen small sections that other apps add (the
-year's figures, series, news, classes and events, satellite points, legal help, teams, worker
-voice, jobs, the alliance). Each costs a query or two, together about twelve, and they change far
-less often than the page is read. The page renders them inside one `{% cache %}` fragment whose
-key holds a version: the palace's own (`palace_page_changed(palace_id)`) and a network-wide one
-(`palace_page_changed(None)`, for rows that belong to no single palace: an employer, a term, a
-rotation of the alliance). Writing a new version makes every older fragment unreachable; they
+The public palace page shows the palace (its city and county, hours, closures, venues, satellite
+points) and, below its venues, a dozen small sections that other apps add (the year's figures,
+series, news, classes and events, legal help, teams, worker voice, jobs, the alliance): about
+seventeen queries and 15-20 ms of rendering at ten times the province, for a page that changes far
+less often than it is read. Its content (everything but the page frame) is kept in the shared
+cache (`venues.views.palace_detail`, `cache_versions.timed_value`) under a key holding a version:
+the palace's own (`palace_page_changed(palace_id)`) and a network-wide one
+(`palace_page_changed(None)`, for rows that belong to no single palace: a region, an employer, a
+term, a rotation of the alliance). Writing a new version makes every older entry unreachable; they
 expire with their timeout.
 
-The fragment is the same for everyone: the sections' tags get no request and no user, so nothing
-personal can be cached there (tests/venues/test_page_queries.py checks a signed-in visitor's page).
-The timeout bounds what no write announces: an event that ends, a survey closing at midnight
-(the local date is part of the key as well) and rows written in bulk.
+The content is the same for everyone: it is rendered without the request, and the sections' tags
+get no user, so nothing personal can be kept there (tests/venues/test_page_cache.py checks a
+signed-in visitor's page); the menus, messages and CSRF tokens are in the frame, rendered per
+request. What time alone changes is not a write: the content is kept only until the palace next
+opens or closes ("open now · closes at 21:00"), and never past the local midnight (today's hours,
+closures by date, a survey closing at midnight). The timeout bounds what no write announces: an
+event that ends and rows written in bulk (the demo, the scale data).
 
 The cache may be down (django-redis ignores its errors): the version then reads as new on every
-request and the page renders its sections from the database, as it did before the cache.
+request and the page is rendered from the database, as it was before the cache.
 """
 
 from __future__ import annotations

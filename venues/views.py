@@ -22,13 +22,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from palace_portal.db_router import replica_reads
 
 from . import access, directory_cache, page_cache, selectors
-from .cache_versions import timed_block
+from .cache_versions import timed_block, timed_value
 from .filters import PalaceFilter, StrictBooleanFilter
 from .kinds import BookingMode, Centre, kinds_of
 from .models import Closure, OpeningHours, Palace, Region, Venue
@@ -247,7 +248,7 @@ def _directory_html(request, at: datetime) -> tuple[str, datetime]:
     )
     if not _directory_cacheable(request, filterset, page, items):
         return html, now  # shown, not kept
-    return html, _directory_until(states, now)
+    return html, _open_state_until(states, now)
 
 
 # The most filters a directory kept in the cache may have: each combination is a key.
@@ -273,7 +274,7 @@ def _directory_cacheable(request, filterset, page, items) -> bool:
     )
 
 
-def _directory_until(states: list[tuple[Palace, OpenState]], now: datetime) -> datetime:
+def _open_state_until(states: list[tuple[Palace, OpenState]], now: datetime) -> datetime:
     """The next moment an open state shown changes by itself: a palace in service closes or
     opens, or the day ends (today and tomorrow, closures by date, the next opening's search)."""
     until = timezone.make_aware(datetime.combine(now.date() + timedelta(days=1), time.min))
@@ -291,20 +292,35 @@ def _directory_until(states: list[tuple[Palace, OpenState]], now: datetime) -> d
 
 
 def palace_detail(request, pk):
+    """The palace page: the same for everyone, so kept rendered per palace, language and version
+    (`venues/page_cache.py`) until its open state changes by itself; the frame is the visitor's."""
+    key = f"palace-page:{pk}:{page_cache.palace_page_version(pk)}:{translation.get_language()}"
+    title, content = timed_value(key, lambda now: _palace_page(pk, now), ttl=page_cache.PALACE_PAGE_TTL)
+    return render(
+        request,
+        "venues/palace_detail.html",
+        {"title": title, "content": mark_safe(content)},  # noqa: S308 - our own rendering, autoescaped
+    )
+
+
+def _palace_page(pk: int, at: datetime) -> tuple[tuple[str, str], datetime]:
+    """The palace's name and its page's content as HTML, and until when they stay true with no
+    write (the palace opens or closes, or the day ends). Rendered without the request: what is
+    kept for everyone cannot hold anything of the visitor who happened to render it."""
     try:
         palace = selectors.palace_detail(pk)
     except Palace.DoesNotExist:
         raise Http404 from None
-    now = timezone.localtime()
+    now = timezone.localtime(at)
     today = now.date()
+    state = _open_state(palace, now)
     closures = [{"closure": c, "is_current": c.start_date <= today} for c in palace.upcoming_closures]
     venue_total = len(palace.active_venues)
-    return render(
-        request,
-        "venues/palace_detail.html",
+    content = render_to_string(
+        "venues/_palace_page.html",
         {
             "palace": palace,
-            "state": _open_state(palace, now),
+            "state": state,
             "week_hours": _week_hours(palace, today),
             "closures": closures,
             "centres": selectors.venues_by_centre(palace.active_venues),
@@ -313,12 +329,9 @@ def palace_detail(request, pk):
             "venues_collapsed": venue_total > VENUES_SHOWN_OPEN,
             "status_note": STATUS_NOTES.get(palace.status, ""),
             "is_in_service": palace.status == Palace.Status.IN_SERVICE,
-            # The other apps' sections, cached (venues/page_cache.py): part of the fragment's key.
-            "sections_version": page_cache.palace_page_version(palace.pk),
-            "sections_ttl": page_cache.PALACE_PAGE_TTL,
-            "today": today.isoformat(),
         },
     )
+    return (palace.name, str(content)), _open_state_until([(palace, state)], now)
 
 
 def venue_detail(request, pk):

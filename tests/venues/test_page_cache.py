@@ -1,18 +1,30 @@
-"""The palace page's cached sections (venues/page_cache.py): fresh after every write they show,
-the same for every visitor, per language, and rendered from the database when the cache is gone."""
+"""The palace page kept rendered (venues/page_cache.py): fresh after every write it shows and when
+its open state changes by itself, the same for every visitor, per language, and rendered from the
+database when the cache is gone."""
 
 from __future__ import annotations
 
+import re
+from datetime import date, datetime, time, timedelta
 from unittest import mock
 
+import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
 from activities.voice.services.wishes import wish_vote
 from alliance.services.membership import membership_join
 from tests.activities.voice_support import wish
-from tests.factories import SatellitePointFactory, UserFactory
+from tests.factories import (
+    OpeningHoursFactory,
+    PalaceFactory,
+    SatellitePointFactory,
+    UserFactory,
+    VenueFactory,
+)
 from venues import page_cache
+from venues.models import Closure, OpeningHours, Palace
 
 
 def _page(client, palace, language="en") -> str:
@@ -87,3 +99,117 @@ def test_without_a_cache_the_sections_come_from_the_database(world, client):
         first = page_cache.palace_page_version(world.palace_a.pk)
         assert first != page_cache.palace_page_version(world.palace_a.pk)
     assert "Worker voice" in _page(client, world.palace_a)
+
+
+# --- The whole content kept (venues.views.palace_detail) -----------------------------------------
+
+MONDAY = date(2026, 3, 2)
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def local(day: date, hour: int, minute: int = 0) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def frozen(at: datetime):
+    return mock.patch("django.utils.timezone.now", return_value=at)
+
+
+def _content(client, palace, language="en") -> str:
+    # The frame's per-request CSRF tokens (masked anew each time) are not the palace's.
+    html = _page(client, palace, language)
+    return re.sub(r'(name="csrfmiddlewaretoken" value|name="csrf-token" content)="[^"]+"', r'\1=""', html)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_kept_palace_page_is_the_page_rendered_afresh(world, client, language):
+    planned = PalaceFactory(name="规划中的文化宫", region=world.county1, status=Palace.Status.PLANNED)
+    SatellitePointFactory(palace=world.palace_a, name="矿区活动点")
+    Closure.objects.create(palace=world.palace_a, start_date=MONDAY, end_date=MONDAY, reason="设备年检")
+    with frozen(local(MONDAY, 10)):
+        for palace in (world.palace_a, world.palace_b, planned):
+            _content(client, palace, language)
+            kept = _content(client, palace, language)
+            cache.clear()
+            assert _content(client, palace, language) == kept, palace.name
+
+
+def test_a_warm_palace_page_makes_no_query_and_a_signed_in_one_only_the_visitor_s(
+    world, client, django_assert_num_queries
+):
+    with frozen(local(MONDAY, 10)):
+        _page(client, world.palace_a)
+        with django_assert_num_queries(0):
+            _page(client, world.palace_a)
+        client.force_login(world.worker, backend=BACKEND)
+        with django_assert_num_queries(3):  # the session, the user, the user's posts (the frame)
+            _page(client, world.palace_a)
+
+
+def test_a_palace_or_its_city_renamed_shows_at_once_and_a_deleted_one_is_gone(world, client):
+    with frozen(local(MONDAY, 10)):
+        assert "武宁县工人文化宫" in _page(client, world.palace_b)
+        world.palace_b.name = "武宁县职工文化中心"
+        world.palace_b.save()
+        assert "<title>武宁县职工文化中心" in _page(client, world.palace_b)
+        assert "九江市" in _page(client, world.palace_b)
+        world.city2.name = "浔阳市"
+        world.city2.save()  # a region: every palace's page
+        html = _page(client, world.palace_b)
+        assert "浔阳市" in html
+        assert "九江市" not in html
+        url = reverse("venues:palace_detail", args=[world.palace_b.pk])
+        world.palace_b.delete()
+        assert client.get(url).status_code == 404
+
+
+def test_a_venue_added_or_closed_shows_at_once(world, client):
+    with frozen(local(MONDAY, 10)):
+        assert "法律援助窗口甲" not in _page(client, world.palace_a)
+        window = VenueFactory(palace=world.palace_a, kind="legal_aid_window", name="法律援助窗口甲")
+        assert "法律援助窗口甲" in _page(client, world.palace_a)
+        window.is_active = False
+        window.save()
+        assert "法律援助窗口甲" not in _page(client, world.palace_a)
+
+
+def test_opening_hours_and_closures_changed_show_at_once(world, client):
+    with frozen(local(MONDAY, 10)):
+        assert "closes at 21:00" in _page(client, world.palace_b)
+        hours = OpeningHours.objects.get(palace=world.palace_b, weekday=MONDAY.weekday())
+        hours.closes = time(17)
+        hours.save()
+        assert "closes at 17:00" in _page(client, world.palace_b)
+        closure = Closure.objects.create(
+            palace=world.palace_b, start_date=MONDAY, end_date=MONDAY, reason="检修"
+        )
+        html = _page(client, world.palace_b)
+        assert "检修" in html
+        assert "closes at 17:00" not in html
+        closure.delete()
+        hours.delete()
+        assert "opens tomorrow at 09:00" in _page(client, world.palace_b)
+
+
+def test_a_palace_closing_or_opening_shows_without_a_write(world, client):
+    OpeningHours.objects.filter(palace=world.palace_a).delete()
+    OpeningHoursFactory(palace=world.palace_a, weekday=MONDAY.weekday(), opens=time(9), closes=time(12))
+    OpeningHoursFactory(palace=world.palace_a, weekday=MONDAY.weekday(), opens=time(14), closes=time(21))
+    with frozen(local(MONDAY, 11, 59)):
+        assert "closes at 12:00" in _page(client, world.palace_a)
+    with frozen(local(MONDAY, 12)):
+        assert "opens today at 14:00" in _page(client, world.palace_a)
+    with frozen(local(MONDAY, 13, 59)):
+        assert "opens today at 14:00" in _page(client, world.palace_a)
+    with frozen(local(MONDAY, 14)):
+        assert "closes at 21:00" in _page(client, world.palace_a)
+
+
+def test_the_palace_page_is_rendered_again_after_midnight(world, client):
+    OpeningHours.objects.filter(palace=world.palace_b).exclude(weekday=MONDAY.weekday() + 1).delete()
+    with frozen(local(MONDAY, 23, 59)):
+        assert "opens tomorrow at 09:00" in _page(client, world.palace_b)
+    with frozen(local(MONDAY + timedelta(days=1), 0)):
+        html = _page(client, world.palace_b)
+        assert "opens today at 09:00" in html
+        assert html.count('class="is-today"') == 1
