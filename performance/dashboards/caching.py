@@ -24,6 +24,7 @@ Who may call: `performance.dashboards.views`, after the scope checks.
 from __future__ import annotations
 
 import dataclasses
+import uuid
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -130,7 +131,7 @@ def dashboard(
         for chart, chart_id in ((dash.by_month_chart, "chart-month"), (dash.by_unit_chart, "chart-unit")):
             if chart is not None:  # the ids the dashboard template gives them
                 chart.rendered[chart_id] = chart_html(chart, chart_id)
-        return dataclasses.replace(dash, computed_at=timezone.now())
+        return dataclasses.replace(dash, computed_at=timezone.now(), token=uuid.uuid4().hex)
 
     dash, stale = _lookup(name, computed, network=False, keep_latest=latest, stale_ok=latest and stale_ok)
     return dataclasses.replace(dash, stale=True) if stale else dash
@@ -206,6 +207,35 @@ def coverage_map() -> coverage.CoverageMap:
         return dataclasses.replace(found, svg=svg)
 
     return cached("coverage", computed, network=True)
+
+
+CONTENT_TEMPLATE = "performance/dashboards/_dashboard_content.html"
+
+
+def page_content(dash: Dashboard, name: str, context: Callable[[], dict], *, reader: str, keep: bool) -> str:
+    """The content of a dashboard's page (everything but the frame: `CONTENT_TEMPLATE` rendered
+    from `context()`, without the request). `keep`: keep it in the cache, under the dashboard
+    computed (`name`, its `token`), the language, the day and `reader` (what the reader
+    decides in it: `reader_key`, the way up), so that a warm view renders only the frame; a
+    stale dashboard is never kept (it names the request's address, and the refresh replaces it
+    within seconds). Same timeout as the dashboard's: a recomputed one has a new `token`."""
+    if not keep or dash.stale or not dash.token:
+        return render_to_string(CONTENT_TEMPLATE, context())
+    key = (
+        f"performance:dash-page:{name}:{dash.token}:{translation.get_language()}:"
+        f"{timezone.localdate():%Y%m%d}:{reader}"
+    )
+    content = cache.get(key)
+    if content is None:
+        content = str(render_to_string(CONTENT_TEMPLATE, context()))
+        cache.set(key, content, timeout=TTL)
+    return content
+
+
+def reader_key(dash: Dashboard) -> str:
+    """What `for_reader` decided in `dash`: which of the ranking's rows the reader may open."""
+    rows = dash.ranking.rows if dash.ranking is not None else []
+    return "".join("1" if row.may_open else "0" for row in rows) or "-"
 
 
 def period_name(period: Period) -> str:

@@ -9,8 +9,10 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -20,6 +22,7 @@ from venues import access as venue_access
 from venues.models import Palace, Region
 from venues.pages import palace_or_404, palaces_in_scope, staff_page
 
+from ..ledgers.data_version import network_version
 from ..rankings.periods import MONTH, QUARTER, Period, parse_period
 from . import access, caching, exports, selectors
 
@@ -46,6 +49,7 @@ def _context(request, dash, *, error: str, base_url: str, **extra) -> dict:
     period = dash.period
     today = timezone.localdate()
     return {
+        "full_path": request.get_full_path(),  # a stale dashboard's link to itself
         "dash": dash,
         "period": period,
         "period_error": error,
@@ -92,12 +96,11 @@ def province(request):
     if not access.may_view_province(request.user):
         raise Http404
     period, error = _period(request)
-    dash = caching.province_dashboard(period)
-    dash = caching.for_reader(dash, request.user)
-    return render(
-        request,
-        "performance/dashboards/dashboard.html",
-        _context(
+    dash = caching.for_reader(caching.province_dashboard(period), request.user)
+    content = caching.page_content(
+        dash,
+        f"province:{caching.period_name(period)}",
+        lambda: _context(
             request,
             dash,
             error=error,
@@ -105,7 +108,11 @@ def province(request):
             coverage=caching.coverage_map(),
             export_url=reverse("performance:export_province_month", args=[m.format_month(period.last)]),
         ),
+        # The coverage map is the network's: its version too.
+        reader=f"{caching.reader_key(dash)}:{network_version()}",
+        keep=not error,
     )
+    return _page(request, dash, content)
 
 
 @staff_page
@@ -114,22 +121,23 @@ def province(request):
 def city(request, city_id: int):
     region = get_object_or_404(access.cities_led_by(request.user), pk=city_id)
     period, error = _period(request)
-    dash = caching.city_dashboard(region, period)
-    dash = caching.for_reader(dash, request.user)
-    return render(
-        request,
-        "performance/dashboards/dashboard.html",
-        _context(
+    dash = caching.for_reader(caching.city_dashboard(region, period), request.user)
+    up = access.may_view_province(request.user)
+    content = caching.page_content(
+        dash,
+        f"city-{region.pk}:{caching.period_name(period)}",
+        lambda: _context(
             request,
             dash,
             error=error,
             base_url=reverse("performance:dashboard_city", args=[region.pk]),
             city=region,
-            up_url=reverse("performance:dashboard_province")
-            if access.may_view_province(request.user)
-            else "",
+            up_url=reverse("performance:dashboard_province") if up else "",
         ),
+        reader=f"{caching.reader_key(dash)}:{int(up)}",
+        keep=not error,
     )
+    return _page(request, dash, content)
 
 
 @staff_page
@@ -161,9 +169,9 @@ def palace(request, palace_id: int):
         if period.kind == MONTH
         else min(period.last, m.previous_month(m.month_of(timezone.localdate())))
     )
-    return render(
-        request,
-        "performance/dashboards/dashboard.html",
+    # A palace's dashboard is its staff's and names what the reader may see: rendered each time.
+    content = render_to_string(
+        caching.CONTENT_TEMPLATE,
         _context(
             request,
             dash,
@@ -181,6 +189,20 @@ def palace(request, palace_id: int):
             trend_url=reverse("performance:ranking_trend", args=[target.pk]),
             may_see_ledger=venue_access.may_view_palace(request.user, target),
         ),
+    )
+    return _page(request, dash, content)
+
+
+def _page(request, dash, content: str):
+    """The dashboard's page: the visitor's frame around `content` (`caching.page_content`)."""
+    return render(
+        request,
+        "performance/dashboards/dashboard.html",
+        {
+            "dash": dash,  # what the content shows (for the tests' eyes; the frame reads only the title)
+            "title": f"{dash.title} · {dash.period.label}",
+            "content": mark_safe(content),  # noqa: S308 - our own rendering, autoescaped
+        },
     )
 
 
