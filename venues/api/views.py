@@ -5,10 +5,10 @@ platform) palaces of every status in `/palaces/`. Views only translate: the read
 `venues.selectors`, the filters in `venues.filters` (shared with the pages).
 """
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
@@ -17,6 +17,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from palace_portal.api import ErrorSerializer
+from venues import page_cache
+from venues.cache_versions import timed_value
 from venues.circle.models import SATELLITE_KINDS
 from venues.filters import PalaceFilter, VenueFilter
 from venues.models import Closure, OpeningHours, Palace, SatellitePoint, Venue
@@ -98,6 +100,28 @@ class PalaceViewSet(_ListFiltersOnlyMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_class(self):
         return PalaceDetailSerializer if self.action == "retrieve" else PalaceSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        """One palace, kept serialised (`cache_versions.timed_value`) per palace, language and
+        address (the pictures' addresses are absolute) under the palace page's versions, which
+        every write it shows bumps (`venues/page_cache.py`), until the local midnight (its closures
+        are those not over yet) or five minutes. An id written otherwise (`0001`, `1.5`, `abc`) is
+        looked up as before, never kept: the keys stay one per palace."""
+        raw = str(self.kwargs.get(self.lookup_field, ""))
+        if not (raw.isascii() and raw.isdigit() and raw == str(int(raw)) and int(raw) < 2**63):
+            return super().retrieve(request, *args, **kwargs)
+        pk = int(raw)
+        key = (
+            f"api-palace:{pk}:{page_cache.palace_page_version(pk)}:{translation.get_language()}:"
+            f"{request.scheme}://{request.get_host()}"
+        )
+
+        def build(now: datetime) -> tuple[dict, datetime]:
+            data = super(PalaceViewSet, self).retrieve(request, *args, **kwargs).data  # NotFound: not kept
+            tomorrow = timezone.localdate(now) + timedelta(days=1)
+            return data, timezone.make_aware(datetime.combine(tomorrow, time.min))
+
+        return Response(timed_value(key, build, ttl=page_cache.PALACE_PAGE_TTL))
 
 
 def _venues_listed() -> QuerySet[Venue]:
