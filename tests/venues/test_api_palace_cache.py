@@ -1,6 +1,6 @@
-"""`GET /api/v1/palaces/{id}/` kept serialised (venues.api.views.PalaceViewSet.retrieve): the same
-body as computed afresh, new at once after every write it shows, past closures gone after midnight,
-and one key per palace whatever way its id is written."""
+"""`GET /api/v1/palaces/{id}/` and `GET /api/v1/palaces/` kept serialised (venues.api.views.
+PalaceViewSet): the same bodies as computed afresh, new at once after every write they show, past
+closures gone after midnight, and keys bounded by the network, not by what a request can write."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from alliance.services.membership import membership_join
-from tests.factories import SatellitePointFactory, VenueFactory
+from tests.factories import PalaceFactory, SatellitePointFactory, VenueFactory
 from venues.models import Closure, OpeningHours
 
 MONDAY = date(2026, 3, 2)
@@ -96,3 +96,81 @@ def test_an_id_written_otherwise_is_looked_up_not_kept(api, world, written):
     assert status in (200, 404)
     if before is not None:  # local memory: no key of it was kept
         assert not [key for key in set(cache._cache) - before if "api-palace" in key]
+
+
+# --- The list (PalaceViewSet.list) ----------------------------------------------------------------
+
+
+def _list(api, query: str = "", **headers):
+    return api.get(f"/api/v1/palaces/{query}", **headers)
+
+
+def _kept_list_keys() -> list[str]:
+    return [key for key in getattr(cache, "_cache", {}) if "api-palaces" in key]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_kept_list_is_the_list_computed_afresh(api, world, language):
+    for query in ("", "?city=360100", "?city=360400&level=county", "?status=in_service&page=1"):
+        _list(api, query, HTTP_ACCEPT_LANGUAGE=language)
+        kept = _list(api, query, HTTP_ACCEPT_LANGUAGE=language).json()
+        cache.clear()
+        assert _list(api, query, HTTP_ACCEPT_LANGUAGE=language).json() == kept, query
+
+
+def test_a_warm_list_makes_no_query(api, world, django_assert_num_queries):
+    _list(api, "?city=360100")
+    with django_assert_num_queries(0):
+        assert _list(api, "?city=360100").status_code == 200
+
+
+def test_every_write_the_list_shows_is_new_at_once(api, world):
+    def item():
+        results = _list(api, "?city=360400").json()["results"]
+        return next(row for row in results if row["id"] == world.palace_b.pk)
+
+    assert item()["venue_count"] == 1
+    VenueFactory(palace=world.palace_b, kind="legal_aid_window")
+    assert item()["venue_count"] == 2
+    world.palace_b.name = "武宁县职工文化中心"
+    world.palace_b.save()
+    assert item()["name"] == "武宁县职工文化中心"
+    OpeningHours.objects.filter(palace=world.palace_b).delete()
+    assert item()["opening_hours"] == []
+    membership_join(actor=world.province_officer, palace=world.palace_b, joined_on=timezone.localdate())
+    assert item()["alliance_member"] is True
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?q=武宁",
+        "?page_size=5",
+        "?foo=1",
+        "?city=0360100",
+        "?city=360100&city=360400",
+        "?city=360100&level=city&status=in_service",
+        "?city=369999",
+    ],
+)
+def test_searches_odd_queries_and_empty_lists_are_answered_not_kept(api, world, query):
+    assert _list(api, query).status_code == 200
+    assert _kept_list_keys() == [] or not hasattr(cache, "_cache")
+
+
+@pytest.mark.parametrize("query", ["?level=galaxy", "?page=999", "?alliance_member=maybe"])
+def test_bad_input_is_refused_every_time_and_not_kept(api, world, query):
+    first = _list(api, query).status_code
+    assert first in (400, 404)
+    assert _list(api, query).status_code == first
+    assert _kept_list_keys() == [] or not hasattr(cache, "_cache")
+
+
+def test_the_pages_addresses_are_each_host_s_own(api, world, settings):
+    settings.ALLOWED_HOSTS = ["a.example", "b.example"]
+    for n in range(25):
+        PalaceFactory(name=f"第{n:02d}工人文化宫", region=world.county1)
+    first = _list(api, "", HTTP_HOST="a.example").json()["next"]
+    second = _list(api, "", HTTP_HOST="b.example").json()["next"]
+    assert first.startswith("http://a.example/")
+    assert second.startswith("http://b.example/")

@@ -5,7 +5,9 @@ platform) palaces of every status in `/palaces/`. Views only translate: the read
 `venues.selectors`, the filters in `venues.filters` (shared with the pages).
 """
 
+import hashlib
 from datetime import datetime, time, timedelta
+from urllib.parse import urlencode
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone, translation
@@ -17,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from palace_portal.api import ErrorSerializer
-from venues import page_cache
+from venues import directory_cache, page_cache
 from venues.cache_versions import timed_value
 from venues.circle.models import SATELLITE_KINDS
 from venues.filters import PalaceFilter, VenueFilter
@@ -101,6 +103,27 @@ class PalaceViewSet(_ListFiltersOnlyMixin, viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return PalaceDetailSerializer if self.action == "retrieve" else PalaceSerializer
 
+    def list(self, request, *args, **kwargs):
+        """The palaces, kept serialised (`cache_versions.timed_value`) per query, language and
+        address (the pages' and pictures' addresses are absolute) under the directory's version,
+        which every write the list shows bumps (`venues/directory_cache.py`), for five minutes at
+        most. Only the lists people browse are kept (`_list_keepable`), and only when they have
+        palaces: the keys stay bounded by the network, not by what a query string can hold."""
+        if not _list_keepable(request.query_params):
+            return super().list(request, *args, **kwargs)
+        query = urlencode(sorted(request.query_params.items()))
+        digest = hashlib.sha256(query.encode()).hexdigest()[:32]
+        key = (
+            f"api-palaces:{digest}:{directory_cache.directory_version()}:{translation.get_language()}:"
+            f"{request.scheme}://{request.get_host()}"
+        )
+
+        def build(now: datetime) -> tuple[dict, datetime | None]:
+            data = super(PalaceViewSet, self).list(request, *args, **kwargs).data  # bad input: raised
+            return data, (None if data["results"] else now)  # an empty list is shown, not kept
+
+        return Response(timed_value(key, build, ttl=directory_cache.DIRECTORY_TTL))
+
     def retrieve(self, request, *args, **kwargs):
         """One palace, kept serialised (`cache_versions.timed_value`) per palace, language and
         address (the pictures' addresses are absolute) under the palace page's versions, which
@@ -122,6 +145,26 @@ class PalaceViewSet(_ListFiltersOnlyMixin, viewsets.ReadOnlyModelViewSet):
             return data, timezone.make_aware(datetime.combine(tomorrow, time.min))
 
         return Response(timed_value(key, build, ttl=page_cache.PALACE_PAGE_TTL))
+
+
+# What a kept list of palaces may be asked with: at most two filters, each once, ids and pages as
+# plain numbers (`0001` is `1` written otherwise), the default page size. A free-text search, an
+# unknown parameter or a page size is answered for its request only.
+_KEPT_FILTERS = {"city", "county", "level", "status", "alliance_member", "centre"}
+_KEPT_NUMBERS = ("city", "county", "page")
+
+
+def _list_keepable(params) -> bool:
+    names = set(params)
+    if not names <= _KEPT_FILTERS | {"page"} or any(len(params.getlist(name)) != 1 for name in names):
+        return False
+    if len(names - {"page"}) > 2:
+        return False
+    return all(
+        (value := params.get(name)) is None
+        or (value.isascii() and value.isdigit() and value == str(int(value)) and len(value) <= 9)
+        for name in _KEPT_NUMBERS
+    )
 
 
 def _venues_listed() -> QuerySet[Venue]:
