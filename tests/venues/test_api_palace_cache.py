@@ -174,3 +174,29 @@ def test_the_pages_addresses_are_each_host_s_own(api, world, settings):
     second = _list(api, "", HTTP_HOST="b.example").json()["next"]
     assert first.startswith("http://a.example/")
     assert second.startswith("http://b.example/")
+
+
+# --- The network's figures (NetworkSummaryApi) -----------------------------------------------------
+
+
+def test_the_network_figures_are_kept_and_new_at_once_after_a_palace_or_region_write(
+    api, world, django_assert_num_queries
+):
+    def summary() -> dict:
+        response = api.get("/api/v1/network/summary/")
+        assert response.status_code == 200
+        return response.json()
+
+    before = summary()
+    with django_assert_num_queries(0):
+        assert summary() == before
+    building = PalaceFactory(region=world.county1, status="under_construction")
+    assert summary()["projects_under_way"] == before["projects_under_way"] + 1
+    building.status = "in_service"
+    building.save()
+    assert summary()["palaces_in_service"] == before["palaces_in_service"] + 1
+    world.city2.name = "浔阳市"
+    world.city2.save()
+    assert "浔阳市" in {row["city"]["name"] for row in summary()["by_city"]}
+    cache.clear()
+    assert summary() == api.get("/api/v1/network/summary/").json()

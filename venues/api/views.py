@@ -232,8 +232,10 @@ class VenueViewSet(_ListFiltersOnlyMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class NetworkSummaryApi(APIView):
-    """The province-wide network figures the union publishes: public, computed on each request
-    from the rows (two queries), so they are never stale."""
+    """The province-wide network figures the union publishes: public, computed from the rows (two
+    queries) and kept serialised under the directory's version, which every save of a palace or a
+    region bumps (`venues/directory_cache.py`), per language, for five minutes at most (rows
+    written in bulk announce nothing)."""
 
     permission_classes = [AllowAny]
 
@@ -246,6 +248,13 @@ class NetworkSummaryApi(APIView):
         responses={200: NetworkSummarySerializer},
     )
     def get(self, request: Request) -> Response:
+        key = f"api-network:{directory_cache.directory_version()}:{translation.get_language()}"
+        return Response(
+            timed_value(key, lambda now: (self._summary(), None), ttl=directory_cache.DIRECTORY_TTL)
+        )
+
+    @staticmethod
+    def _summary() -> dict:
         rows = network_by_city()
         data = {
             **network_summary(rows),
@@ -262,4 +271,4 @@ class NetworkSummaryApi(APIView):
                 for row in rows
             ],
         }
-        return Response(NetworkSummarySerializer(data).data)
+        return NetworkSummarySerializer(data).data
