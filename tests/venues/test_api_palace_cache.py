@@ -4,8 +4,7 @@ closures gone after midnight, and keys bounded by the network, not by what a req
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
-from unittest import mock
+from datetime import time, timedelta
 
 import pytest
 from django.core.cache import cache
@@ -14,17 +13,8 @@ from rest_framework.test import APIClient
 
 from alliance.services.membership import membership_join
 from tests.factories import PalaceFactory, SatellitePointFactory, VenueFactory
+from tests.venues.clock import MONDAY, frozen, local
 from venues.models import Closure, OpeningHours
-
-MONDAY = date(2026, 3, 2)
-
-
-def local(day: date, hour: int, minute: int = 0) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
-
-
-def frozen(at: datetime):
-    return mock.patch("django.utils.timezone.now", return_value=at)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import time, timedelta
 from unittest import mock
 
 import pytest
@@ -19,10 +19,10 @@ from django.utils import timezone
 from alliance.services.membership import membership_join
 from tests.factories import OpeningHoursFactory, PalaceFactory, VenueFactory
 from tests.queries import queries_of
+from tests.venues.clock import MONDAY, frozen, local
 from venues import directory_cache
 from venues.models import Closure, OpeningHours, Palace
 
-MONDAY = date(2026, 3, 2)
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 QUERIES = [
     "",
@@ -36,14 +36,6 @@ QUERIES = [
     "?city=999999",
     "?county=nowhere",
 ]
-
-
-def local(day: date, hour: int, minute: int = 0) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
-
-
-def frozen(at: datetime):
-    return mock.patch("django.utils.timezone.now", return_value=at)
 
 
 def _directory(client, query: str = "", language: str = "en") -> str:

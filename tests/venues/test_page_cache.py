@@ -5,7 +5,7 @@ database when the cache is gone."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import time, timedelta
 from unittest import mock
 
 import pytest
@@ -23,6 +23,7 @@ from tests.factories import (
     UserFactory,
     VenueFactory,
 )
+from tests.venues.clock import MONDAY, frozen, local
 from venues import page_cache
 from venues.models import Closure, OpeningHours, Palace
 
@@ -103,16 +104,7 @@ def test_without_a_cache_the_sections_come_from_the_database(world, client):
 
 # --- The whole content kept (venues.views.palace_detail) -----------------------------------------
 
-MONDAY = date(2026, 3, 2)
 BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-def local(day: date, hour: int, minute: int = 0) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
-
-
-def frozen(at: datetime):
-    return mock.patch("django.utils.timezone.now", return_value=at)
 
 
 def _content(client, palace, language="en") -> str:

@@ -1,20 +1,15 @@
 """Reads of the network: opening status, slots, the directory's queryset, the overview figures."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import time, timedelta
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
 from tests.factories import OpeningHoursFactory, PalaceFactory, RegionFactory, VenueFactory
+from tests.venues.clock import MONDAY, local
 from venues import selectors
 from venues.models import Closure, Palace, Region
-
-MONDAY = date(2026, 3, 2)
-
-
-def local(day: date, hour: int, minute: int = 0) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
 
 def every_day(palace, *intervals):

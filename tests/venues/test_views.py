@@ -3,8 +3,7 @@
 import csv
 import io
 import re
-from datetime import date, datetime, time, timedelta
-from unittest import mock
+from datetime import date, time, timedelta
 
 import pytest
 from django.urls import reverse
@@ -19,20 +18,11 @@ from tests.factories import (
     VenueFactory,
 )
 from tests.queries import queries_of
+from tests.venues.clock import MONDAY, frozen, local
 from venues.kinds import KINDS
 from venues.models import Closure, Palace, Region, SatellitePoint
 
-MONDAY = date(2026, 3, 2)
 BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-def local(day: date, hour: int, minute: int = 0) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
-
-
-def frozen(at: datetime):
-    """Freeze the clock the pages read (timezone.now, and localtime/localdate through it)."""
-    return mock.patch("django.utils.timezone.now", return_value=at)
 
 
 def sign_in(client, user):
