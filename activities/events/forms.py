@@ -26,7 +26,7 @@ from .models import Event
 
 
 class EventFilterForm(forms.Form):
-    PLACE_CHOICES = [("", _("On site or online")), ("online", _("Online")), ("on_site", _("On site"))]
+    PLACE_CHOICES = [("", _("Anywhere")), ("online", _("Online")), ("on_site", _("On site"))]
 
     city = CityField()
     palace = forms.ModelChoiceField(queryset=Palace.objects.none())

@@ -36,7 +36,7 @@ def palace_field(form: forms.Form, palaces: QuerySet[Palace]) -> forms.ModelChoi
         empty_label = _("All palaces")
     else:
         palaces = palaces.none()
-        empty_label = _("All palaces (choose a city to pick one)")
+        empty_label = _("All palaces (pick a city first)")
     if raw.isdigit() and len(raw) < 19:
         palaces = Palace.objects.listed().filter(Q(pk__in=palaces.values("pk")) | Q(pk=int(raw)))
     return forms.ModelChoiceField(
