@@ -51,6 +51,17 @@ def version_of(*keys: str) -> str:
     return ".".join(versions)
 
 
+def version_peek(*keys: str) -> str | None:
+    """The current versions under `keys`, joined, or None if one is missing: `version_of` for a key
+    that a request names (a palace's id), which must not create a version that never expires for
+    an id nothing has (the caller builds its content uncached, then creates the version once the
+    row is known to exist)."""
+    found = cache.get_many(keys)
+    if any(found.get(key) is None for key in keys):
+        return None
+    return ".".join(found[key] for key in keys)
+
+
 def version_bump(key: str) -> None:
     cache.set(key, uuid.uuid4().hex, timeout=None)
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from django.core.cache import cache  # noqa: F401 - the shared cache the sections live in (tests patch it)
 
-from .cache_versions import version_bump, version_changed, version_of, version_watch
+from .cache_versions import version_bump, version_changed, version_of, version_peek, version_watch
 
 # Five minutes: the longest a change that no write announces stays unseen.
 PALACE_PAGE_TTL = 300
@@ -45,6 +45,13 @@ def palace_page_version(palace_id: int) -> str:
     reads the database again rather than an older fragment.
     """
     return version_of(_NETWORK_KEY, _palace_key(palace_id))
+
+
+def palace_page_known_version(palace_id: int) -> str | None:
+    """`palace_page_version` if it exists, else None (nothing created): for a palace id taken from
+    a request, which may name no palace at all (each unknown id would otherwise leave a version
+    in the cache for good). Create it with `palace_page_version` once the palace is found."""
+    return version_peek(_NETWORK_KEY, _palace_key(palace_id))
 
 
 def _bump(palace_id: int | None) -> None:

@@ -205,3 +205,13 @@ def test_the_palace_page_is_rendered_again_after_midnight(world, client):
         html = _page(client, world.palace_b)
         assert "opens today at 09:00" in html
         assert html.count('class="is-today"') == 1
+
+
+@pytest.mark.parametrize("path", ["/palaces/{pk}/", "/api/v1/palaces/{pk}/"])
+def test_an_id_that_names_no_palace_leaves_no_version_in_the_cache(client, world, path):
+    # A version never expires: one made for every id someone types would fill the cache.
+    for pk in (999999, 2**62, 10**30):
+        assert client.get(path.format(pk=pk)).status_code == 404
+        assert page_cache.palace_page_known_version(pk) is None
+    assert client.get(path.format(pk=world.palace_a.pk)).status_code == 200
+    assert page_cache.palace_page_known_version(world.palace_a.pk) is not None

@@ -134,9 +134,13 @@ class PalaceViewSet(_ListFiltersOnlyMixin, viewsets.ReadOnlyModelViewSet):
         if not (raw.isascii() and raw.isdigit() and raw == str(int(raw)) and int(raw) < 2**63):
             return super().retrieve(request, *args, **kwargs)
         pk = int(raw)
+        version = page_cache.palace_page_known_version(pk)
+        if version is None:  # as the palace page: a version only for a palace that exists
+            if not Palace.objects.filter(pk=pk).exists():
+                return super().retrieve(request, *args, **kwargs)  # its JSON 404
+            version = page_cache.palace_page_version(pk)
         key = (
-            f"api-palace:{pk}:{page_cache.palace_page_version(pk)}:{translation.get_language()}:"
-            f"{request.scheme}://{request.get_host()}"
+            f"api-palace:{pk}:{version}:{translation.get_language()}:{request.scheme}://{request.get_host()}"
         )
 
         def build(now: datetime) -> tuple[dict, datetime]:
