@@ -54,6 +54,20 @@ def palace_page_known_version(palace_id: int) -> str | None:
     return version_peek(_NETWORK_KEY, _palace_key(palace_id))
 
 
+def existing_palace_page_version(palace_id: int) -> str | None:
+    """The palace page's version for a palace id taken from a request: the known one, else made
+    now if the palace exists (one query, its first view after the cache was emptied), else None
+    (the caller answers 404). What the palace page and the API's palace key their content with."""
+    version = palace_page_known_version(palace_id)
+    if version is not None:
+        return version
+    from .models import Palace
+
+    if not Palace.objects.filter(pk=palace_id).exists():
+        return None
+    return palace_page_version(palace_id)
+
+
 def _bump(palace_id: int | None) -> None:
     version_bump(_NETWORK_KEY if palace_id is None else _palace_key(palace_id))
 

@@ -294,13 +294,9 @@ def _open_state_until(states: list[tuple[Palace, OpenState]], now: datetime) -> 
 def palace_detail(request, pk):
     """The palace page: the same for everyone, so kept rendered per palace, language and version
     (`venues/page_cache.py`) until its open state changes by itself; the frame is the visitor's."""
-    version = page_cache.palace_page_known_version(pk)
+    version = page_cache.existing_palace_page_version(pk)
     if version is None:
-        # No version yet (the first view since the cache was emptied): made only for a palace
-        # that exists, since an id from the address may name none and a version never expires.
-        if not Palace.objects.filter(pk=pk).exists():
-            raise Http404
-        version = page_cache.palace_page_version(pk)
+        raise Http404
     key = f"palace-page:{pk}:{version}:{translation.get_language()}"
     title, content = timed_value(key, lambda now: _palace_page(pk, now), ttl=page_cache.PALACE_PAGE_TTL)
     return render(

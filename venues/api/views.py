@@ -131,14 +131,12 @@ class PalaceViewSet(_ListFiltersOnlyMixin, viewsets.ReadOnlyModelViewSet):
         are those not over yet) or five minutes. An id written otherwise (`0001`, `1.5`, `abc`) is
         looked up as before, never kept: the keys stay one per palace."""
         raw = str(self.kwargs.get(self.lookup_field, ""))
-        if not (raw.isascii() and raw.isdigit() and raw == str(int(raw)) and int(raw) < 2**63):
+        if not _plain_number(raw, digits=18):
             return super().retrieve(request, *args, **kwargs)
         pk = int(raw)
-        version = page_cache.palace_page_known_version(pk)
-        if version is None:  # as the palace page: a version only for a palace that exists
-            if not Palace.objects.filter(pk=pk).exists():
-                return super().retrieve(request, *args, **kwargs)  # its JSON 404
-            version = page_cache.palace_page_version(pk)
+        version = page_cache.existing_palace_page_version(pk)
+        if version is None:  # no such palace: its JSON 404, as before
+            return super().retrieve(request, *args, **kwargs)
         key = (
             f"api-palace:{pk}:{version}:{translation.get_language()}:{request.scheme}://{request.get_host()}"
         )
@@ -158,6 +156,12 @@ _KEPT_FILTERS = {"city", "county", "level", "status", "alliance_member", "centre
 _KEPT_NUMBERS = ("city", "county", "page")
 
 
+def _plain_number(value: str, *, digits: int) -> bool:
+    """`value` is a whole number as it is plainly written (`12`, not `012`, `+12` or `١٢`) of at
+    most `digits` digits: one spelling per number, so that it can name a kept entry."""
+    return value.isascii() and value.isdigit() and value == str(int(value)) and len(value) <= digits
+
+
 def _list_keepable(params) -> bool:
     names = set(params)
     if not names <= _KEPT_FILTERS | {"page"} or any(len(params.getlist(name)) != 1 for name in names):
@@ -165,9 +169,7 @@ def _list_keepable(params) -> bool:
     if len(names - {"page"}) > 2:
         return False
     return all(
-        (value := params.get(name)) is None
-        or (value.isascii() and value.isdigit() and value == str(int(value)) and len(value) <= 9)
-        for name in _KEPT_NUMBERS
+        (value := params.get(name)) is None or _plain_number(value, digits=9) for name in _KEPT_NUMBERS
     )
 
 
