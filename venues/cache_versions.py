@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import uuid
 from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from typing import TypeVar
 
@@ -27,6 +28,10 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 T = TypeVar("T")
+
+# The moments until which the kept values read while building an enclosing one stay true (see
+# `timed_value`): one list per build under way in this request, none outside a build.
+_INNER_UNTIL: ContextVar[list[datetime] | None] = ContextVar("inner_until", default=None)
 
 
 def version_of(*keys: str) -> str:
@@ -95,18 +100,36 @@ def timed_value(key: str, build: Callable[[datetime], tuple[T, datetime | None]]
     never longer than `ttl` seconds; `now` or earlier: not kept at all). That moment is kept with
     the value and checked against the portal's clock on every read: the cache's own expiry counts
     whole seconds of its own clock. Plain values only (text, numbers, tuples).
+
+    Kept values may nest: a page kept whole holds blocks kept on their own. A value built from
+    others is kept no longer than the first of them stays true (their moments are collected while
+    it is built, read from the cache or built afresh), so the page changes with its blocks.
     """
     now = timezone.now()
     cached = cache.get(key)
     if cached is not None and now < cached[0]:
+        _report(cached[0])
         return cached[1]
-    value, until = build(now)
+    inner: list[datetime] = []
+    token = _INNER_UNTIL.set(inner)
+    try:
+        value, until = build(now)
+    finally:
+        _INNER_UNTIL.reset(token)
     limit = now + timedelta(seconds=ttl)
-    until = min(until or limit, limit)
+    until = min(until or limit, limit, *inner)
+    _report(until)
     seconds = math.floor((until - now).total_seconds())
     if seconds >= 1:
         cache.set(key, (until, value), timeout=seconds)
     return value
+
+
+def _report(until: datetime) -> None:
+    """Tell the value being built around this one (if any) until when this one stays true."""
+    enclosing = _INNER_UNTIL.get()
+    if enclosing is not None:
+        enclosing.append(until)
 
 
 def timed_block(

@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
@@ -31,6 +32,7 @@ from palace_portal.db_router import replica_reads
 from . import access, directory_cache, page_cache, selectors
 from .cache_versions import timed_block, timed_value
 from .filters import PalaceFilter, StrictBooleanFilter
+from .home_cache import home_value
 from .kinds import BookingMode, Centre, kinds_of
 from .models import Closure, OpeningHours, Palace, Region, Venue
 
@@ -110,6 +112,18 @@ def _week_hours(palace: Palace, today: date) -> list[dict]:
 
 
 def home(request):
+    """The home page. Its content is the same for every anonymous visitor, so theirs is kept whole
+    (`home_cache.home_value`, under the blocks' version and language) until one of its blocks would
+    change by itself; a signed-in visitor's "coming up" puts their own palace first, so theirs is
+    rendered with the request (from the blocks, which are kept on their own)."""
+    if request.user.is_authenticated:
+        content = _home_content(request)
+    else:
+        content = home_value("page", lambda now: (str(_home_content(None)), None))
+    return render(request, "venues/home.html", {"content": mark_safe(content)})  # noqa: S308 - ours, autoescaped
+
+
+def _home_content(request) -> str:
     figures = selectors.home_figures()
     venue_counts = figures["venue_counts"]
     centres = [
@@ -121,9 +135,8 @@ def home(request):
         }
         for centre in Centre
     ]
-    return render(
-        request,
-        "venues/home.html",
+    return render_to_string(
+        "venues/_home_content.html",
         {
             "summary": figures,
             "venues_open": sum(venue_counts.values()),
@@ -131,6 +144,8 @@ def home(request):
             "city_count": len(figures["by_city"]),
             "by_city": figures["by_city"],
             "centres": centres,
+            "province_name": settings.PORTAL_PROVINCE_NAME,
+            "request": request,  # `{% upcoming_near %}` puts the signed-in visitor's palace first
         },
     )
 

@@ -268,3 +268,15 @@ def test_without_a_cache_the_block_comes_from_the_database(world, client):
         assert "劳模讲堂" in _block(client)
         make_event(world, title="工匠讲堂")
         assert "工匠讲堂" in _block(client)
+
+
+def test_the_kept_page_changes_when_a_block_in_it_does_within_minutes(world, client):
+    # Anonymous visitors' home page is kept whole (venues.views.home); it must not outlive the
+    # "coming up" block inside it, which changes when this event ends, two minutes from now.
+    soon = NOW + timedelta(minutes=1)
+    make_event(world, title="午间快闪", starts_at=soon, ends_at=soon + timedelta(minutes=1))
+    assert "午间快闪" in _block(client)
+    with mock.patch("django.utils.timezone.now", return_value=NOW + timedelta(seconds=90)):
+        assert "午间快闪" in _block(client)
+    with mock.patch("django.utils.timezone.now", return_value=NOW + timedelta(minutes=2)):
+        assert "午间快闪" not in _block(client)

@@ -19,6 +19,7 @@ from tests.factories import (
 )
 from tests.queries import queries_of
 from tests.venues.clock import MONDAY, frozen, local
+from tests.venues.home_page import figures
 from venues import page_cache
 from venues.kinds import KINDS
 from venues.models import Closure, Palace, Region, SatellitePoint
@@ -69,12 +70,11 @@ def test_home_shows_the_figures_the_four_centres_and_the_cities(world, client):
     PalaceFactory(region=world.county1, status=Palace.Status.PLANNED)
     response = client.get(reverse("home"))
     assert response.status_code == 200
-    context = response.context
-    assert context["summary"]["palaces_in_service"] == 2
-    assert context["venues_open"] == 3
-    assert context["cities_covered"] == 2
-    counts = {item["centre"].value: item["venue_count"] for item in context["centres"]}
-    assert counts == {"culture": 0, "education": 1, "health": 2, "service": 0}
+    shown = figures(response)
+    assert shown["palaces_in_service"] == 2
+    assert shown["venues_open"] == 3
+    assert shown["cities_covered"] == 2
+    assert shown["centres"] == {"culture": 0, "education": 1, "health": 2, "service": 0}
     html = response.content.decode()
     assert f'action="{reverse("venues:palace_list")}"' in html
     assert 'name="q"' in html
@@ -99,8 +99,8 @@ def test_home_query_count_does_not_grow_with_the_network(db, client, django_asse
     # events (one query each).
     with django_assert_max_num_queries(9):
         response = client.get(reverse("home"))
-    assert response.context["summary"]["palaces_in_service"] == 60
-    assert response.context["venues_open"] == 180
+    assert figures(response)["palaces_in_service"] == 60
+    assert figures(response)["venues_open"] == 180
     assert response.content.decode().count("?city=36") == 11
 
 
