@@ -94,6 +94,17 @@ def _city_ids(user) -> set[int]:
 # --- Scopes ---------------------------------------------------------------------------------------
 
 
+def scope_signature(user) -> str:
+    """What the user's staff-side scope is made of, as text (no query): users with the same
+    signature see the same palaces (`palaces_visible_to`), so what is computed for one reader's
+    scope may be kept for all of them (the dashboards' pages)."""
+    if is_province_officer(user):
+        return "all"
+    palaces = ",".join(str(pk) for pk in sorted(_palace_ids(user, StaffAssignment.PALACE_ROLES)))
+    cities = ",".join(str(pk) for pk in sorted(_city_ids(user)))
+    return f"p{palaces}c{cities}"
+
+
 def palaces_visible_to(user) -> QuerySet[Palace]:
     """Palaces whose staff-side data (bookings, ledgers, reports) the user may read."""
     if is_province_officer(user):

@@ -232,6 +232,32 @@ def page_content(dash: Dashboard, name: str, context: Callable[[], dict], *, rea
     return content
 
 
+def view_key(name: str, reader: str) -> str | None:
+    """The key a dashboard's whole view is kept under (`kept_view`): the data version (which
+    network writes move too), the scope and period (`name`), the language, the day and what the
+    reader decides in the page, told without the dashboard (`reader`: their scope's signature,
+    `venues.access.scope_signature`, and the way up). None when the cache does not answer."""
+    version = data_version()
+    if version is None:
+        return None
+    day = f"{timezone.localdate():%Y%m%d}"
+    return f"performance:dash-view:{version}:{name}:{translation.get_language()}:{day}:{reader}"
+
+
+def kept_view(key: str | None) -> tuple[str, str] | None:
+    """The (title, content) kept under `key` by `keep_view`: a warm view reads this, not the
+    dashboard (whose unpickling was most of a warm view's time)."""
+    return None if key is None else cache.get(key)
+
+
+def keep_view(key: str | None, dash: Dashboard, title: str, content: str) -> None:
+    """Keep a view computed under `key`'s version (`view_key`, read before the dashboard was: a
+    write in between moves the version, so nothing older is ever read under a newer one). A stale
+    dashboard is never kept (the refresh replaces it within seconds)."""
+    if key is not None and not dash.stale and dash.token:
+        cache.set(key, (title, str(content)), timeout=TTL)
+
+
 def reader_key(dash: Dashboard) -> str:
     """What `for_reader` decided in `dash`: which of the ranking's rows the reader may open."""
     rows = dash.ranking.rows if dash.ranking is not None else []

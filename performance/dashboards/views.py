@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -96,10 +97,17 @@ def province(request):
     if not access.may_view_province(request.user):
         raise Http404
     period, error = _period(request)
+    name = f"province:{caching.period_name(period)}"
+    key = None if error else caching.view_key(name, venue_access.scope_signature(request.user))
+    kept = caching.kept_view(key)
+    if kept is not None:
+        return _page(
+            request, *kept, lambda: caching.for_reader(caching.province_dashboard(period), request.user)
+        )
     dash = caching.for_reader(caching.province_dashboard(period), request.user)
     content = caching.page_content(
         dash,
-        f"province:{caching.period_name(period)}",
+        name,
         lambda: _context(
             request,
             dash,
@@ -112,7 +120,7 @@ def province(request):
         reader=f"{caching.reader_key(dash)}:{network_version()}",
         keep=not error,
     )
-    return _page(request, dash, content)
+    return _kept_page(request, key, dash, content)
 
 
 @staff_page
@@ -121,11 +129,19 @@ def province(request):
 def city(request, city_id: int):
     region = get_object_or_404(access.cities_led_by(request.user), pk=city_id)
     period, error = _period(request)
-    dash = caching.for_reader(caching.city_dashboard(region, period), request.user)
     up = access.may_view_province(request.user)
+    name = f"city-{region.pk}:{caching.period_name(period)}"
+    reader = f"{venue_access.scope_signature(request.user)}:{int(up)}"
+    key = None if error else caching.view_key(name, reader)
+    kept = caching.kept_view(key)
+    if kept is not None:
+        return _page(
+            request, *kept, lambda: caching.for_reader(caching.city_dashboard(region, period), request.user)
+        )
+    dash = caching.for_reader(caching.city_dashboard(region, period), request.user)
     content = caching.page_content(
         dash,
-        f"city-{region.pk}:{caching.period_name(period)}",
+        name,
         lambda: _context(
             request,
             dash,
@@ -137,7 +153,7 @@ def city(request, city_id: int):
         reader=f"{caching.reader_key(dash)}:{int(up)}",
         keep=not error,
     )
-    return _page(request, dash, content)
+    return _kept_page(request, key, dash, content)
 
 
 @staff_page
@@ -190,17 +206,30 @@ def palace(request, palace_id: int):
             may_see_ledger=venue_access.may_view_palace(request.user, target),
         ),
     )
-    return _page(request, dash, content)
+    return _page(request, _title(dash), content, lambda: dash)
 
 
-def _page(request, dash, content: str):
-    """The dashboard's page: the visitor's frame around `content` (`caching.page_content`)."""
+def _title(dash) -> str:
+    return f"{dash.title} · {dash.period.label}"
+
+
+def _kept_page(request, key: str | None, dash, content: str):
+    """The page of a dashboard just read or computed, its view kept for the next reader of the
+    same scope (`caching.keep_view`)."""
+    caching.keep_view(key, dash, _title(dash), content)
+    return _page(request, _title(dash), content, lambda: dash)
+
+
+def _page(request, title: str, content: str, dash):
+    """The dashboard's page: the visitor's frame around `content` (`caching.page_content`).
+    `dash()` gives the dashboard it shows, read only if something looks (the tests: the frame
+    reads only the title)."""
     return render(
         request,
         "performance/dashboards/dashboard.html",
         {
-            "dash": dash,  # what the content shows (for the tests' eyes; the frame reads only the title)
-            "title": f"{dash.title} · {dash.period.label}",
+            "dash": SimpleLazyObject(dash),
+            "title": title,
             "content": mark_safe(content),  # noqa: S308 - our own rendering, autoescaped
         },
     )

@@ -8,9 +8,11 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from performance.dashboards import caching
 from performance.dashboards.caching import CONTENT_TEMPLATE
-from tests.factories import PalaceFactory
-from venues.models import Palace
+from tests.factories import PalaceFactory, StaffAssignmentFactory, UserFactory
+from venues import access
+from venues.models import Palace, StaffAssignment
 
 from .dash_support import figures
 
@@ -94,3 +96,50 @@ def test_the_content_is_kept_per_language(client, ranked):
     assert "At a glance" in english
     assert "At a glance" not in chinese
     assert _html(_get(client, url, {"month": "2024-03"})) == english
+
+
+def _second_officer(world, role, region):
+    return StaffAssignmentFactory(
+        user=UserFactory(phone=f"1390000{region.pk:04d}"), role=role, region=region
+    ).user
+
+
+@pytest.mark.parametrize("scope", ["province", "city"])
+def test_a_warm_view_is_shared_by_readers_of_the_same_scope_without_reading_the_dashboard(
+    client, ranked, scope, monkeypatch
+):
+    if scope == "province":
+        url, reader = reverse("performance:dashboard_province"), ranked.province_officer
+        other = _second_officer(ranked, StaffAssignment.Role.PROVINCE_OFFICER, ranked.province)
+    else:
+        url, reader = reverse("performance:dashboard_city", args=[ranked.city1.pk]), ranked.city_officer
+        other = _second_officer(ranked, StaffAssignment.Role.CITY_OFFICER, ranked.city1)
+    client.force_login(reader)
+    first = _html(_get(client, url, {"month": "2024-03"}))
+
+    def unread(*args, **kwargs):
+        raise AssertionError("a warm view read the dashboard")
+
+    monkeypatch.setattr(caching, "_lookup", unread)
+    client.force_login(other)
+    again = _get(client, url, {"month": "2024-03"})
+    assert not _rendered(again)
+    # The same page but for the frame's personal parts (the signed-in name in the menu).
+    assert _content(_html(again)) == _content(first)
+    assert "1,234" in _html(again)
+
+
+def _content(html: str) -> str:
+    return html[html.index("<main") : html.index("</main>")]
+
+
+def test_a_scope_signature_names_what_the_reader_sees(ranked):
+    assert access.scope_signature(ranked.province_officer) == "all"
+    city = access.scope_signature(ranked.city_officer)
+    assert str(ranked.city1.pk) in city
+    assert (
+        access.scope_signature(_second_officer(ranked, StaffAssignment.Role.CITY_OFFICER, ranked.city1))
+        == city
+    )
+    assert access.scope_signature(ranked.manager_a) != city
+    assert str(ranked.palace_a.pk) in access.scope_signature(ranked.manager_a)
