@@ -78,6 +78,45 @@ def _catalogue_live_sql(alias: str, cards: int, signed_in: bool) -> str:
     )
 
 
+def courses_live(offering_ids: list[int]) -> dict[int, Offering]:
+    """The offerings of a page of the courses' API as they are now (one query, none for no row):
+    their places and window, with `enrolled`, `applied`, `waitlisted` and `sessions` counted as
+    `courses_with_counts` counts them. What the kept list may not hold: sign-ups move `taken` by
+    `update()` and add bookings that no signal announces, and closures cancel sessions
+    (`activities.classes.api.views.CourseViewSet.list`). One statement written once per page size,
+    as `catalogue_live` (tests/activities/test_api_courses_cache.py compares it with the ORM's)."""
+    if not offering_ids:
+        return {}
+    rows = Offering.objects.all()
+    sql = _courses_live_sql(rows.db, len(offering_ids))
+    params = [*ENROLLED, Status.PENDING, Status.WAITLISTED, False, *offering_ids]
+    return {row.pk: row for row in rows.raw(sql, params)}
+
+
+@functools.lru_cache(maxsize=64)
+def _courses_live_sql(alias: str, rows: int) -> str:
+    quote = connections[alias].ops.quote_name
+    offering, booking, session = Offering._meta, Booking._meta, Occurrence._meta
+    columns = ", ".join(f"o.{quote(field.column)}" for field in offering.concrete_fields)
+    pk, signups = quote(offering.pk.column), quote(booking.db_table)
+    of, status = quote(booking.get_field("offering").column), quote(booking.get_field("status").column)
+    enrolled = ", ".join(["%s"] * len(ENROLLED))
+    # Quoted names of our own tables and placeholders only: no value is written into the SQL.
+    count = f"(SELECT COUNT(*) FROM {signups} b WHERE b.{of} = o.{pk} AND b.{status} "  # noqa: S608
+    held_by = quote(session.get_field("offering").column)
+    cancelled = quote(session.get_field("cancelled").column)
+    sessions = (
+        f"(SELECT COUNT(*) FROM {quote(session.db_table)} s"  # noqa: S608
+        f" WHERE s.{held_by} = o.{pk} AND s.{cancelled} = %s)"
+    )
+    ids = ", ".join(["%s"] * rows)
+    return (
+        f"SELECT {columns}, {count}IN ({enrolled})) AS enrolled, {count}= %s) AS applied, "  # noqa: S608
+        f"{count}= %s) AS waitlisted, {sessions} AS sessions"
+        f" FROM {quote(offering.db_table)} o WHERE o.{pk} IN ({ids})"
+    )
+
+
 def course_demand(course: Course) -> Demand:
     """Holders, applicants and waiting people against the places (one query)."""
     counts = Booking.objects.filter(offering_id=course.offering_id).aggregate(

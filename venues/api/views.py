@@ -26,6 +26,7 @@ from venues.filters import PalaceFilter, VenueFilter
 from venues.models import Closure, OpeningHours, Palace, SatellitePoint, Venue
 from venues.selectors import network_by_city, network_summary, opening_status, palace_list
 
+from .kept_lists import list_keepable, plain_number
 from .serializers import (
     NetworkSummarySerializer,
     PalaceDetailSerializer,
@@ -107,9 +108,9 @@ class PalaceViewSet(_ListFiltersOnlyMixin, viewsets.ReadOnlyModelViewSet):
         """The palaces, kept serialised (`cache_versions.timed_value`) per query, language and
         address (the pages' and pictures' addresses are absolute) under the directory's version,
         which every write the list shows bumps (`venues/directory_cache.py`), for five minutes at
-        most. Only the lists people browse are kept (`_list_keepable`), and only when they have
+        most. Only the lists people browse are kept (`kept_lists.list_keepable`), and only when they have
         palaces: the keys stay bounded by the network, not by what a query string can hold."""
-        if not _list_keepable(request.query_params):
+        if not list_keepable(request.query_params, filters=_KEPT_FILTERS, numbers=_KEPT_NUMBERS):
             return super().list(request, *args, **kwargs)
         query = urlencode(sorted(request.query_params.items()))
         digest = hashlib.sha256(query.encode()).hexdigest()[:32]
@@ -131,7 +132,7 @@ class PalaceViewSet(_ListFiltersOnlyMixin, viewsets.ReadOnlyModelViewSet):
         are those not over yet) or five minutes. An id written otherwise (`0001`, `1.5`, `abc`) is
         looked up as before, never kept: the keys stay one per palace."""
         raw = str(self.kwargs.get(self.lookup_field, ""))
-        if not _plain_number(raw, digits=18):
+        if not plain_number(raw, digits=18):
             return super().retrieve(request, *args, **kwargs)
         pk = int(raw)
         version = page_cache.existing_palace_page_version(pk)
@@ -149,28 +150,9 @@ class PalaceViewSet(_ListFiltersOnlyMixin, viewsets.ReadOnlyModelViewSet):
         return Response(timed_value(key, build, ttl=page_cache.PALACE_PAGE_TTL))
 
 
-# What a kept list of palaces may be asked with: at most two filters, each once, ids and pages as
-# plain numbers (`0001` is `1` written otherwise), the default page size. A free-text search, an
-# unknown parameter or a page size is answered for its request only.
+# What a kept list of palaces may be filtered by (`kept_lists.list_keepable`).
 _KEPT_FILTERS = {"city", "county", "level", "status", "alliance_member", "centre"}
 _KEPT_NUMBERS = ("city", "county", "page")
-
-
-def _plain_number(value: str, *, digits: int) -> bool:
-    """`value` is a whole number as it is plainly written (`12`, not `012`, `+12` or `١٢`) of at
-    most `digits` digits: one spelling per number, so that it can name a kept entry."""
-    return value.isascii() and value.isdigit() and value == str(int(value)) and len(value) <= digits
-
-
-def _list_keepable(params) -> bool:
-    names = set(params)
-    if not names <= _KEPT_FILTERS | {"page"} or any(len(params.getlist(name)) != 1 for name in names):
-        return False
-    if len(names - {"page"}) > 2:
-        return False
-    return all(
-        (value := params.get(name)) is None or _plain_number(value, digits=9) for name in _KEPT_NUMBERS
-    )
 
 
 def _venues_listed() -> QuerySet[Venue]:

@@ -28,8 +28,12 @@ may withdraw it; for anyone else it does not exist (404). Views only translate: 
 
 from __future__ import annotations
 
+import hashlib
+from datetime import datetime
+from urllib.parse import urlencode
+
 import django_filters
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
@@ -44,7 +48,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from activities.classes.models import Course
-from activities.classes.selectors import courses_with_counts
+from activities.classes.selectors import courses_live, courses_with_counts
 from activities.classes.services import enrolment_create
 from activities.offerings.api.common import (
     BAD_INPUT,
@@ -60,7 +64,9 @@ from activities.offerings.api.common import (
 from bookings.models import Booking, Occurrence, Offering
 from bookings.services.offering import offering_is_open
 from palace_portal.api_fields import HourMinuteField, PictureAltField, PictureUrlField
+from venues.api.kept_lists import list_keepable
 from venues.filters import IdFilter, StrictBooleanFilter
+from venues.home_cache import home_value
 from venues.kinds import Centre
 
 Status = Booking.Status
@@ -228,6 +234,40 @@ class CourseEnrolledSerializer(serializers.Serializer):
     )
 
 
+# What a kept list of courses may be filtered by (`venues.api.kept_lists.list_keepable`).
+_KEPT_FILTERS = {"palace", "term", "centre", "open"}
+_KEPT_NUMBERS = ("palace", "term", "page")
+
+# A list item's keys that sign-ups and closures change without moving the kept list's version.
+LIVE_FIELDS = ("sessions", "capacity", "enrolled", "waitlisted", "applied", "available", "open")
+
+
+def _live_fields(offering: Offering, now: datetime) -> dict:
+    """`LIVE_FIELDS` of a course whose offering is `offering` (`selectors.courses_live`), as
+    `CourseSerializer` writes them."""
+    return {
+        "sessions": offering.sessions,
+        "capacity": offering.capacity,
+        "enrolled": offering.enrolled,
+        "waitlisted": offering.waitlisted,
+        "applied": offering.applied,
+        "available": max(offering.capacity - offering.taken, 0),
+        "open": offering_is_open(offering, now=now),
+    }
+
+
+def _next_window_moment(now: datetime) -> datetime | None:
+    """The first moment after `now` a published course's sign-up opens or closes (one query): an
+    `open` list changes then with no write."""
+    found = Course.objects.filter(
+        state=Course.State.PUBLISHED, offering__published=True, offering__cancelled=False
+    ).aggregate(
+        opens=Min("offering__opens_at", filter=Q(offering__opens_at__gt=now)),
+        closes=Min("offering__closes_at", filter=Q(offering__closes_at__gt=now)),
+    )
+    return min((moment for moment in found.values() if moment is not None), default=None)
+
+
 class CourseFilter(django_filters.FilterSet):
     palace = IdFilter(method="filter_palace", label=_("Palace"))
     term = IdFilter(method="filter_term", label=_("Term"))
@@ -298,6 +338,39 @@ class CourseViewSet(ListFiltersOnlyMixin, PageByIdsMixin, viewsets.ReadOnlyModel
 
     def get_serializer_class(self):
         return CourseDetailSerializer if self.action == "retrieve" else CourseSerializer
+
+    def list(self, request, *args, **kwargs):
+        """The courses, kept serialised with the home page's blocks (`venues.home_cache.home_value`:
+        under the version that a save of a course, term, offering, palace or venue moves, per
+        language) per query and address (the pictures' addresses are absolute), for the lists
+        people browse (`venues.api.kept_lists`); an `open` list only until a sign-up window opens
+        or closes. What sign-ups change without a signal is read live for the page on every
+        request (`selectors.courses_live`: `LIVE_FIELDS`), so the figures are exact."""
+        if not list_keepable(request.query_params, filters=_KEPT_FILTERS, numbers=_KEPT_NUMBERS):
+            return super().list(request, *args, **kwargs)
+        query = urlencode(sorted(request.query_params.items()))
+        digest = hashlib.sha256(query.encode()).hexdigest()[:32]
+
+        def build(now: datetime) -> tuple[tuple[dict, list[int]], datetime | None]:
+            data = super(CourseViewSet, self).list(request, *args, **kwargs).data  # bad input: raised
+            ids = [item["id"] for item in data["results"]]
+            offerings = dict(Course.objects.filter(pk__in=ids).values_list("pk", "offering_id"))
+            until = None if ids else now  # an empty list is shown, not kept
+            if ids and "open" in request.query_params:
+                until = _next_window_moment(now)
+            return (data, [offerings[pk] for pk in ids]), until
+
+        name = f"api-courses:{digest}:{request.scheme}://{request.get_host()}"
+        data, offering_ids = home_value(name, build)
+        live = courses_live(offering_ids)
+        if len(live) < len(offering_ids):  # an offering deleted since: this request reads afresh
+            return super().list(request, *args, **kwargs)
+        now = timezone.now()
+        results = [
+            {**item, **_live_fields(live[offering], now)}
+            for item, offering in zip(data["results"], offering_ids, strict=True)
+        ]
+        return Response({**data, "results": results})
 
     @extend_schema(
         summary="Enrol in a course",
