@@ -87,7 +87,8 @@ def _palace_ids(user, roles) -> set[int]:
     return {a.palace_id for a in _assignments(user) if a.role in roles and a.palace_id}
 
 
-def _city_ids(user) -> set[int]:
+def city_ids(user) -> set[int]:
+    """The regions of the user's city-officer posts (no query: the assignments are cached)."""
     return {a.region_id for a in _assignments(user) if a.role == Role.CITY_OFFICER}
 
 
@@ -101,7 +102,7 @@ def scope_signature(user) -> str:
     if is_province_officer(user):
         return "all"
     palaces = ",".join(str(pk) for pk in sorted(_palace_ids(user, StaffAssignment.PALACE_ROLES)))
-    cities = ",".join(str(pk) for pk in sorted(_city_ids(user)))
+    cities = ",".join(str(pk) for pk in sorted(city_ids(user)))
     return f"p{palaces}c{cities}"
 
 
@@ -110,7 +111,7 @@ def palaces_visible_to(user) -> QuerySet[Palace]:
     if is_province_officer(user):
         return Palace.objects.all()
     ids = _palace_ids(user, StaffAssignment.PALACE_ROLES)
-    cities = _city_ids(user)
+    cities = city_ids(user)
     if not ids and not cities:
         return Palace.objects.none()
     condition = Q(pk__in=ids)
@@ -150,7 +151,7 @@ def may_view_palace(user, palace: Palace) -> bool:
         return True
     if palace.pk in _palace_ids(user, StaffAssignment.PALACE_ROLES):
         return True
-    cities = _city_ids(user)
+    cities = city_ids(user)
     return bool(cities) and (palace.region_id in cities or palace.region.parent_id in cities)
 
 
@@ -171,7 +172,7 @@ def is_manager_of(user, palace: Palace) -> bool:
 def is_city_officer_of(user, palace: Palace) -> bool:
     """Whether the user is an officer of the city `palace` is in (no query once `palace.region`
     is loaded)."""
-    cities = _city_ids(user)
+    cities = city_ids(user)
     return bool(cities) and (palace.region_id in cities or palace.region.parent_id in cities)
 
 

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from palace_portal import rows
 from venues import access
-from venues.models import Region, StaffAssignment
+from venues.models import Region
 
 
 def may_view_province(user) -> bool:
@@ -25,16 +26,22 @@ def may_view_province(user) -> bool:
 
 def cities_led_by(user) -> QuerySet[Region]:
     """The prefecture-level cities whose dashboard the user may open: all for the province, the
-    cities of their city-officer assignments otherwise (`venues.access` scopes palaces, not
-    regions, so the assignment is read here, as the access module itself does)."""
+    cities of their city-officer posts otherwise (read from the posts the request has loaded)."""
     cities = Region.objects.filter(level=Region.Level.CITY)
     if access.is_province_officer(user):
         return cities
-    if not access.is_city_officer(user):
-        return cities.none()
-    return cities.filter(
-        staff_assignments__user=user, staff_assignments__role=StaffAssignment.Role.CITY_OFFICER
-    ).distinct()
+    ids = access.city_ids(user)
+    return cities.filter(pk__in=ids) if ids else cities.none()
+
+
+def city_led_by(user, city_id: int) -> Region | None:
+    """The city `city_id` if the user may open its dashboard, else None: `cities_led_by` for one
+    city, with no query for a city someone else leads."""
+    if not rows.is_id(city_id):  # past 64 bits: no such region (SQLite refuses it as a parameter)
+        return None
+    if not access.is_province_officer(user) and city_id not in access.city_ids(user):
+        return None
+    return Region.objects.filter(level=Region.Level.CITY, pk=city_id).first()
 
 
 def may_view_rankings(user) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -127,7 +127,9 @@ def province(request):
 @require_GET
 @replica_reads
 def city(request, city_id: int):
-    region = get_object_or_404(access.cities_led_by(request.user), pk=city_id)
+    region = access.city_led_by(request.user, city_id)
+    if region is None:
+        raise Http404
     period, error = _period(request)
     up = access.may_view_province(request.user)
     name = f"city-{region.pk}:{caching.period_name(period)}"

@@ -143,3 +143,17 @@ def test_a_scope_signature_names_what_the_reader_sees(ranked):
     )
     assert access.scope_signature(ranked.manager_a) != city
     assert str(ranked.palace_a.pk) in access.scope_signature(ranked.manager_a)
+
+
+def test_a_city_out_of_reach_or_past_64_bits_is_404_without_asking_for_it(
+    client, ranked, django_assert_max_num_queries
+):
+    client.force_login(ranked.city_officer)  # leads city 1 only
+    url = reverse("performance:dashboard_city", args=[ranked.city2.pk])
+    client.get(reverse("performance:dashboard_city", args=[ranked.city1.pk]))
+    with django_assert_max_num_queries(3):  # the session, the user, their posts: no region read
+        assert client.get(url).status_code == 404
+    client.force_login(ranked.province_officer)
+    assert client.get(reverse("performance:dashboard_city", args=[2**64])).status_code == 404
+    assert client.get(reverse("performance:dashboard_city", args=[ranked.county1.pk])).status_code == 404
+    assert client.get(reverse("performance:dashboard_city", args=[ranked.city2.pk])).status_code == 200
