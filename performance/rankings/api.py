@@ -91,28 +91,36 @@ class RankingApi(APIView):
             }
             raise InvalidInput(fields=fields)
         data = form.cleaned_data
+        city, level, per = data["city"], data["level"] or None, data["per"] or ""
+        # The same answer for every caller (no `may_open`): kept under the data version with the
+        # dashboards (`caching.cached`: every ledger write moves it), per valid query.
+        name = (
+            f"api-ranking:{data['measure'].code}:{caching.period_name(data['period'])}:"
+            f"{city.pk if city else '-'}:{level or '-'}:{per or '-'}"
+        )
+        return Response(caching.cached(name, lambda: self._rows(data, city, level, per)))
+
+    def _rows(self, data: dict, city, level: str | None, per: str) -> list[dict]:
         result = selectors.ranking(
-            user=request.user,
+            user=self.request.user,
             measure=data["measure"],
             period=data["period"],
-            city=data["city"],
-            level=data["level"] or None,
-            per=data["per"] or "",
-            palace_list=caching.ranking_palaces(data["city"], data["level"] or None),
+            city=city,
+            level=level,
+            per=per,
+            palace_list=caching.ranking_palaces(city, level),
             visible=frozenset(),  # `may_open` is not part of the answer: no query for it
         )
-        return Response(
-            [
-                {
-                    "rank": row.rank,
-                    "palace": row.palace.pk,
-                    "palace_name": row.palace.name,
-                    "city": row.city.code if row.city else None,
-                    "city_name": row.city.name if row.city else None,
-                    "value": _number(row.value),
-                    "change_mom": _number(row.change_mom),
-                    "change_yoy": _number(row.change_yoy),
-                }
-                for row in result.rows
-            ]
-        )
+        return [
+            {
+                "rank": row.rank,
+                "palace": row.palace.pk,
+                "palace_name": row.palace.name,
+                "city": row.city.code if row.city else None,
+                "city_name": row.city.name if row.city else None,
+                "value": _number(row.value),
+                "change_mom": _number(row.change_mom),
+                "change_yoy": _number(row.change_yoy),
+            }
+            for row in result.rows
+        ]

@@ -18,8 +18,11 @@ palaces of any size, nor for money, manual lines or the largest single event.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
+
+from django.utils import translation
 
 from performance.ledgers import metrics as catalogue
 
@@ -91,7 +94,14 @@ def measure(code: str) -> Measure | None:
 
 
 def rankable() -> list[Measure]:
-    """Every catalogue metric, the headline ones first (the rankings page's choices)."""
+    """Every catalogue metric, the headline ones first (the rankings page's choices), named in the
+    active language. The catalogue is code: built once per language (every ranking request's form
+    asked for its eighty-odd measures, each name translated anew)."""
+    return list(_rankable(translation.get_language()))
+
+
+@functools.cache
+def _rankable(language: str | None) -> tuple[Measure, ...]:
     headline = [measure(code) for code in catalogue.HEADLINE]
     rest = [from_catalogue(entry) for entry in catalogue.METRICS if entry.code not in catalogue.HEADLINE]
-    return [m for m in headline if m is not None] + rest
+    return (*[m for m in headline if m is not None], *rest)

@@ -189,3 +189,35 @@ def test_the_rankings_page_explains_bad_input(client, world):
     response = client.get("/performance/rankings/", {"metric": "person_times", "month": "0000-01"})
     assert response.status_code == 200
     assert "errorlist" in response.content.decode()
+
+
+def test_an_answer_is_kept_until_a_ledger_write_and_shared_by_every_staff_role(
+    client, ranked, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    world, _ = ranked
+    params = {"metric": "person_times", "month": "2024-03"}
+    client.force_login(world.province_officer)
+    first = client.get(URL, params).json()
+    client.force_login(world.staff_a)  # another role, the same ranking (API.md)
+    with django_assert_max_num_queries(3):  # the session, the user, their posts: no ranking read
+        assert client.get(URL, params).json() == first
+    with django_capture_on_commit_callbacks(execute=True):
+        figures(world.palace_b, date(2024, 3, 1), person_times=900)
+    rows = client.get(URL, params).json()
+    assert (rows[0]["palace"], rows[0]["value"]) == (world.palace_b.pk, 900)
+    other = client.get(URL, {**params, "metric": "activities"}).json()  # its own answer
+    assert (other[0]["palace"], other[0]["value"]) == (world.palace_a.pk, 5)
+
+
+def test_the_metrics_offered_are_named_in_each_language():
+    from django.utils import translation
+
+    from performance.rankings.measures import rankable
+
+    with translation.override("en"):
+        english = rankable()
+    with translation.override("zh-hans"):
+        chinese = rankable()
+    assert [m.code for m in english] == [m.code for m in chinese]
+    assert english[0].name != chinese[0].name
+    assert rankable() is not rankable()  # each caller its own list
