@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 from performance.ledgers.metrics import CODES, HEADLINE
 from performance.ledgers.models import Ledger, LedgerFigure
 from performance.ledgers.services import ledger_aggregate_month, ledger_aggregate_months
+from performance.workflow import services
 from tests.factories import PalaceFactory
 from tests.performance.ledger_world import MONTH, NOW, build
 
@@ -160,3 +161,24 @@ def test_the_metric_catalogue_lists_every_code_with_name_unit_and_source(world):
     assert rows["utilisation"]["inputs"] == ["booked_hours", "open_hours"]
     assert rows["volunteer_hours"]["manual"] is True
     assert all(row["source"] for row in rows.values())
+
+
+def test_a_page_is_kept_per_scope_and_a_ledger_write_shows_at_once(
+    ledgers, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    params = {"month": "2026-03"}
+    first = client_for(ledgers.staff_a).get(URL, params).json()
+    with django_assert_max_num_queries(1):  # the reader's posts (their scope): the page is kept
+        assert client_for(ledgers.staff_a).get(URL, params).json() == first
+    # Another scope asking the same gets its own page, never the one kept for palace A's staff.
+    assert {p for p, _ in palaces_in(client_for(ledgers.manager_b).get(URL, params))} == {ledgers.palace_b.pk}
+    assert {p for p, _ in palaces_in(client_for(ledgers.province_officer).get(URL, params))} == {
+        ledgers.palace_a.pk,
+        ledgers.palace_b.pk,
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        services.ledger_submit(
+            actor=ledgers.manager_a, ledger=Ledger.objects.get(palace=ledgers.palace_a, month=MONTH)
+        )
+    (item,) = client_for(ledgers.staff_a).get(URL, params).json()["results"]
+    assert item["status"] == "submitted"

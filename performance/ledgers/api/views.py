@@ -6,6 +6,9 @@ their city's, provincial staff all; anyone else signed in gets an empty list.
 
 from __future__ import annotations
 
+import hashlib
+from urllib.parse import urlencode
+
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.permissions import IsAuthenticated
@@ -15,8 +18,11 @@ from rest_framework.views import APIView
 
 from palace_portal.api import ErrorSerializer
 from palace_portal.months import MAX_YEAR, MIN_YEAR, MONTH_PATTERN
+from venues.access import scope_signature
 from venues.api.access import PalaceScopedApiMixin
+from venues.api.kept_lists import list_keepable
 
+from ...dashboards import caching
 from ..metrics import METRICS
 from ..models import Ledger
 from ..selectors import ledger_figures
@@ -34,6 +40,11 @@ def _id_parameter(name: str, description: str) -> OpenApiParameter:
         OpenApiParameter.QUERY,
         description=description,
     )
+
+
+# What a kept page of ledgers may be asked with (`venues.api.kept_lists.list_keepable`).
+_KEPT_FILTERS = {"palace", "city", "month", "year", "status"}
+_KEPT_NUMBERS = ("palace", "city", "year", "page")
 
 
 @extend_schema(
@@ -73,10 +84,25 @@ class LedgerListApi(PalaceScopedApiMixin, generics.ListAPIView):
         return self.scope_queryset(Ledger.objects.select_related("palace")).order_by("-month", "palace_id")
 
     def list(self, request: Request, *args, **kwargs) -> Response:
+        """The page of ledgers, kept with the dashboards (`caching.cached`: under the data version,
+        which every write to a ledger, its figures or its palace moves) per query, reader's scope
+        (`venues.access.scope_signature`: readers with the same one see the same ledgers) and
+        address (the page links are absolute), for the lists people browse
+        (`venues.api.kept_lists`); any other query is answered for its request only."""
+        if not list_keepable(request.query_params, filters=_KEPT_FILTERS, numbers=_KEPT_NUMBERS):
+            return Response(self._page())
+        query = urlencode(sorted(request.query_params.items()))
+        name = (
+            f"api-ledgers:{hashlib.sha256(query.encode()).hexdigest()[:32]}:{scope_signature(request.user)}:"
+            f"{request.scheme}://{request.get_host()}"
+        )
+        return Response(caching.cached(name, self._page))
+
+    def _page(self) -> dict:
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         context = self.get_serializer_context() | {"figures": ledger_figures(page)}
-        return self.get_paginated_response(LedgerSerializer(page, many=True, context=context).data)
+        return self.get_paginated_response(LedgerSerializer(page, many=True, context=context).data).data
 
 
 @extend_schema(
