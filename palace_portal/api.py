@@ -1,12 +1,13 @@
-"""API plumbing shared by every app: pagination and the one exception handler."""
+"""API plumbing shared by every app: pagination, the one exception handler, kept JSON bodies."""
 
+import json
 import re
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from rest_framework import exceptions, pagination, serializers, status
+from rest_framework import exceptions, pagination, renderers, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -135,3 +136,27 @@ def flat_fields(detail, prefix: str = "") -> dict[str, list[str]]:
 def api_not_found(request, *args, **kwargs):
     """Any path under /api/v1/ that names no endpoint."""
     return JsonResponse({"code": "not_found", "detail": _("Not found.")}, status=404)
+
+
+class EncodedJSON(bytes):
+    """A JSON body encoded once, to be kept (in the shared cache) and sent as it is by
+    `KeptJSONRenderer`: a large answer that many read (a province's ranking, 170 kB) is otherwise
+    encoded anew for every reader."""
+
+
+class KeptJSONRenderer(renderers.JSONRenderer):
+    """DRF's JSON renderer, which sends an `EncodedJSON` body as it is; anything else (errors
+    included), and a body asked for indented (`Accept: application/json; indent=4`), it renders as
+    DRF does."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, EncodedJSON):
+            if self.get_indent(accepted_media_type, renderer_context or {}) is None:
+                return bytes(data)
+            data = json.loads(data)
+        return super().render(data, accepted_media_type, renderer_context)
+
+    @classmethod
+    def encode(cls, data) -> EncodedJSON:
+        """`data` as this renderer sends it by default."""
+        return EncodedJSON(cls().render(data))

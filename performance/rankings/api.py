@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from palace_portal.api import ErrorSerializer
+from palace_portal.api import ErrorSerializer, KeptJSONRenderer
 from palace_portal.errors import InvalidInput, NotFound
 from palace_portal.months import MAX_YEAR, MIN_YEAR
 
@@ -50,6 +50,8 @@ class RankingRowSerializer(serializers.Serializer):
 
 
 class RankingApi(APIView):
+    renderer_classes = [KeptJSONRenderer]  # the answer is kept encoded
+
     @extend_schema(
         summary="Rankings of palaces",
         description=(
@@ -92,13 +94,15 @@ class RankingApi(APIView):
             raise InvalidInput(fields=fields)
         data = form.cleaned_data
         city, level, per = data["city"], data["level"] or None, data["per"] or ""
-        # The same answer for every caller (no `may_open`): kept under the data version with the
-        # dashboards (`caching.cached`: every ledger write moves it), per valid query.
+        # The same answer for every caller (no `may_open`): kept encoded under the data version
+        # with the dashboards (`caching.cached`: every ledger write moves it), per valid query.
         name = (
             f"api-ranking:{data['measure'].code}:{caching.period_name(data['period'])}:"
             f"{city.pk if city else '-'}:{level or '-'}:{per or '-'}"
         )
-        return Response(caching.cached(name, lambda: self._rows(data, city, level, per)))
+        return Response(
+            caching.cached(name, lambda: KeptJSONRenderer.encode(self._rows(data, city, level, per)))
+        )
 
     def _rows(self, data: dict, city, level: str | None, per: str) -> list[dict]:
         result = selectors.ranking(
