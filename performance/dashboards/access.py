@@ -34,12 +34,19 @@ def cities_led_by(user) -> QuerySet[Region]:
     return cities.filter(pk__in=ids) if ids else cities.none()
 
 
+def may_lead(user, city_id: int) -> bool:
+    """Whether the user's posts reach region `city_id` as a city (no query): the province's
+    officers reach every region, a city officer their cities'. Whether that region is a city is
+    `city_led_by`'s question."""
+    if not rows.is_id(city_id):  # past 64 bits: no such region (SQLite refuses it as a parameter)
+        return False
+    return access.is_province_officer(user) or city_id in access.city_ids(user)
+
+
 def city_led_by(user, city_id: int) -> Region | None:
     """The city `city_id` if the user may open its dashboard, else None: `cities_led_by` for one
     city, with no query for a city someone else leads."""
-    if not rows.is_id(city_id):  # past 64 bits: no such region (SQLite refuses it as a parameter)
-        return None
-    if not access.is_province_officer(user) and city_id not in access.city_ids(user):
+    if not may_lead(user, city_id):
         return None
     return Region.objects.filter(level=Region.Level.CITY, pk=city_id).first()
 

@@ -14,7 +14,7 @@ DATA = [{"rank": 1, "palace": 7, "palace_name": "南昌市工人文化宫", "val
 def test_an_encoded_body_is_drf_s_own_bytes_and_survives_the_cache():
     encoded = KeptJSONRenderer.encode(DATA)
     assert isinstance(encoded, EncodedJSON)
-    kept = pickle.loads(pickle.dumps(encoded))  # as the shared cache stores it
+    kept = pickle.loads(pickle.dumps(encoded))  # noqa: S301 - our own bytes, as the cache stores them
     assert isinstance(kept, EncodedJSON)
     assert KeptJSONRenderer().render(kept, "application/json", {}) == JSONRenderer().render(DATA)
 
