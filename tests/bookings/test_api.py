@@ -816,10 +816,14 @@ def test_availability_refuses_dates_more_than_a_year_away(api, world, clock):
 def test_availability_of_an_unknown_or_unlisted_venue_is_not_found(api, world, clock):
     inactive = VenueFactory(palace=world.palace_a, is_active=False)
 
-    for venue_id in ("999999", "abc", "1.5", str(2**70), str(inactive.pk)):
+    for venue_id in ("999999", "abc", "1.5", str(2**70), "-1", str(inactive.pk)):
         response = api.get(f"/api/v1/venues/{venue_id}/availability/", {"date": "2026-11-24"})
         assert response.status_code == 404, venue_id
         assert response.json()["code"] == "not_found"
+    # An id written otherwise names the venue, as the ORM reads it.
+    for venue_id in (f"000{world.venue_a.pk}", f"%2B{world.venue_a.pk}"):
+        response = api.get(f"/api/v1/venues/{venue_id}/availability/", {"date": "2026-11-24"})
+        assert response.json()["venue"] == world.venue_a.pk, venue_id
 
 
 def test_availability_is_read_only(api, world, clock):
@@ -839,8 +843,8 @@ def test_availability_query_count_does_not_depend_on_bookings(
         make_booking(UserFactory(), world.venue_a, at(1, hour))
     _availability(api, world.venue_a, day)  # the venue's rule is created on first use
 
-    # venue with palace, rule, closures, hours, waitlist, held ranges
-    with django_assert_max_num_queries(6):
+    # venue with palace and rule, closures, hours, waitlist, held ranges
+    with django_assert_max_num_queries(5):
         response = _availability(api, world.venue_a, day)
     assert {s["taken"] for s in response.json()["slots"]} == {1}
 
