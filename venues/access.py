@@ -15,6 +15,7 @@ see are answered with 404 by the callers, so ids cannot be probed.
 
 from __future__ import annotations
 
+import hashlib
 from typing import TYPE_CHECKING
 
 from django.db import connections, router
@@ -98,12 +99,19 @@ def city_ids(user) -> set[int]:
 def scope_signature(user) -> str:
     """What the user's staff-side scope is made of, as text (no query): users with the same
     signature see the same palaces (`palaces_visible_to`), so what is computed for one reader's
-    scope may be kept for all of them (the dashboards' pages)."""
+    scope may be kept for all of them (the dashboards' pages, the ledgers API). Short enough for
+    a cache key whatever the number of posts (a digest past `_SIGNATURE_MAX` characters)."""
     if is_province_officer(user):
         return "all"
     palaces = ",".join(str(pk) for pk in sorted(_palace_ids(user, StaffAssignment.PALACE_ROLES)))
     cities = ",".join(str(pk) for pk in sorted(city_ids(user)))
-    return f"p{palaces}c{cities}"
+    signature = f"p{palaces}c{cities}"
+    if len(signature) > _SIGNATURE_MAX:
+        return "h" + hashlib.sha256(signature.encode()).hexdigest()[:32]
+    return signature
+
+
+_SIGNATURE_MAX = 48
 
 
 def palaces_visible_to(user) -> QuerySet[Palace]:

@@ -157,3 +157,15 @@ def test_a_city_out_of_reach_or_past_64_bits_is_404_without_asking_for_it(
     assert client.get(reverse("performance:dashboard_city", args=[2**64])).status_code == 404
     assert client.get(reverse("performance:dashboard_city", args=[ranked.county1.pk])).status_code == 404
     assert client.get(reverse("performance:dashboard_city", args=[ranked.city2.pk])).status_code == 200
+
+
+def test_a_scope_signature_stays_short_whatever_the_number_of_posts(ranked):
+    many = UserFactory(phone="13900009999")
+    for n in range(40):
+        palace = PalaceFactory(name=f"第{n}宫", region=ranked.city2)
+        StaffAssignmentFactory(user=many, role=StaffAssignment.Role.PALACE_STAFF, palace=palace)
+    signature = access.scope_signature(many)
+    assert len(signature) <= 48
+    access.forget(many)
+    StaffAssignmentFactory(user=many, role=StaffAssignment.Role.PALACE_STAFF, palace=ranked.palace_a)
+    assert access.scope_signature(many) != signature  # one post more: another scope

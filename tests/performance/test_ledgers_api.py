@@ -182,3 +182,16 @@ def test_a_page_is_kept_per_scope_and_a_ledger_write_shows_at_once(
         )
     (item,) = client_for(ledgers.staff_a).get(URL, params).json()["results"]
     assert item["status"] == "submitted"
+
+
+@pytest.mark.parametrize("month", ["2026-03 ", " 2026-03", "2026-03%20%20"])
+def test_a_month_written_with_spaces_is_answered_and_not_kept(ledgers, month, monkeypatch):
+    from performance.dashboards import caching
+
+    kept = []
+    monkeypatch.setattr(caching, "cached", lambda name, compute, **kw: kept.append(name) or compute())
+    response = client_for(ledgers.province_officer).get(f"{URL}?month={month}")
+    assert response.status_code == 200
+    assert kept == []
+    client_for(ledgers.province_officer).get(URL, {"month": "2026-03"})
+    assert len(kept) == 1

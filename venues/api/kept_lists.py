@@ -22,10 +22,18 @@ def plain_number(value: str, *, digits: int) -> bool:
 
 def list_keepable(params, *, filters: set[str], numbers: Iterable[str]) -> bool:
     """May the list asked with `params` (a QueryDict) be kept: only `filters` and `page`, each
-    once, at most `MOST_FILTERS` filters, and the parameters named in `numbers` plain numbers."""
+    once, at most `MOST_FILTERS` filters, the parameters named in `numbers` plain numbers, and
+    every value short, ASCII and without spaces (a filter that strips its input, a month say,
+    would otherwise accept a value written with any number of spaces around it)."""
     names = set(params)
     if not names <= filters | {"page"} or any(len(params.getlist(name)) != 1 for name in names):
         return False
     if len(names - {"page"}) > MOST_FILTERS:
         return False
+    if not all(_plain_text(params[name]) for name in names):
+        return False
     return all((value := params.get(name)) is None or plain_number(value, digits=9) for name in numbers)
+
+
+def _plain_text(value: str) -> bool:
+    return len(value) <= 32 and value.isascii() and not any(character.isspace() for character in value)
