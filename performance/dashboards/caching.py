@@ -1,4 +1,5 @@
-"""The dashboards' data (not their HTML) in the shared cache, keyed by the ledger data version.
+"""The dashboards' data, and the province's and cities' pages, in the shared cache, keyed by the
+ledger data version.
 
 A dashboard's data depends only on the ledgers and the small tables beside them, never on raw
 rows, and every write to those bumps `performance.ledgers.data_version`: a cached `Dashboard` is
@@ -7,8 +8,9 @@ key also names the language (labels are translated when computed) and today's da
 under way, the months due and "members today" move with it). `TTL` bounds what writes the version
 cannot see (alliance `QuerySet.update` calls, region renames) to a few minutes.
 
-Per reader: the only reader-dependent part, a ranking row's `may_open` (may the reader open that
-palace's ledger), is recomputed on every read, never taken from the cache.
+Per reader: the only reader-dependent part of the data, a ranking row's `may_open` (may the reader
+open that palace's ledger), is decided for each reader (`for_reader`), never taken from the cached
+dashboard. A page (`view_key`) is kept per reader's scope signature, which decides those links.
 
 A cache outage (the version reads None) computes the page afresh and stores nothing.
 
@@ -24,7 +26,6 @@ Who may call: `performance.dashboards.views`, after the scope checks.
 from __future__ import annotations
 
 import dataclasses
-import uuid
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -131,7 +132,7 @@ def dashboard(
         for chart, chart_id in ((dash.by_month_chart, "chart-month"), (dash.by_unit_chart, "chart-unit")):
             if chart is not None:  # the ids the dashboard template gives them
                 chart.rendered[chart_id] = chart_html(chart, chart_id)
-        return dataclasses.replace(dash, computed_at=timezone.now(), token=uuid.uuid4().hex)
+        return dataclasses.replace(dash, computed_at=timezone.now())
 
     dash, stale = _lookup(name, computed, network=False, keep_latest=latest, stale_ok=latest and stale_ok)
     return dataclasses.replace(dash, stale=True) if stale else dash
@@ -212,26 +213,6 @@ def coverage_map() -> coverage.CoverageMap:
 CONTENT_TEMPLATE = "performance/dashboards/_dashboard_content.html"
 
 
-def page_content(dash: Dashboard, name: str, context: Callable[[], dict], *, reader: str, keep: bool) -> str:
-    """The content of a dashboard's page (everything but the frame: `CONTENT_TEMPLATE` rendered
-    from `context()`, without the request). `keep`: keep it in the cache, under the dashboard
-    computed (`name`, its `token`), the language, the day and `reader` (what the reader
-    decides in it: `reader_key`, the way up), so that a warm view renders only the frame; a
-    stale dashboard is never kept (it names the request's address, and the refresh replaces it
-    within seconds). Same timeout as the dashboard's: a recomputed one has a new `token`."""
-    if not keep or dash.stale or not dash.token:
-        return render_to_string(CONTENT_TEMPLATE, context())
-    key = (
-        f"performance:dash-page:{name}:{dash.token}:{translation.get_language()}:"
-        f"{timezone.localdate():%Y%m%d}:{reader}"
-    )
-    content = cache.get(key)
-    if content is None:
-        content = str(render_to_string(CONTENT_TEMPLATE, context()))
-        cache.set(key, content, timeout=TTL)
-    return content
-
-
 def view_key(name: str, reader: str) -> str | None:
     """The key a dashboard's whole view is kept under (`kept_view`): the data version (which
     network writes move too), the scope and period (`name`), the language, the day and what the
@@ -254,14 +235,8 @@ def keep_view(key: str | None, dash: Dashboard, title: str, content: str) -> Non
     """Keep a view computed under `key`'s version (`view_key`, read before the dashboard was: a
     write in between moves the version, so nothing older is ever read under a newer one). A stale
     dashboard is never kept (the refresh replaces it within seconds)."""
-    if key is not None and not dash.stale and dash.token:
+    if key is not None and not dash.stale:
         cache.set(key, (title, str(content)), timeout=TTL)
-
-
-def reader_key(dash: Dashboard) -> str:
-    """What `for_reader` decided in `dash`: which of the ranking's rows the reader may open."""
-    rows = dash.ranking.rows if dash.ranking is not None else []
-    return "".join("1" if row.may_open else "0" for row in rows) or "-"
 
 
 def period_name(period: Period) -> str:

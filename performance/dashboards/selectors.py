@@ -172,8 +172,6 @@ class Dashboard:
     # while the refresh-ahead after a write is pending (`caching`, `warming`).
     computed_at: datetime | None = None
     stale: bool = False
-    # Names this computation (`caching`): the page content rendered from it is kept under it.
-    token: str = ""
 
 
 def _percent(part: int, whole: int) -> Decimal | None:

@@ -23,7 +23,6 @@ from venues import access as venue_access
 from venues.models import Palace, Region
 from venues.pages import palace_or_404, palaces_in_scope, staff_page
 
-from ..ledgers.data_version import network_version
 from ..rankings.periods import MONTH, QUARTER, Period, parse_period
 from . import access, caching, exports, selectors
 
@@ -97,30 +96,20 @@ def province(request):
     if not access.may_view_province(request.user):
         raise Http404
     period, error = _period(request)
-    name = f"province:{caching.period_name(period)}"
-    key = None if error else caching.view_key(name, venue_access.scope_signature(request.user))
-    kept = caching.kept_view(key)
-    if kept is not None:
-        return _page(
-            request, *kept, lambda: caching.for_reader(caching.province_dashboard(period), request.user)
-        )
-    dash = caching.for_reader(caching.province_dashboard(period), request.user)
-    content = caching.page_content(
-        dash,
-        name,
-        lambda: _context(
+
+    def compute():
+        dash = caching.for_reader(caching.province_dashboard(period), request.user)
+        return dash, _context(
             request,
             dash,
             error=error,
             base_url=reverse("performance:dashboard_province"),
             coverage=caching.coverage_map(),
             export_url=reverse("performance:export_province_month", args=[m.format_month(period.last)]),
-        ),
-        # The coverage map is the network's: its version too.
-        reader=f"{caching.reader_key(dash)}:{network_version()}",
-        keep=not error,
-    )
-    return _kept_page(request, key, dash, content)
+        )
+
+    name = f"province:{caching.period_name(period)}"
+    return _scope_page(request, name, venue_access.scope_signature(request.user), error, compute)
 
 
 @staff_page
@@ -131,33 +120,42 @@ def city(request, city_id: int):
         raise Http404
     period, error = _period(request)
     up = access.may_view_province(request.user)
-    name = f"city-{city_id}:{caching.period_name(period)}"
-    reader = f"{venue_access.scope_signature(request.user)}:{int(up)}"
-    key = None if error else caching.view_key(name, reader)
-    # A view is kept only once its region was read as a city (below), for readers whose posts
-    # reach it as this one's do: a kept view needs no second look at the region.
-    kept = caching.kept_view(key)
-    if kept is not None:
-        return _page(request, *kept, lambda: _city_dashboard(request, city_id, period))
-    region = access.city_led_by(request.user, city_id)
-    if region is None:
-        raise Http404
-    dash = caching.for_reader(caching.city_dashboard(region, period), request.user)
-    content = caching.page_content(
-        dash,
-        name,
-        lambda: _context(
+
+    def compute():
+        # Read only when the view is not kept: a view is kept once its region was read as a city,
+        # for readers whose posts reach it as this one's do (the key says so).
+        region = access.city_led_by(request.user, city_id)
+        if region is None:
+            raise Http404
+        dash = caching.for_reader(caching.city_dashboard(region, period), request.user)
+        return dash, _context(
             request,
             dash,
             error=error,
             base_url=reverse("performance:dashboard_city", args=[region.pk]),
             city=region,
             up_url=reverse("performance:dashboard_province") if up else "",
-        ),
-        reader=f"{caching.reader_key(dash)}:{int(up)}",
-        keep=not error,
+        )
+
+    name = f"city-{city_id}:{caching.period_name(period)}"
+    return _scope_page(
+        request, name, f"{venue_access.scope_signature(request.user)}:{int(up)}", error, compute
     )
-    return _kept_page(request, key, dash, content)
+
+
+def _scope_page(request, name: str, reader: str, error: str, compute):
+    """The province's or a city's dashboard page: its view (title and content) kept for every
+    reader of the same scope (`caching.view_key`), else `compute()` (the dashboard, read from the
+    cache or computed, and its content's context) rendered and kept; a bad period's page is never
+    kept. The dashboard stays in the context, read only if something looks (the tests)."""
+    key = None if error else caching.view_key(name, reader)
+    kept = caching.kept_view(key)
+    if kept is not None:
+        return _page(request, *kept, lambda: compute()[0])
+    dash, context = compute()
+    content = str(render_to_string(caching.CONTENT_TEMPLATE, context))
+    caching.keep_view(key, dash, _title(dash), content)
+    return _page(request, _title(dash), content, lambda: dash)
 
 
 @staff_page
@@ -200,7 +198,7 @@ def palace(request, palace_id: int):
             palace=target,
             up_url=(
                 reverse("performance:dashboard_city", args=[city_region.pk])
-                if access.cities_led_by(request.user).filter(pk=city_region.pk).exists()
+                if access.may_lead(request.user, city_region.pk)
                 else ""
             ),
             ledger_url=reverse("performance:ledger", args=[target.pk, ledger_month]),
@@ -213,25 +211,12 @@ def palace(request, palace_id: int):
     return _page(request, _title(dash), content, lambda: dash)
 
 
-def _city_dashboard(request, city_id: int, period: Period):
-    """The city's dashboard for the reader (only read if something looks: the tests)."""
-    region = access.city_led_by(request.user, city_id)
-    return caching.for_reader(caching.city_dashboard(region, period), request.user)
-
-
 def _title(dash) -> str:
     return f"{dash.title} · {dash.period.label}"
 
 
-def _kept_page(request, key: str | None, dash, content: str):
-    """The page of a dashboard just read or computed, its view kept for the next reader of the
-    same scope (`caching.keep_view`)."""
-    caching.keep_view(key, dash, _title(dash), content)
-    return _page(request, _title(dash), content, lambda: dash)
-
-
 def _page(request, title: str, content: str, dash):
-    """The dashboard's page: the visitor's frame around `content` (`caching.page_content`).
+    """The dashboard's page: the visitor's frame around `content` (the dashboard's own part).
     `dash()` gives the dashboard it shows, read only if something looks (the tests: the frame
     reads only the title)."""
     return render(

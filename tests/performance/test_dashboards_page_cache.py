@@ -1,4 +1,4 @@
-"""The province's and a city's dashboard pages, their content kept rendered (caching.page_content):
+"""The province's and a city's dashboard pages, kept rendered per reader's scope (caching.view_key):
 a warm view renders only the frame, and what a reader decides (the way up, the ranking's links),
 a bad period's message, a write and the language each give the page they should."""
 
