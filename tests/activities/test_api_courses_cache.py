@@ -28,7 +28,7 @@ def _get(params=None, language="en"):
 
 def _fresh(params=None, language="en"):
     """DRF's own answer, nothing kept or overlaid."""
-    with mock.patch.object(views, "list_keepable", return_value=False):
+    with mock.patch.object(views, "list_name", return_value=None):
         return _get(params, language)
 
 

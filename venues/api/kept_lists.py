@@ -9,7 +9,9 @@ palaces' list (here) and the courses' list (`activities.classes.api`).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
+from urllib.parse import urlencode
 
 MOST_FILTERS = 2
 
@@ -33,6 +35,17 @@ def list_keepable(params, *, filters: set[str], numbers: Iterable[str]) -> bool:
     if not all(_plain_text(params[name]) for name in names):
         return False
     return all((value := params.get(name)) is None or plain_number(value, digits=9) for name in numbers)
+
+
+def list_name(request, *, filters: set[str], numbers: Iterable[str]) -> str | None:
+    """The part of a kept list's key that names what was asked, or None when the list asked for is
+    not to be kept (`list_keepable`): the query (sorted, as DRF's page links sort it: any order
+    of the same parameters is one list) as a digest, and the address the answer's links and
+    pictures are absolute to."""
+    if not list_keepable(request.query_params, filters=filters, numbers=numbers):
+        return None
+    query = urlencode(sorted(request.query_params.items()))
+    return f"{hashlib.sha256(query.encode()).hexdigest()[:32]}:{request.scheme}://{request.get_host()}"
 
 
 def _plain_text(value: str) -> bool:

@@ -5,9 +5,7 @@ platform) palaces of every status in `/palaces/`. Views only translate: the read
 `venues.selectors`, the filters in `venues.filters` (shared with the pages).
 """
 
-import hashlib
 from datetime import datetime, time, timedelta
-from urllib.parse import urlencode
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone, translation
@@ -26,7 +24,7 @@ from venues.filters import PalaceFilter, VenueFilter
 from venues.models import Closure, OpeningHours, Palace, SatellitePoint, Venue
 from venues.selectors import network_by_city, network_summary, opening_status, palace_list
 
-from .kept_lists import list_keepable, plain_number
+from .kept_lists import list_name, plain_number
 from .serializers import (
     NetworkSummarySerializer,
     PalaceDetailSerializer,
@@ -108,16 +106,12 @@ class PalaceViewSet(_ListFiltersOnlyMixin, viewsets.ReadOnlyModelViewSet):
         """The palaces, kept serialised (`cache_versions.timed_value`) per query, language and
         address (the pages' and pictures' addresses are absolute) under the directory's version,
         which every write the list shows bumps (`venues/directory_cache.py`), for five minutes at
-        most. Only the lists people browse are kept (`kept_lists.list_keepable`), and only when they have
+        most. Only the lists people browse are kept (`kept_lists.list_name`), and only when they have
         palaces: the keys stay bounded by the network, not by what a query string can hold."""
-        if not list_keepable(request.query_params, filters=_KEPT_FILTERS, numbers=_KEPT_NUMBERS):
+        name = list_name(request, filters=_KEPT_FILTERS, numbers=_KEPT_NUMBERS)
+        if name is None:
             return super().list(request, *args, **kwargs)
-        query = urlencode(sorted(request.query_params.items()))
-        digest = hashlib.sha256(query.encode()).hexdigest()[:32]
-        key = (
-            f"api-palaces:{digest}:{directory_cache.directory_version()}:{translation.get_language()}:"
-            f"{request.scheme}://{request.get_host()}"
-        )
+        key = f"api-palaces:{directory_cache.directory_version()}:{translation.get_language()}:{name}"
 
         def build(now: datetime) -> tuple[dict, datetime | None]:
             data = super(PalaceViewSet, self).list(request, *args, **kwargs).data  # bad input: raised
@@ -150,7 +144,7 @@ class PalaceViewSet(_ListFiltersOnlyMixin, viewsets.ReadOnlyModelViewSet):
         return Response(timed_value(key, build, ttl=page_cache.PALACE_PAGE_TTL))
 
 
-# What a kept list of palaces may be filtered by (`kept_lists.list_keepable`).
+# What a kept list of palaces may be filtered by (`kept_lists.list_name`).
 _KEPT_FILTERS = {"city", "county", "level", "status", "alliance_member", "centre"}
 _KEPT_NUMBERS = ("city", "county", "page")
 

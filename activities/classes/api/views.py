@@ -28,9 +28,7 @@ may withdraw it; for anyone else it does not exist (404). Views only translate: 
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
-from urllib.parse import urlencode
 
 import django_filters
 from django.db.models import Min, Prefetch, Q, QuerySet
@@ -64,7 +62,7 @@ from activities.offerings.api.common import (
 from bookings.models import Booking, Occurrence, Offering
 from bookings.services.offering import offering_is_open
 from palace_portal.api_fields import HourMinuteField, PictureAltField, PictureUrlField
-from venues.api.kept_lists import list_keepable
+from venues.api.kept_lists import list_name
 from venues.filters import IdFilter, StrictBooleanFilter
 from venues.home_cache import home_value
 from venues.kinds import Centre
@@ -234,7 +232,7 @@ class CourseEnrolledSerializer(serializers.Serializer):
     )
 
 
-# What a kept list of courses may be filtered by (`venues.api.kept_lists.list_keepable`).
+# What a kept list of courses may be filtered by (`venues.api.kept_lists.list_name`).
 _KEPT_FILTERS = {"palace", "term", "centre", "open"}
 _KEPT_NUMBERS = ("palace", "term", "page")
 
@@ -346,10 +344,9 @@ class CourseViewSet(ListFiltersOnlyMixin, PageByIdsMixin, viewsets.ReadOnlyModel
         people browse (`venues.api.kept_lists`); an `open` list only until a sign-up window opens
         or closes. What sign-ups change without a signal is read live for the page on every
         request (`selectors.courses_live`: `LIVE_FIELDS`), so the figures are exact."""
-        if not list_keepable(request.query_params, filters=_KEPT_FILTERS, numbers=_KEPT_NUMBERS):
+        asked = list_name(request, filters=_KEPT_FILTERS, numbers=_KEPT_NUMBERS)
+        if asked is None:
             return super().list(request, *args, **kwargs)
-        query = urlencode(sorted(request.query_params.items()))
-        digest = hashlib.sha256(query.encode()).hexdigest()[:32]
 
         def build(now: datetime) -> tuple[tuple[dict, list[int]], datetime | None]:
             data = super(CourseViewSet, self).list(request, *args, **kwargs).data  # bad input: raised
@@ -360,8 +357,7 @@ class CourseViewSet(ListFiltersOnlyMixin, PageByIdsMixin, viewsets.ReadOnlyModel
                 until = _next_window_moment(now)
             return (data, [offerings[pk] for pk in ids]), until
 
-        name = f"api-courses:{digest}:{request.scheme}://{request.get_host()}"
-        data, offering_ids = home_value(name, build)
+        data, offering_ids = home_value(f"api-courses:{asked}", build)
         live = courses_live(offering_ids)
         if len(live) < len(offering_ids):  # an offering deleted since: this request reads afresh
             return super().list(request, *args, **kwargs)

@@ -6,9 +6,6 @@ their city's, provincial staff all; anyone else signed in gets an empty list.
 
 from __future__ import annotations
 
-import hashlib
-from urllib.parse import urlencode
-
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.permissions import IsAuthenticated
@@ -20,7 +17,7 @@ from palace_portal.api import ErrorSerializer
 from palace_portal.months import MAX_YEAR, MIN_YEAR, MONTH_PATTERN
 from venues.access import scope_signature
 from venues.api.access import PalaceScopedApiMixin
-from venues.api.kept_lists import list_keepable
+from venues.api.kept_lists import list_name
 
 from ...dashboards import caching
 from ..metrics import METRICS
@@ -42,7 +39,7 @@ def _id_parameter(name: str, description: str) -> OpenApiParameter:
     )
 
 
-# What a kept page of ledgers may be asked with (`venues.api.kept_lists.list_keepable`).
+# What a kept page of ledgers may be asked with (`venues.api.kept_lists.list_name`).
 _KEPT_FILTERS = {"palace", "city", "month", "year", "status"}
 _KEPT_NUMBERS = ("palace", "city", "year", "page")
 
@@ -89,14 +86,10 @@ class LedgerListApi(PalaceScopedApiMixin, generics.ListAPIView):
         (`venues.access.scope_signature`: readers with the same one see the same ledgers) and
         address (the page links are absolute), for the lists people browse
         (`venues.api.kept_lists`); any other query is answered for its request only."""
-        if not list_keepable(request.query_params, filters=_KEPT_FILTERS, numbers=_KEPT_NUMBERS):
+        asked = list_name(request, filters=_KEPT_FILTERS, numbers=_KEPT_NUMBERS)
+        if asked is None:
             return Response(self._page())
-        query = urlencode(sorted(request.query_params.items()))
-        name = (
-            f"api-ledgers:{hashlib.sha256(query.encode()).hexdigest()[:32]}:{scope_signature(request.user)}:"
-            f"{request.scheme}://{request.get_host()}"
-        )
-        return Response(caching.cached(name, self._page))
+        return Response(caching.cached(f"api-ledgers:{scope_signature(request.user)}:{asked}", self._page))
 
     def _page(self) -> dict:
         queryset = self.filter_queryset(self.get_queryset())
