@@ -40,79 +40,68 @@ def catalogue_live(offering_ids: list[int], *, user) -> dict[int, Offering]:
     may not hold (`activities.classes.catalogue`).
 
     Asked on every request of the catalogue, so it is one statement written once per shape
-    (`_catalogue_live_sql`) rather than an ORM query built anew: building it cost 2–3 ms of CPU,
-    most of a warm request (tests/activities/test_catalogue_cache.py compares it with the ORM's).
+    (`_live_sql`) rather than an ORM query built anew: building it cost 2–3 ms of CPU, most of a
+    warm request (tests/activities/test_catalogue_cache.py compares it with the ORM's).
     """
-    if not offering_ids:
-        return {}
-    rows = Offering.objects.all()
-    signed_in = user.is_authenticated
-    params: list = [Status.PENDING, Status.WAITLISTED]
-    if signed_in:
-        params += [user.pk, *ACTIVE]
-    sql = _catalogue_live_sql(rows.db, len(offering_ids), signed_in)
-    return {row.pk: row for row in rows.raw(sql, [*params, *offering_ids])}
-
-
-@functools.lru_cache(maxsize=64)
-def _catalogue_live_sql(alias: str, cards: int, signed_in: bool) -> str:
-    quote = connections[alias].ops.quote_name
-    offering, booking = Offering._meta, Booking._meta
-    columns = ", ".join(f"o.{quote(field.column)}" for field in offering.concrete_fields)
-    pk, signups = quote(offering.pk.column), quote(booking.db_table)
-    of, status = quote(booking.get_field("offering").column), quote(booking.get_field("status").column)
-    # Quoted names of our own tables and placeholders only: no value is written into the SQL.
-    count = f"(SELECT COUNT(*) FROM {signups} b WHERE b.{of} = o.{pk} AND b.{status} = %s)"  # noqa: S608
-    mine = ""
-    if signed_in:
-        who, latest = quote(booking.get_field("user").column), quote(booking.pk.column)
-        active = ", ".join(["%s"] * len(ACTIVE))
-        mine = (
-            f", (SELECT b.{status} FROM {signups} b WHERE b.{of} = o.{pk} AND b.{who} = %s"  # noqa: S608
-            f" AND b.{status} IN ({active}) ORDER BY b.{latest} DESC LIMIT 1) AS mine"
-        )
-    ids = ", ".join(["%s"] * cards)
-    return (
-        f"SELECT {columns}, {count} AS applied, {count} AS waitlisted{mine}"  # noqa: S608 - names and placeholders only
-        f" FROM {quote(offering.db_table)} o WHERE o.{pk} IN ({ids})"
-    )
+    return _live(offering_ids, mine_of=user if user.is_authenticated else None)
 
 
 def courses_live(offering_ids: list[int]) -> dict[int, Offering]:
     """The offerings of a page of the courses' API as they are now (one query, none for no row):
-    their places and window, with `enrolled`, `applied`, `waitlisted` and `sessions` counted as
-    `courses_with_counts` counts them. What the kept list may not hold: sign-ups move `taken` by
-    `update()` and add bookings that no signal announces, and closures cancel sessions
-    (`activities.classes.api.views.CourseViewSet.list`). One statement written once per page size,
-    as `catalogue_live` (tests/activities/test_api_courses_cache.py compares it with the ORM's)."""
+    `catalogue_live`'s, with `enrolled` and `sessions` counted too, as `courses_with_counts`
+    counts them. What the kept list may not hold: sign-ups move `taken` by `update()` and add
+    bookings that no signal announces, and closures cancel sessions
+    (`activities.classes.api.views.CourseViewSet.list`; tests/activities/test_api_courses_cache.py
+    compares it with the ORM's)."""
+    return _live(offering_ids, totals=True)
+
+
+def _live(offering_ids: list[int], *, mine_of=None, totals: bool = False) -> dict[int, Offering]:
     if not offering_ids:
         return {}
     rows = Offering.objects.all()
-    sql = _courses_live_sql(rows.db, len(offering_ids))
-    params = [*ENROLLED, Status.PENDING, Status.WAITLISTED, False, *offering_ids]
-    return {row.pk: row for row in rows.raw(sql, params)}
+    params: list = [*ENROLLED] if totals else []
+    params += [Status.PENDING, Status.WAITLISTED]
+    if totals:
+        params.append(False)  # sessions not cancelled
+    if mine_of is not None:
+        params += [mine_of.pk, *ACTIVE]
+    sql = _live_sql(rows.db, len(offering_ids), mine=mine_of is not None, totals=totals)
+    return {row.pk: row for row in rows.raw(sql, [*params, *offering_ids])}
 
 
 @functools.lru_cache(maxsize=64)
-def _courses_live_sql(alias: str, rows: int) -> str:
+def _live_sql(alias: str, rows: int, *, mine: bool, totals: bool) -> str:
+    """The live read of `rows` offerings: their columns, `applied` and `waitlisted`; with `totals`
+    `enrolled` and `sessions` too; with `mine` the visitor's current sign-up's status."""
     quote = connections[alias].ops.quote_name
     offering, booking, session = Offering._meta, Booking._meta, Occurrence._meta
     columns = ", ".join(f"o.{quote(field.column)}" for field in offering.concrete_fields)
     pk, signups = quote(offering.pk.column), quote(booking.db_table)
     of, status = quote(booking.get_field("offering").column), quote(booking.get_field("status").column)
-    enrolled = ", ".join(["%s"] * len(ENROLLED))
     # Quoted names of our own tables and placeholders only: no value is written into the SQL.
     count = f"(SELECT COUNT(*) FROM {signups} b WHERE b.{of} = o.{pk} AND b.{status} "  # noqa: S608
-    held_by = quote(session.get_field("offering").column)
-    cancelled = quote(session.get_field("cancelled").column)
-    sessions = (
-        f"(SELECT COUNT(*) FROM {quote(session.db_table)} s"  # noqa: S608
-        f" WHERE s.{held_by} = o.{pk} AND s.{cancelled} = %s)"
-    )
+    counted = [f"{count}= %s) AS applied", f"{count}= %s) AS waitlisted"]
+    if totals:
+        enrolled = ", ".join(["%s"] * len(ENROLLED))
+        held_by = quote(session.get_field("offering").column)
+        cancelled = quote(session.get_field("cancelled").column)
+        counted = [
+            f"{count}IN ({enrolled})) AS enrolled",
+            *counted,
+            f"(SELECT COUNT(*) FROM {quote(session.db_table)} s"  # noqa: S608
+            f" WHERE s.{held_by} = o.{pk} AND s.{cancelled} = %s) AS sessions",
+        ]
+    if mine:
+        who, latest = quote(booking.get_field("user").column), quote(booking.pk.column)
+        active = ", ".join(["%s"] * len(ACTIVE))
+        counted.append(
+            f"(SELECT b.{status} FROM {signups} b WHERE b.{of} = o.{pk} AND b.{who} = %s"  # noqa: S608
+            f" AND b.{status} IN ({active}) ORDER BY b.{latest} DESC LIMIT 1) AS mine"
+        )
     ids = ", ".join(["%s"] * rows)
     return (
-        f"SELECT {columns}, {count}IN ({enrolled})) AS enrolled, {count}= %s) AS applied, "  # noqa: S608
-        f"{count}= %s) AS waitlisted, {sessions} AS sessions"
+        f"SELECT {columns}, {', '.join(counted)}"  # noqa: S608 - names and placeholders only
         f" FROM {quote(offering.db_table)} o WHERE o.{pk} IN ({ids})"
     )
 
